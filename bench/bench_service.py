@@ -1,0 +1,153 @@
+"""The service under load: 100 concurrent job submissions, then 1 vs 2 workers on a 4-campaign batch.
+
+Starts its own Redis on a free port, `creative-ai serve` with that broker, and `creative-ai worker` processes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.servers import free_port, wait_for_port
+
+SUBMISSIONS = 100
+BATCH = 4
+
+
+def _brief(name: str, products: int) -> dict[str, object]:
+    return {
+        "campaign_id": name,
+        "products": [{"id": f"{name}-p{i}", "name": f"Product {i}"} for i in range(products)],
+        "target_market": "EU",
+        "target_audience": "Load",
+        "campaign_message": "Under load",
+    }
+
+
+def _service(tmp: Path, workers: int) -> tuple[list[subprocess.Popen[bytes]], str, dict[str, str]]:
+    redis_port, api_port = free_port(), free_port()
+    redis = subprocess.Popen(
+        [
+            shutil.which("redis-server") or "redis-server",
+            "--port",
+            str(redis_port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for_port(redis_port)
+    env = {
+        **os.environ,
+        "CREATIVE_AI_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "CREATIVE_AI_DATABASE_URL": f"sqlite:///{tmp}/db.sqlite",
+        "CREATIVE_AI_OUTPUT_DIR": str(tmp / "out"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "creative_ai", "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True
+    )
+    api = subprocess.Popen(
+        [sys.executable, "-m", "creative_ai", "serve", "--port", str(api_port)],
+        env=env,
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    procs = [redis, api]
+    for _ in range(workers):
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "creative_ai", "worker", "--pool", "solo"],
+                env=env,
+                cwd=tmp,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+    wait_for_port(api_port)
+    return procs, f"http://127.0.0.1:{api_port}", env
+
+
+def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    for proc in reversed(procs):
+        proc.terminate()
+    for proc in procs:
+        proc.wait(timeout=30)
+
+
+def submissions() -> tuple[float, float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        procs, base, _ = _service(Path(tmp), workers=0)
+        try:
+            with httpx.Client(timeout=30) as client:
+
+                def submit(i: int) -> tuple[float, int]:
+                    start = time.perf_counter()
+                    r = client.post(f"{base}/campaigns/jobs", json=_brief(f"load-{i}", 1))
+                    return time.perf_counter() - start, r.status_code
+
+                with ThreadPoolExecutor(max_workers=SUBMISSIONS) as pool:
+                    results = list(pool.map(submit, range(SUBMISSIONS)))
+        finally:
+            _stop(procs)
+    latencies = sorted(t for t, _ in results)
+    errors = sum(1 for _, code in results if code != 202)
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    return statistics.median(latencies), p99, errors
+
+
+def batch(workers: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        procs, base, _ = _service(Path(tmp), workers=workers)
+        try:
+            with httpx.Client(timeout=30) as client:
+                time.sleep(2.0)  # let workers connect before the clock starts
+                start = time.perf_counter()
+                jobs = [
+                    client.post(f"{base}/campaigns/jobs", json=_brief(f"batch-{i}", 3)).json()["job_id"]
+                    for i in range(BATCH)
+                ]
+                pending = set(jobs)
+                while pending:
+                    for job in list(pending):
+                        status = client.get(f"{base}/campaigns/jobs/{job}").json()["status"]
+                        if status not in ("queued", "running"):
+                            if status != "succeeded":
+                                raise SystemExit(f"job {job} ended {status}")
+                            pending.discard(job)
+                    time.sleep(0.1)
+                return time.perf_counter() - start
+        finally:
+            _stop(procs)
+
+
+def main() -> None:
+    p50, p99, errors = submissions()
+    print(
+        f"{SUBMISSIONS} concurrent POST /campaigns/jobs (Redis broker, SQLite): "
+        f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, errors {errors}"
+    )
+    one, two = batch(1), batch(2)
+    print(
+        f"{BATCH} campaigns × 9 creatives, local provider: 1 worker {one:.1f} s, 2 workers {two:.1f} s "
+        f"({one / two:.2f}× on this 2-core machine)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system libraries the project needs on a Debian-like machine, only when missing.
+set -euo pipefail
+missing=()
+ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0' || missing+=(libfribidi0)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+  echo "missing system libraries: ${missing[*]} (install them with your package manager)" >&2
+  exit 0
+fi
+echo "installing system libraries: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,3 @@
+from creative_ai.cli import main
+
+main()

@@ -1,0 +1,56 @@
+"""The HTTP front door: ``create_app(settings)``. Routes parse, call the core, present."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from creative_ai.api.errors import install_error_handlers
+from creative_ai.api.metrics import install_metrics
+from creative_ai.api.routes import campaigns, gallery, jobs, system
+from creative_ai.config import Settings
+from creative_ai.db.repository import Repository
+from creative_ai.jobs import InProcessJobs, JobQueue
+from creative_ai.storage.local import LocalStore
+
+
+def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
+    repo = Repository.from_url(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if isinstance(app.state.queue, InProcessJobs):
+            # Jobs this process had accepted but not finished when it stopped: the database still has them.
+            repo.migrate()
+            for job_id in repo.unfinished_jobs():
+                app.state.queue.enqueue(job_id)
+        yield
+        app.state.queue.close()
+        repo.engine.dispose()
+
+    app = FastAPI(
+        title="creative-ai",
+        version="0.1.0",
+        summary="Campaign brief in, checked and localized social-ad creatives out.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.repo = repo
+    app.state.store = LocalStore(settings.output_dir)
+    if queue is None and settings.broker_url:
+        from creative_ai.worker import CeleryJobs, make_celery
+
+        queue = CeleryJobs(make_celery(settings))
+    app.state.queue = queue or InProcessJobs(settings=settings, repo=repo)
+    install_error_handlers(app, max_body_bytes=settings.max_body_bytes)
+    install_metrics(app, repo)
+    app.include_router(system.router)
+    app.include_router(campaigns.router)
+    app.include_router(jobs.router)
+    app.include_router(gallery.router)
+    return app
+
+
+__all__ = ["create_app"]

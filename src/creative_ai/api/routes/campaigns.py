@@ -1,0 +1,104 @@
+"""Synchronous processing, validation, campaign listing and detail, creative files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from creative_ai.api.body import BRIEF_BODY, read_json
+from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep
+from creative_ai.errors import StorageError
+from creative_ai.jobs import confined_brief
+from creative_ai.pipeline import run_campaign
+from creative_ai.plan import plan_campaign
+from creative_ai.providers.selection import current_selection, resolve_chain
+from creative_ai.render.text import FontBook
+
+router = APIRouter(tags=["campaigns"], dependencies=Protected)
+HTTP_FOR_STATUS = {"succeeded": 200, "partial": 207, "failed": 422}
+
+
+@router.post("/campaigns/process", openapi_extra=BRIEF_BODY)
+async def process(request: Request, settings: SettingsDep, repo: RepoDep, store: StoreDep) -> JSONResponse:
+    """Run a campaign now and answer with its RunSummary: 200 all ok, 207 some failed, 422 none made."""
+    brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
+    chain = resolve_chain(current_selection(settings, repo), settings=settings)
+    summary = await run_in_threadpool(
+        lambda: run_campaign(
+            brief, provider=chain, store=store, repo=repo, settings=settings, display_root=str(settings.output_dir)
+        )
+    )
+    return JSONResponse(summary.to_dict(), status_code=HTTP_FOR_STATUS[summary.status])
+
+
+@router.post("/briefs/validate", openapi_extra=BRIEF_BODY)
+async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
+    """Check a brief and its assets without making anything."""
+    brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
+    plan = plan_campaign(
+        brief, assets_dir=settings.assets_dir, max_pixels=settings.max_image_pixels, book=FontBook.default()
+    )
+    return {
+        "valid": True,
+        "campaign_id": brief.campaign_id,
+        "variants_total": len(plan.variants),
+        "blocked": [{"variant": v.stem, "reason": v.preflight_error} for v in plan.variants if v.preflight_error],
+    }
+
+
+@router.get("/campaigns")
+def list_campaigns(repo: RepoDep) -> list[dict[str, Any]]:
+    return [
+        {
+            "campaign_id": c.id,
+            "name": c.name,
+            "status": c.status,
+            "target_market": c.target_market,
+            "updated_at": c.updated_at.isoformat(),
+        }
+        for c in repo.campaigns()
+    ]
+
+
+@router.get("/campaigns/{campaign_id}")
+def campaign_detail(campaign_id: str, repo: RepoDep) -> dict[str, Any]:
+    campaign = repo.campaign(campaign_id)
+    if campaign is None:
+        raise HTTPException(status_code=404, detail=f"no campaign {campaign_id!r}")
+    variants = [
+        {
+            "product_id": v.product_id,
+            "locale": v.locale,
+            "aspect_ratio": v.aspect_ratio,
+            "status": v.status,
+            "reason": v.reason,
+            "file_path": v.file_path,
+            "sha256": v.sha256,
+            "reused": v.reused,
+            "checks": v.checks,
+        }
+        for v in repo.variants(campaign_id)
+    ]
+    return {
+        "campaign_id": campaign.id,
+        "name": campaign.name,
+        "status": campaign.status,
+        "target_market": campaign.target_market,
+        "updated_at": campaign.updated_at.isoformat(),
+        "variants": variants,
+    }
+
+
+@router.get("/campaigns/{campaign_id}/files/{path:path}", response_model=None)
+def creative_file(campaign_id: str, path: str, store: StoreDep) -> Response:
+    """A stored creative, sidecar, manifest or gallery of the campaign (paths cannot leave its folder)."""
+    try:
+        target = store.path(f"{campaign_id}/{path}")
+    except StorageError:
+        raise HTTPException(status_code=404, detail="no such file") from None
+    if not target.is_relative_to(store.path(campaign_id)) or not target.is_file():
+        raise HTTPException(status_code=404, detail="no such file")
+    return FileResponse(target)

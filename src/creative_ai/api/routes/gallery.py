@@ -1,0 +1,118 @@
+"""The review gallery: server-rendered pages, approve / reject with a comment, approved creatives as a zip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreDep, key_ok
+from creative_ai.db.repository import Repository
+
+router = APIRouter(tags=["gallery"], include_in_schema=True)
+_env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))
+DECISIONS = ("approved", "rejected")
+
+
+def _page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(name).render(**context), status_code=status_code)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    raw = (await request.body())[:100_000].decode(errors="replace")
+    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+
+def _store_key(campaign_id: str, file_path: str | None) -> str | None:
+    if not file_path or f"{campaign_id}/" not in file_path:
+        return None
+    return f"{campaign_id}/" + file_path.split(f"{campaign_id}/", 1)[1]
+
+
+@router.get("/gallery/login", response_class=HTMLResponse)
+def login_page() -> HTMLResponse:
+    return _page("login.html")
+
+
+@router.post("/gallery/login", response_model=None)
+async def login(request: Request, settings: SettingsDep) -> Response:
+    key = (await _form(request)).get("key", "")
+    if not key_ok(settings, key):
+        return _page("login.html", status_code=401, error="That key is not the server's key.")
+    response = RedirectResponse("/gallery", status_code=303)
+    response.set_cookie(COOKIE, key, httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/gallery", response_class=HTMLResponse, dependencies=Protected)
+def index(repo: RepoDep) -> HTMLResponse:
+    return _page("gallery_index.html", campaigns=repo.campaigns())
+
+
+def _grid(repo: Repository, campaign_id: str) -> dict[str, Any]:
+    campaign = repo.campaign(campaign_id)
+    if campaign is None:
+        raise HTTPException(status_code=404, detail=f"no campaign {campaign_id!r}")
+    approvals = repo.current_approvals(campaign_id)
+    rows = []
+    for v in sorted(repo.variants(campaign_id), key=lambda v: (v.product_id, v.locale, v.aspect_ratio)):
+        decision = approvals.get((v.product_id, v.locale, v.aspect_ratio))
+        rows.append({"v": v, "key": _store_key(campaign_id, v.file_path), "decision": decision})
+    return {"campaign": campaign, "rows": rows}
+
+
+@router.get("/gallery/{campaign_id}", response_class=HTMLResponse, dependencies=Protected)
+def campaign_page(campaign_id: str, repo: RepoDep) -> HTMLResponse:
+    return _page("gallery_campaign.html", **_grid(repo, campaign_id))
+
+
+@router.post("/gallery/{campaign_id}/decisions", dependencies=Protected, response_model=None)
+async def decide(campaign_id: str, request: Request, repo: RepoDep) -> Response:
+    """Record approve / reject (with a comment) for one creative, tied to its current bytes."""
+    form = await _form(request)
+    decision = form.get("decision", "")
+    if decision not in DECISIONS:
+        raise HTTPException(status_code=422, detail="decision must be approved or rejected")
+    target = next(
+        (
+            v
+            for v in repo.variants(campaign_id)
+            if (v.product_id, v.locale, v.aspect_ratio)
+            == (form.get("product_id"), form.get("locale"), form.get("aspect_ratio"))
+        ),
+        None,
+    )
+    if target is None or not target.sha256:
+        raise HTTPException(status_code=404, detail="no such creative in this campaign")
+    repo.record_approval(
+        campaign_id=campaign_id,
+        product_id=target.product_id,
+        locale=target.locale,
+        aspect_ratio=target.aspect_ratio,
+        sha256=target.sha256,
+        decision=decision,
+        comment=form.get("comment", "")[:2000],
+    )
+    return RedirectResponse(
+        f"/gallery/{campaign_id}#{target.product_id}-{target.locale}-{target.aspect_ratio}", status_code=303
+    )
+
+
+@router.get("/gallery/{campaign_id}/approved.zip", dependencies=Protected, response_model=None)
+def approved_zip(campaign_id: str, repo: RepoDep, store: StoreDep) -> Response:
+    grid = _grid(repo, campaign_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for row in grid["rows"]:
+            if row["decision"] is not None and row["decision"].decision == "approved" and row["key"]:
+                archive.writestr(row["key"], store.read(row["key"]))
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{campaign_id}-approved.zip"'},
+    )

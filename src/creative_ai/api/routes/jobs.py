@@ -1,0 +1,62 @@
+"""Asynchronous jobs: submit (202, Idempotency-Key honoured) and poll."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from creative_ai.api.body import BRIEF_BODY, read_json
+from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.jobs import confined_brief, submit_job
+
+router = APIRouter(tags=["jobs"], dependencies=Protected)
+
+
+@router.post("/campaigns/jobs", status_code=202, openapi_extra=BRIEF_BODY)
+async def submit(
+    request: Request,
+    settings: SettingsDep,
+    repo: RepoDep,
+    queue: QueueDep,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JSONResponse:
+    """Queue a campaign run; the same Idempotency-Key with the same body returns the same job."""
+    brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
+    submitted = submit_job(
+        brief,
+        repo=repo,
+        provider=None,
+        idempotency_key=idempotency_key,
+        correlation_id=getattr(request.state, "correlation_id", None),
+    )
+    if submitted.created:
+        queue.enqueue(submitted.job.id)
+    return JSONResponse({"job_id": submitted.job.id, "status": submitted.job.status}, status_code=202)
+
+
+@router.get("/campaigns/jobs/{job_id}")
+def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
+    job = repo.job(job_id)
+    if job is None:
+        raise HTTPException(status_code=404, detail=f"no job {job_id!r}")
+    summary: dict[str, Any] = dict(job.summary or {})
+    variants = summary.get("variants", [])
+    errors = [
+        {k: v.get(k) for k in ("product_id", "locale", "aspect_ratio", "reason")}
+        for v in variants
+        if isinstance(v, dict) and v.get("status") == "failed"
+    ]
+    return {
+        "job_id": job.id,
+        "campaign_id": job.campaign_id,
+        "status": job.status,
+        "progress": {"done": job.progress_done, "total": job.progress_total},
+        "errors": errors,
+        "error": job.error,
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "summary": summary or None,
+    }

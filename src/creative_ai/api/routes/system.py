@@ -1,0 +1,55 @@
+"""Health, the runtime model selection, the agent heartbeat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.providers.selection import current_selection, select
+
+router = APIRouter(tags=["system"])
+ALIASES = {"google": "gemini"}  # the seed's name for the Gemini provider
+
+
+class ModelChoice(BaseModel):
+    provider: str = Field(examples=["openai", "gemini", "local", "openai,local"])
+    model: str | None = Field(default=None, examples=["gpt-image-2.5-flare"])
+
+
+@router.get("/health")
+def health(repo: RepoDep, queue: QueueDep) -> dict[str, Any]:
+    """Database and broker reachability, each reported."""
+    try:
+        with repo.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        database = {"ok": True, "detail": repo.engine.dialect.name}
+    except SQLAlchemyError as exc:
+        database = {"ok": False, "detail": exc.__class__.__name__}
+    ok, detail = queue.ping()
+    broker = {"ok": ok, "detail": detail}
+    return {"status": "ok" if database["ok"] and broker["ok"] else "degraded", "database": database, "broker": broker}
+
+
+@router.get("/current-model")
+def current_model(settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
+    chosen = current_selection(settings, repo)
+    return {"provider": chosen.provider, "model": chosen.model, "source": chosen.source}
+
+
+@router.post("/select-model", dependencies=Protected)
+def select_model(choice: ModelChoice, settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
+    """Validate and store the provider and model every run and worker uses."""
+    name = ",".join(ALIASES.get(part.strip(), part.strip()) for part in choice.provider.split(","))
+    chosen = select(name, choice.model, settings=settings, repo=repo)
+    return {"provider": chosen.provider, "model": chosen.model, "source": chosen.source}
+
+
+@router.get("/agent/status")
+def agent_status() -> dict[str, Any]:
+    """The monitoring agent's heartbeat (no agent runs in this deployment yet)."""
+    return {"status": "not_running", "last_heartbeat": None, "watching": [], "open_alerts": 0}

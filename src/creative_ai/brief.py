@@ -1,0 +1,300 @@
+"""Campaign brief: the model (§1) and ``load_brief`` for JSON and YAML, with errors that name the field."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from creative_ai.errors import BriefError, FieldIssue, InputError
+from creative_ai.placements import DEFAULT_RATIOS, normalize_ratio
+
+CAMPAIGN_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+PRODUCT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+HEX_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# BCP 47 subset: language, optional script, optional region, optional variants.
+LOCALE_RE = re.compile(
+    r"^(?P<lang>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*)$"
+)
+MAX_MESSAGE = 140
+MAX_BRIEF_BYTES = 1_000_000
+
+
+def normalize_locale(value: str) -> str:
+    """Canonical case of a BCP 47 tag (``pt-br`` → ``pt-BR``); ValueError when it is not one."""
+    match = LOCALE_RE.match(value.strip().replace("_", "-"))
+    if not match:
+        raise ValueError(f"{value!r} is not a BCP 47 language tag (examples: en, de, pt-BR, zh-Hant-TW)")
+    parts = [match["lang"].lower()]
+    if match["script"]:
+        parts.append(match["script"].title())
+    if match["region"]:
+        parts.append(match["region"].upper())
+    if match["variants"]:
+        parts.extend(v.lower() for v in match["variants"].strip("-").split("-"))
+    return "-".join(parts)
+
+
+def _slug_product(value: str) -> str:
+    if not PRODUCT_ID_RE.match(value) or ".." in value:
+        raise ValueError(
+            f"{value!r} is not a slug; use letters, digits, '_', '-' and '.', starting with a letter "
+            "or digit, at most 128 characters, no '/' and no '..'"
+        )
+    return value
+
+
+def _message(value: str) -> str:
+    text = " ".join(value.split())
+    if not text:
+        raise ValueError("is empty; write the copy to put on the creative")
+    if len(text) > MAX_MESSAGE:
+        raise ValueError(f"is {len(text)} characters; at most {MAX_MESSAGE} are allowed")
+    return text
+
+
+def _hex_color(color: str) -> str:
+    if not HEX_RE.match(color):
+        raise ValueError(f"{color!r} is not a hex colour; write it as #RRGGBB (e.g. #FF6B35)")
+    hex6 = color[1:] if len(color) == 7 else "".join(c * 2 for c in color[1:])
+    return "#" + hex6.upper()
+
+
+HexColor = Annotated[str, AfterValidator(_hex_color)]
+Locale = Annotated[str, AfterValidator(normalize_locale)]
+Ratio = Annotated[str, AfterValidator(normalize_ratio)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Brand(_Model):
+    logo: str | None = None
+    name: str | None = None
+
+
+class Product(_Model):
+    id: str
+    name: str = Field(min_length=1)
+    description: str | None = None
+    image: str | None = None
+    message: str | None = None
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _slug_product(v)))
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:
+            raise ValueError("is empty; every product needs a name")
+        return value
+
+    @field_validator("message")
+    @classmethod
+    def _msg(cls, value: str | None) -> str | None:
+        return None if value is None else _message(value)
+
+
+class CampaignBrief(_Model):
+    campaign_id: str
+    name: str | None = None
+    products: list[Product] = Field(min_length=1)
+    target_market: str = Field(min_length=1)
+    target_audience: str = Field(min_length=1)
+    campaign_message: str
+    messages: dict[str, str] = Field(default_factory=dict)
+    locale: str = "en"
+    locales: list[Locale] | None = None
+    brand_colors: list[HexColor] = Field(default_factory=list)
+    brand: Brand | None = None
+    cta: str | None = None
+    messages_cta: dict[str, str] = Field(default_factory=dict)
+    aspect_ratios: list[Ratio] = Field(default_factory=lambda: list(DEFAULT_RATIOS))
+
+    _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+
+    @field_validator("campaign_id")
+    @classmethod
+    def _campaign_id(cls, value: str) -> str:
+        if not CAMPAIGN_ID_RE.match(value) or ".." in value:
+            raise ValueError(
+                f"{value!r} is not a slug; use lowercase letters, digits, '.', '_' and '-', starting with a "
+                "letter or digit, at most 64 characters, no '/' and no '..'"
+            )
+        return value
+
+    @field_validator("campaign_message")
+    @classmethod
+    def _campaign_message(cls, value: str) -> str:
+        return _message(value)
+
+    @field_validator("cta")
+    @classmethod
+    def _cta(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        text = " ".join(value.split())
+        if not text or len(text) > 40:
+            raise ValueError("must be 1 to 40 characters")
+        return text
+
+    @field_validator("locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        return normalize_locale(value)
+
+    @field_validator("locales")
+    @classmethod
+    def _locales(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("is empty; list at least one locale or leave it out")
+        if len(set(value)) != len(value):
+            raise ValueError(f"lists a locale twice: {value}")
+        return value
+
+    @field_validator("messages", "messages_cta")
+    @classmethod
+    def _messages(cls, value: dict[str, str]) -> dict[str, str]:
+        return {normalize_locale(k): _message(v) for k, v in value.items()}
+
+    @field_validator("aspect_ratios")
+    @classmethod
+    def _ratios(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("is empty; list at least one ratio or leave it out for the default")
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> CampaignBrief:
+        seen: dict[str, int] = {}
+        for i, product in enumerate(self.products):
+            if product.id in seen:
+                first = seen[product.id]
+                raise ValueError(
+                    f"products[{i}].id: {product.id!r} repeats products[{first}].id; product ids must be unique"
+                )
+            seen[product.id] = i
+        wanted = self.target_locales
+        for field in ("messages", "messages_cta"):
+            for key in getattr(self, field):
+                if key not in wanted:
+                    raise ValueError(f"{field}.{key}: locale {key!r} is not one of the campaign's locales {wanted}")
+        return self
+
+    @property
+    def target_locales(self) -> list[str]:
+        return list(self.locales) if self.locales else [self.locale]
+
+    @property
+    def source_locale(self) -> str:
+        return self.locale if self.locales is None or self.locale in self.locales else self.locales[0]
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative asset paths in the brief are resolved against."""
+        return self._base_dir
+
+    def with_base_dir(self, base_dir: Path) -> CampaignBrief:
+        self._base_dir = base_dir
+        return self
+
+
+def _loc_to_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += ("." if path else "") + str(part)
+    return path
+
+
+def _issues_from(exc: ValidationError) -> list[FieldIssue]:
+    issues = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if p not in ("function-after",))
+        path = _loc_to_path(loc)
+        kind = err["type"]
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            msg = "unknown field; check its spelling (see the brief format in the README)"
+        elif kind == "missing":
+            msg = "is required"
+        elif kind == "too_short" and path == "products":
+            msg = "is empty; list at least one product"
+        elif kind in ("string_too_short",):
+            msg = "is empty"
+        elif kind.endswith("_type") or kind == "model_type":
+            msg = f"{msg} (got {type(err.get('input')).__name__})"
+        # model-level errors carry their own path in the message
+        head, sep, tail = msg.partition(": ")
+        if not path and sep and re.fullmatch(r"[A-Za-z_][\w.\[\]-]*", head):
+            issues.append(FieldIssue(head, tail))
+            continue
+        issues.append(FieldIssue(path, msg))
+    return issues
+
+
+def parse_brief(data: Any, *, base_dir: Path | None = None, source: str = "") -> CampaignBrief:
+    """Validate a parsed brief (a mapping) into a CampaignBrief; BriefError lists every issue."""
+    if not isinstance(data, dict):
+        raise BriefError(
+            [FieldIssue("", f"the brief must be a mapping of fields, got {type(data).__name__}")],
+            source=source,
+        )
+    try:
+        brief = CampaignBrief.model_validate(data)
+    except ValidationError as exc:
+        raise BriefError(_issues_from(exc), source=source) from None
+    return brief.with_base_dir(base_dir or Path.cwd())
+
+
+def load_brief(path: str | Path) -> CampaignBrief:
+    """Read a brief from a ``.json``, ``.yaml`` or ``.yml`` file; relative asset paths resolve against its folder."""
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"brief file not found: {file}")
+    size = file.stat().st_size
+    if size > MAX_BRIEF_BYTES:
+        raise InputError(f"brief file {file} is {size} bytes; briefs are limited to {MAX_BRIEF_BYTES} bytes")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"brief file {file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    suffix = file.suffix.lower()
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BriefError(
+                [FieldIssue("", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")],
+                source=str(file),
+            ) from None
+    elif suffix in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise BriefError([FieldIssue("", f"malformed YAML{where}: {problem}")], source=str(file)) from None
+    else:
+        raise InputError(f"brief file {file} must end in .json, .yaml or .yml")
+    return parse_brief(data, base_dir=file.resolve().parent, source=str(file))

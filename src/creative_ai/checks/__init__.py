@@ -1,0 +1,69 @@
+"""Checks: small classes with a name, a phase and a result; a registry lists them.
+
+``copy`` checks run on the words before any generation, ``image`` checks on a rendered creative.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from PIL import Image
+
+from creative_ai.placements import Box, Placement
+from creative_ai.render.color import RGB
+
+Status = Literal["pass", "warn", "fail"]
+Phase = Literal["copy", "image"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    status: Status
+    evidence: str
+    measured: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "evidence": self.evidence,
+            "measured": self.measured,
+        }
+
+
+@dataclass(frozen=True)
+class ImageContext:
+    """What an image check sees: the final creative and where text and logo were put."""
+
+    image: Image.Image
+    placement: Placement
+    text_box: Box
+    block_box: Box
+    text_mask: Image.Image
+    text_color: RGB
+    logo_box: Box | None
+    expects_logo: bool
+
+
+class ImageCheck(ABC):
+    name: ClassVar[str]
+    phase: ClassVar[Phase] = "image"
+
+    @abstractmethod
+    def run(self, ctx: ImageContext) -> CheckResult:
+        """Measure the creative and judge it."""
+
+
+def image_checks() -> list[ImageCheck]:
+    from creative_ai.checks.layout import LogoPlacementCheck
+    from creative_ai.checks.legibility import LegibilityCheck
+
+    return [LegibilityCheck(), LogoPlacementCheck()]
+
+
+def overall(results: list[CheckResult]) -> Status:
+    statuses = {r.status for r in results}
+    return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"

@@ -1,0 +1,67 @@
+"""Typer app, exit codes and the single place where our errors become messages and exit codes.
+
+Exit codes: 0 all ok · 1 some variants failed · 2 bad input · 3 configuration or provider unavailable.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from creative_ai.errors import (
+    ConfigurationError,
+    CreativeAIError,
+    InputError,
+    ProviderUnavailable,
+    StorageError,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_CONFIG = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="creative-ai",
+    help="Campaign brief in, checked and localized social-ad creatives out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def exit_code_for(exc: CreativeAIError) -> int:
+    if isinstance(exc, InputError):
+        return EXIT_INPUT
+    if isinstance(exc, ConfigurationError | ProviderUnavailable | StorageError):
+        return EXIT_CONFIG
+    return EXIT_FAILED
+
+
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn our errors into a one-paragraph message on stderr and the matching exit code; no traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CreativeAIError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            raise typer.Exit(exit_code_for(exc)) from None
+
+    return wrapper
+
+
+def main(argv: list[str] | None = None) -> Any:
+    from creative_ai.cli import admin, run, serve, worker  # noqa: F401  (registers the commands)
+
+    return app(args=argv if argv is not None else sys.argv[1:], prog_name="creative-ai")

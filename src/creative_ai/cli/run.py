@@ -1,0 +1,142 @@
+"""``creative-ai run`` and ``creative-ai validate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from creative_ai.brief import load_brief
+from creative_ai.cli.app import EXIT_FAILED, EXIT_OK, app, err, handles_errors
+from creative_ai.config import HeroStrategy, ImageFormat, get_settings
+from creative_ai.db.repository import Repository
+from creative_ai.pipeline import run_campaign
+from creative_ai.plan import plan_campaign
+from creative_ai.providers.selection import current_selection, resolve_chain
+from creative_ai.render.text import FontBook
+from creative_ai.report.dry_run import dry_run_report
+from creative_ai.storage import make_store
+from creative_ai.summary import RunSummary
+
+BriefArg = Annotated[Path, typer.Argument(help="Campaign brief (.json, .yaml or .yml).", show_default=False)]
+
+
+def _print_summary(summary: RunSummary, console: Console) -> None:
+    table = Table(title=f"{summary.campaign_id}: {summary.status}", show_lines=False)
+    for column in ("product", "locale", "ratio", "status", "file / reason"):
+        table.add_column(column)
+    for v in summary.variants:
+        style = "green" if v.status == "ok" else "red"
+        table.add_row(v.product_id, v.locale, v.aspect_ratio, f"[{style}]{v.status}[/]", v.file_path or v.reason or "")
+    console.print(table)
+    console.print(
+        f"{summary.variants_ok}/{summary.variants_total} ok · heroes generated {summary.heroes_generated}, "
+        f"reused {summary.heroes_reused} · provider calls {summary.provider_calls} · "
+        f"${summary.cost_estimate_usd:.2f} · {summary.duration_s:.2f}s"
+    )
+    console.print(f"gallery: {summary.gallery_path}")
+
+
+@app.command()
+@handles_errors
+def run(
+    brief: BriefArg,
+    provider: Annotated[
+        str | None,
+        typer.Option(help="Provider or fallback chain, e.g. openai,gemini,local (default: the stored selection)."),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="Model of the (first) provider (default: the provider's).")] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Output folder (default: CREATIVE_AI_OUTPUT_DIR or ./outputs).")
+    ] = None,
+    locale: Annotated[list[str] | None, typer.Option(help="Only this locale (repeatable).")] = None,
+    ratio: Annotated[list[str] | None, typer.Option(help="Only this aspect ratio, e.g. 9x16 (repeatable).")] = None,
+    hero: Annotated[HeroStrategy | None, typer.Option(help="per-orientation or single.")] = None,
+    image_format: Annotated[ImageFormat | None, typer.Option("--format", help="png, jpg or webp.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only: show what would be made.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the RunSummary as JSON.")] = False,
+) -> None:
+    """Make every creative of a brief."""
+    overrides: dict[str, object] = {}
+    if output is not None:
+        overrides["output_dir"] = output
+    settings = get_settings(**overrides)
+    campaign = load_brief(brief)
+    book = FontBook.default()
+    repo = Repository.from_url(settings.database_url)
+    chain = resolve_chain(current_selection(settings, repo, flag=provider, model=model), settings=settings)
+    if dry_run:
+        plan = plan_campaign(
+            campaign,
+            assets_dir=settings.assets_dir,
+            max_pixels=settings.max_image_pixels,
+            book=book,
+            ratios=ratio or (),
+            locales=locale or (),
+            hero_strategy=hero or settings.hero_strategy,
+        )
+        report = dry_run_report(plan, chain=chain, repo=repo, store=make_store(settings)[0])
+        typer.echo(json.dumps(report, indent=2) if as_json else "\n".join(f"{k}: {v}" for k, v in report.items()))
+        raise typer.Exit(EXIT_OK)
+
+    store, display_root = make_store(settings)
+    show_progress = sys.stderr.isatty() and not as_json
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        disable=not show_progress,
+    ) as bar:
+        task = bar.add_task("planning", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        summary = run_campaign(
+            campaign,
+            provider=chain,
+            store=store,
+            repo=repo,
+            settings=settings,
+            display_root=display_root,
+            ratios=ratio or (),
+            locales=locale or (),
+            hero_strategy=hero,
+            image_format=image_format,
+            book=book,
+            progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_summary(summary, Console(highlight=False, soft_wrap=True))
+    raise typer.Exit(EXIT_OK if summary.status == "succeeded" else EXIT_FAILED)
+
+
+@app.command()
+@handles_errors
+def validate(brief: BriefArg) -> None:
+    """Check a brief and its assets without making anything."""
+    settings = get_settings()
+    campaign = load_brief(brief)
+    plan = plan_campaign(
+        campaign,
+        assets_dir=settings.assets_dir,
+        max_pixels=settings.max_image_pixels,
+        book=FontBook.default(),
+    )
+    blocked = [v for v in plan.variants if v.preflight_error]
+    typer.echo(
+        f"{brief}: valid — {len(campaign.products)} product(s) × {len(plan.locales)} locale(s) × "
+        f"{len(plan.ratios)} ratio(s) = {len(plan.variants)} creatives"
+    )
+    for v in blocked:
+        typer.echo(f"  blocked: {v.stem}: {v.preflight_error}")
+    raise typer.Exit(EXIT_FAILED if blocked else EXIT_OK)

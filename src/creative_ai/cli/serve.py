@@ -1,0 +1,42 @@
+"""``creative-ai serve``: the HTTP API (with in-process jobs unless a broker is configured)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated
+
+import typer
+
+from creative_ai.cli.app import app, handles_errors
+from creative_ai.config import get_settings
+from creative_ai.errors import ConfigurationError
+from creative_ai.logs import configure_logging
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs)."""
+    settings = get_settings()
+    configure_logging()
+    if not is_loopback(host) and settings.api_key is None:
+        raise ConfigurationError(
+            f"refusing to listen on {host} without an API key: set CREATIVE_AI_API_KEY, or serve on 127.0.0.1"
+        )
+    import uvicorn
+
+    from creative_ai.api import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,95 @@
+"""Settings: the only module that reads the environment (prefix ``CREATIVE_AI_``, ``.env`` supported)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from creative_ai.errors import ConfigurationError
+
+ImageFormat = Literal["png", "jpg", "webp"]
+HeroStrategy = Literal["per-orientation", "single"]
+
+
+class Settings(BaseSettings):
+    """Every knob of creative-ai, validated once at start and passed down explicitly."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CREATIVE_AI_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    output_dir: Path = Field(default=Path("outputs"), description="Root folder of the creatives.")
+    database_url: str = Field(default="sqlite:///creative_ai.db", description="SQLAlchemy URL.")
+    assets_dir: Path = Field(default=Path("assets"), description="Holds products/<product_id>.<ext>.")
+    provider: str = Field(default="local", description="Image provider used when none is given.")
+    model: str | None = Field(default=None, description="Provider model; the provider's default if unset.")
+    image_format: ImageFormat = Field(default="png", description="Encoding of the creatives.")
+    png_compress_level: int = Field(default=1, ge=0, le=9)
+    jpeg_quality: int = Field(default=90, ge=1, le=100)
+    webp_quality: int = Field(default=85, ge=1, le=100)
+    hero_strategy: HeroStrategy = "per-orientation"
+    max_image_pixels: int = Field(default=50_000_000, gt=0, description="Input images with more pixels are refused.")
+
+    # Generation: concurrency, retries, timeouts (all providers).
+    concurrency: int = Field(default=4, ge=1, le=64, description="Provider calls in flight across a campaign.")
+    max_attempts: int = Field(default=4, ge=1, le=10, description="Tries per call for 429 / 5xx / timeouts.")
+    retry_base_delay: float = Field(default=1.0, ge=0, description="First backoff in seconds (doubles each try).")
+    retry_max_delay: float = Field(default=60.0, ge=0, description="Longest single wait, Retry-After included.")
+    request_timeout: float = Field(default=120.0, gt=0, description="Seconds per provider call.")
+
+    # Jobs: a Redis URL turns on Celery workers; without one, jobs run inside the serving process.
+    broker_url: str | None = Field(default=None, description="e.g. redis://127.0.0.1:6379/0")
+    job_visibility_timeout: int = Field(
+        default=3600, ge=1, description="Seconds before an unacknowledged job (its worker died) is delivered again."
+    )
+
+    # Storage: the output folder by default; an S3-compatible bucket with CREATIVE_AI_STORE_URL=s3://bucket/prefix.
+    store_url: str | None = Field(default=None, description="s3://bucket[/prefix] to store creatives in a bucket.")
+    s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint (MinIO, moto, …).")
+
+    # HTTP API.
+    api_key: SecretStr | None = Field(default=None, description="X-API-Key required on data and mutating routes.")
+    max_body_bytes: int = Field(default=1_000_000, gt=0, description="Largest request body the API accepts.")
+
+    # OpenAI Images API.
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("CREATIVE_AI_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CREATIVE_AI_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_models: tuple[str, ...] = ("gpt-image-2.5-flare", "gpt-image-2.5-sunburst", "gpt-image-2", "gpt-image-1.5")
+    openai_model: str = "gpt-image-2.5-flare"
+    openai_quality: Literal["low", "medium", "high", "auto"] = "medium"
+
+    # Gemini (google-genai).
+    gemini_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "CREATIVE_AI_GEMINI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_AI_API_KEY"
+        ),
+    )
+    gemini_base_url: str | None = Field(default=None, validation_alias=AliasChoices("CREATIVE_AI_GEMINI_BASE_URL"))
+    gemini_models: tuple[str, ...] = ("gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image")
+    gemini_model: str = "gemini-3.1-flash-image"
+
+    @field_validator("database_url")
+    @classmethod
+    def _url_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Build the settings from the environment plus explicit overrides; bad values raise ConfigurationError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"CREATIVE_AI_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigurationError(f"invalid settings: {problems}") from exc

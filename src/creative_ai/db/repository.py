@@ -1,0 +1,335 @@
+"""The repository: the only module that talks SQL. Upserts keep reruns and concurrent runs safe."""
+
+from __future__ import annotations
+
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from creative_ai.db import tables as t
+from creative_ai.errors import ConfigurationError
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout. Connects lazily."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            "CREATIVE_AI_DATABASE_URL is not a database URL (e.g. sqlite:///creative_ai.db)"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _alembic_config(connection: Any) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+@dataclass(frozen=True)
+class HeroRecord:
+    key: str
+    sha256: str
+    storage_key: str
+    provider: str
+    model: str
+    prompt: str
+    seed: int
+
+
+class Repository:
+    """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session = sessionmaker(engine, expire_on_commit=False)
+        self._migrated = False
+
+    @classmethod
+    def from_url(cls, url: str) -> Repository:
+        return cls(make_engine(url))
+
+    # -- schema -----------------------------------------------------------------------------------------
+    @contextmanager
+    def _migration_lock(self) -> Iterator[None]:
+        """Serialise migrations between processes: a lock file beside a SQLite database, an advisory lock on
+        PostgreSQL (taken inside the migration's transaction)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            yield
+            return
+        lock_path = Path(database).with_name(Path(database).name + ".migrate.lock")
+        with lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def migrate(self) -> None:
+        """Upgrade to the newest migration (fast no-op when already there; safe when processes race)."""
+        if self._migrated:
+            return
+        try:
+            with self._migration_lock(), self.engine.begin() as conn:
+                if self.engine.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7202604)")
+                cfg = _alembic_config(conn)
+                head = ScriptDirectory.from_config(cfg).get_current_head()
+                current = MigrationContext.configure(conn).get_current_revision()
+                if current != head:
+                    command.upgrade(cfg, "head")
+        except SQLAlchemyError as exc:
+            detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            raise ConfigurationError(f"cannot open the database ({exc.__class__.__name__}): {detail}") from None
+        self._migrated = True
+
+    def exists(self) -> bool:
+        """False only for a SQLite file that has not been created yet (reading must not create it)."""
+        database = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return True
+        return Path(database).exists()
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def _upsert(self, session: Session, table: Any, values: dict[str, Any], keys: list[str]) -> None:
+        dialect = self.engine.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = insert(table).values(**values)
+        update = {k: v for k, v in values.items() if k not in keys and k != "created_at"}
+        session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
+
+    # -- campaigns ----------------------------------------------------------------------------------------
+    def save_campaign(
+        self,
+        *,
+        campaign_id: str,
+        name: str | None,
+        status: str,
+        brief: dict[str, Any],
+        brief_sha256: str,
+        target_market: str,
+        output_dir: str,
+        products: list[tuple[str, str, str | None]],
+    ) -> None:
+        now = utcnow()
+        with self._session.begin() as s:
+            self._upsert(
+                s,
+                t.Campaign,
+                dict(
+                    id=campaign_id,
+                    name=name,
+                    status=status,
+                    brief=brief,
+                    brief_sha256=brief_sha256,
+                    target_market=target_market,
+                    output_dir=output_dir,
+                    created_at=now,
+                    updated_at=now,
+                ),
+                ["id"],
+            )
+            for product_id, product_name, asset in products:
+                self._upsert(
+                    s,
+                    t.Product,
+                    dict(campaign_id=campaign_id, product_id=product_id, name=product_name, input_asset=asset),
+                    ["campaign_id", "product_id"],
+                )
+
+    def set_campaign_status(self, campaign_id: str, status: str) -> None:
+        with self._session.begin() as s:
+            row = s.get(t.Campaign, campaign_id)
+            if row is not None:
+                row.status = status
+                row.updated_at = utcnow()
+
+    def campaign(self, campaign_id: str) -> t.Campaign | None:
+        with self._session() as s:
+            return s.get(t.Campaign, campaign_id)
+
+    # -- heroes & generations ----------------------------------------------------------------------------
+    def find_hero(self, key: str) -> HeroRecord | None:
+        with self._session() as s:
+            row = s.scalars(select(t.Hero).where(t.Hero.key == key)).first()
+            if row is None:
+                return None
+            return HeroRecord(row.key, row.sha256, row.storage_key, row.provider, row.model, row.prompt, row.seed)
+
+    def save_hero(self, **values: Any) -> None:
+        with self._session.begin() as s:
+            self._upsert(s, t.Hero, {**values, "created_at": utcnow()}, ["key"])
+
+    def record_generation(self, **values: Any) -> None:
+        with self._session.begin() as s:
+            s.add(t.Generation(**values, created_at=utcnow()))
+
+    def generations(self, campaign_id: str) -> list[t.Generation]:
+        with self._session() as s:
+            return list(s.scalars(select(t.Generation).where(t.Generation.campaign_id == campaign_id)))
+
+    # -- variants & errors ----------------------------------------------------------------------------------
+    def save_variant(self, **values: Any) -> None:
+        now = utcnow()
+        with self._session.begin() as s:
+            self._upsert(
+                s,
+                t.Variant,
+                {**values, "created_at": now, "updated_at": now},
+                ["campaign_id", "product_id", "locale", "aspect_ratio"],
+            )
+
+    def variants(self, campaign_id: str) -> list[t.Variant]:
+        with self._session() as s:
+            return list(s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)))
+
+    def record_error(self, **values: Any) -> None:
+        with self._session.begin() as s:
+            s.add(t.Error(**values, created_at=utcnow()))
+
+    def errors(self, campaign_id: str) -> list[t.Error]:
+        with self._session() as s:
+            return list(s.scalars(select(t.Error).where(t.Error.campaign_id == campaign_id)))
+
+    # -- runtime settings -----------------------------------------------------------------------------------
+    def get_setting(self, key: str) -> dict[str, Any] | None:
+        with self._session() as s:
+            row = s.get(t.RuntimeSetting, key)
+            return dict(row.value) if row is not None else None
+
+    def set_setting(self, key: str, value: dict[str, Any]) -> None:
+        with self._session.begin() as s:
+            self._upsert(s, t.RuntimeSetting, {"key": key, "value": value, "updated_at": utcnow()}, ["key"])
+
+    # -- jobs ------------------------------------------------------------------------------------------------
+    def create_job(
+        self,
+        *,
+        job_id: str,
+        campaign_id: str,
+        brief: dict[str, Any],
+        request_sha256: str,
+        provider: str | None,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> tuple[t.Job, bool]:
+        """Insert a queued job; with an idempotency key already used, return that job instead (created=False)."""
+        with self._session.begin() as s:
+            if idempotency_key is not None:
+                existing = s.scalars(select(t.Job).where(t.Job.idempotency_key == idempotency_key)).first()
+                if existing is not None:
+                    return existing, False
+            job = t.Job(
+                id=job_id,
+                campaign_id=campaign_id,
+                status="queued",
+                idempotency_key=idempotency_key,
+                request_sha256=request_sha256,
+                brief=brief,
+                provider=provider,
+                progress_done=0,
+                progress_total=0,
+                created_at=utcnow(),
+                correlation_id=correlation_id,
+            )
+            s.add(job)
+        return job, True
+
+    def job(self, job_id: str) -> t.Job | None:
+        with self._session() as s:
+            return s.get(t.Job, job_id)
+
+    def unfinished_jobs(self) -> list[str]:
+        """Ids of jobs still queued or running, oldest first."""
+        with self._session() as s:
+            rows = s.scalars(select(t.Job.id).where(t.Job.status.in_(("queued", "running"))).order_by(t.Job.created_at))
+            return list(rows)
+
+    def update_job(self, job_id: str, **values: Any) -> None:
+        with self._session.begin() as s:
+            job = s.get(t.Job, job_id)
+            if job is not None:
+                for key, value in values.items():
+                    setattr(job, key, value)
+
+    def campaigns(self) -> list[t.Campaign]:
+        with self._session() as s:
+            return list(s.scalars(select(t.Campaign).order_by(t.Campaign.updated_at.desc())))
+
+    # -- metrics --------------------------------------------------------------------------------------------------
+    def counts(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Aggregates for monitoring: jobs by status, provider calls by provider and outcome, variants by status."""
+        with self._session() as s:
+            return {
+                "jobs": [tuple(r) for r in s.execute(select(t.Job.status, func.count()).group_by(t.Job.status))],
+                "calls": [
+                    tuple(r)
+                    for r in s.execute(
+                        select(
+                            t.Generation.provider, t.Generation.outcome, func.count(), func.sum(t.Generation.latency_ms)
+                        ).group_by(t.Generation.provider, t.Generation.outcome)
+                    )
+                ],
+                "variants": [
+                    tuple(r) for r in s.execute(select(t.Variant.status, func.count()).group_by(t.Variant.status))
+                ],
+            }
+
+    # -- approvals ------------------------------------------------------------------------------------------------
+    def record_approval(self, **values: Any) -> None:
+        with self._session.begin() as s:
+            s.add(t.Approval(**values, created_at=utcnow()))
+
+    def current_approvals(self, campaign_id: str) -> dict[tuple[str, str, str], t.Approval]:
+        """The latest decision per variant that still matches the variant's current bytes."""
+        with self._session() as s:
+            current = {
+                (v.product_id, v.locale, v.aspect_ratio): v.sha256
+                for v in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id))
+            }
+            rows = s.scalars(select(t.Approval).where(t.Approval.campaign_id == campaign_id).order_by(t.Approval.id))
+            latest: dict[tuple[str, str, str], t.Approval] = {}
+            for row in rows:
+                key = (row.product_id, row.locale, row.aspect_ratio)
+                if current.get(key) == row.sha256:
+                    latest[key] = row
+            return latest

@@ -1,0 +1,116 @@
+"""The whole exception tree of creative-ai.
+
+    CreativeAIError                    base; every error we raise on purpose
+    ├── InputError                     the user's input is wrong (CLI exit 2, HTTP 422)
+    │   ├── BriefError                 the brief fails validation; carries field-level issues
+    │   └── AssetError                 an input image or logo is missing, corrupt or too large
+    ├── ConfigurationError             settings or environment are wrong (CLI exit 3)
+    ├── ProviderError                  an image provider failed (mapped from vendor errors where they enter)
+    │   ├── ProviderUnavailable        unknown provider or model, or no key (CLI exit 3)
+    │   ├── GenerationFailed           a generation failed for good; the variants of its product fail
+    │   │   ├── ProviderAuthError      the vendor refused the key (never retried)
+    │   │   ├── ContentRefused         the vendor refused the prompt (never retried)
+    │   │   └── BadResponse            the vendor answered something that is not an image
+    │   └── TransientProviderError     worth retrying: 5xx, timeout, connection
+    │       └── RateLimited            429; carries the vendor's Retry-After in seconds
+    ├── RenderError                    one variant could not be rendered (it fails, others go on)
+    │   ├── TextFitError               the copy does not fit at the minimum font size
+    │   └── GlyphCoverageError         no available font covers the copy
+    └── StorageError                   a file could not be written or read where it must be
+
+Front doors map these in one place each (the CLI in ``cli/app.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CreativeAIError(Exception):
+    """Base of every error creative-ai raises on purpose."""
+
+
+@dataclass(frozen=True)
+class FieldIssue:
+    """One problem in the input, located by its field path (``products[1].id``)."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class InputError(CreativeAIError):
+    """The user's input is wrong; nothing was written."""
+
+
+class BriefError(InputError):
+    """A brief failed validation. ``issues`` lists every problem found, each with its field path."""
+
+    def __init__(self, issues: list[FieldIssue], *, source: str = "") -> None:
+        self.issues = list(issues)
+        self.source = source
+        head = f"invalid brief {source}" if source else "invalid brief"
+        lines = "\n".join(f"  - {issue}" for issue in self.issues)
+        super().__init__(f"{head}:\n{lines}")
+
+
+class AssetError(InputError):
+    """An input asset (packshot, logo) is missing, unreadable, corrupt or too large."""
+
+
+class ConfigurationError(CreativeAIError):
+    """Settings or the environment are wrong."""
+
+
+class ProviderError(CreativeAIError):
+    """An image provider failed."""
+
+
+class ProviderUnavailable(ProviderError):
+    """The provider is unknown or cannot be used in this configuration."""
+
+
+class GenerationFailed(ProviderError):
+    """A generation failed for good (after its retries, or at once when retrying cannot help)."""
+
+
+class ProviderAuthError(GenerationFailed):
+    """The vendor refused the credentials."""
+
+
+class ContentRefused(GenerationFailed):
+    """The vendor refused to generate for this prompt."""
+
+
+class BadResponse(GenerationFailed):
+    """The vendor's answer is not what its API promises (malformed JSON, no image)."""
+
+
+class TransientProviderError(ProviderError):
+    """A failure worth retrying: server error, timeout, lost connection."""
+
+
+class RateLimited(TransientProviderError):
+    """HTTP 429. ``retry_after`` is the vendor's requested wait in seconds, when it sent one."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RenderError(CreativeAIError):
+    """A variant could not be rendered; that variant fails, the others go on."""
+
+
+class TextFitError(RenderError):
+    """The copy does not fit its text box at the minimum font size."""
+
+
+class GlyphCoverageError(RenderError):
+    """No available font covers every character of the copy."""
+
+
+class StorageError(CreativeAIError):
+    """A file could not be stored or read."""

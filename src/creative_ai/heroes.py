@@ -1,0 +1,301 @@
+"""Stage 2: one hero per product and orientation class: input asset → recorded hero → generate.
+
+Generation runs on a bounded pool across the whole campaign; each call is retried on transient errors and, when
+a provider gives up, the next provider of the fallback chain is asked. Every attempt is a ``generations`` row.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import io
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from PIL import Image
+
+from creative_ai.assets import InputImage
+from creative_ai.db.repository import Repository
+from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
+from creative_ai.logs import log
+from creative_ai.placements import HERO_SIZES
+from creative_ai.plan import ProductPlan
+from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
+from creative_ai.providers.retry import RetryPolicy, with_retries
+from creative_ai.storage import Store
+
+
+@dataclass
+class Hero:
+    """A hero image; its pixels are decoded on first use (an unchanged rerun never needs them)."""
+
+    load: Callable[[], Image.Image]
+    sha256: str
+    source: str  # "reused" | "generated"
+    provider: str
+    model: str
+    seed: int | None
+
+    @cached_property
+    def image(self) -> Image.Image:
+        return self.load()
+
+
+@dataclass
+class HeroSet:
+    """The heroes of one product by size class, and why any could not be made."""
+
+    packshot: InputImage | None = None
+    by_class: dict[str, Hero] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+    def failure_for(self, size_class: str) -> str | None:
+        if self.packshot is not None:
+            return None
+        return self.failures.get(size_class)
+
+
+@dataclass
+class HeroStats:
+    generated: int = 0
+    reused: int = 0
+    provider_calls: int = 0
+    cost_usd: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, *, generated: int = 0, reused: int = 0, calls: int = 0, cost: float = 0.0) -> None:
+        with self._lock:
+            self.generated += generated
+            self.reused += reused
+            self.provider_calls += calls
+            self.cost_usd += cost
+
+
+def hero_key(product_id: str, prompt: str, provider: str, model: str, size_class: str) -> str:
+    width, height = HERO_SIZES[size_class]
+    raw = json.dumps([product_id, prompt, provider, model, size_class, width, height])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def hero_storage_key(sha256: str) -> str:
+    return f"_heroes/{sha256[:2]}/{sha256}.png"
+
+
+def _decoder(data: bytes) -> Callable[[], Image.Image]:
+    def decode() -> Image.Image:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        return image.convert("RGB")
+
+    return decode
+
+
+def _given(image: Image.Image) -> Callable[[], Image.Image]:
+    return lambda: image
+
+
+def _recorded_bytes(store: Store, storage_key: str, sha256: str) -> bytes | None:
+    """The recorded hero's bytes, if its file is still there and unchanged."""
+    if not store.exists(storage_key):
+        return None
+    data = store.read(storage_key)
+    return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+
+def find_recorded(
+    plan: ProductPlan, size_class: str, *, chain: Sequence[ImageProvider], store: Store, repo: Repository
+) -> Hero | None:
+    """A hero an earlier run made for the same product, prompt and size class with a provider of the chain."""
+    for provider in chain:
+        record = repo.find_hero(hero_key(plan.product.id, plan.prompt, provider.name, provider.model, size_class))
+        if record is None:
+            continue
+        data = _recorded_bytes(store, record.storage_key, record.sha256)
+        if data is not None:
+            return Hero(_decoder(data), record.sha256, "reused", record.provider, record.model, record.seed)
+    return None
+
+
+@dataclass(frozen=True)
+class _Job:
+    plan: ProductPlan
+    size_class: str
+
+
+class _Generator:
+    """Makes one hero through the fallback chain, recording every attempt."""
+
+    def __init__(
+        self,
+        *,
+        campaign_id: str,
+        palette: tuple[str, ...],
+        chain: Sequence[ImageProvider],
+        store: Store,
+        repo: Repository,
+        policy: RetryPolicy,
+        stats: HeroStats,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.campaign_id, self.palette, self.chain = campaign_id, palette, chain
+        self.store, self.repo, self.policy, self.stats, self.sleep = store, repo, policy, stats, sleep
+
+    def __call__(self, job: _Job) -> Hero | str:
+        reasons = []
+        for provider in self.chain:
+            try:
+                return self._with(provider, job)
+            except ProviderError as exc:
+                reasons.append(f"{provider.name}/{provider.model}: {exc}")
+        return "hero generation failed — " + "; then ".join(reasons)
+
+    def _with(self, provider: ImageProvider, job: _Job) -> Hero:
+        width, height = HERO_SIZES[job.size_class]
+        request = GenerationRequest(
+            prompt=job.plan.prompt,
+            width=width,
+            height=height,
+            seed=job.plan.seed,
+            subject=job.plan.product.name,
+            palette=self.palette,
+        )
+        row = dict(
+            campaign_id=self.campaign_id,
+            product_id=job.plan.product.id,
+            provider=provider.name,
+            model=provider.model,
+            prompt=job.plan.prompt,
+            seed=job.plan.seed,
+            width=width,
+            height=height,
+        )
+        started = [time.perf_counter()]
+
+        def attempt() -> GenerationResult:
+            started[0] = time.perf_counter()
+            self.stats.add(calls=1)
+            return provider.generate(request)
+
+        def failed(attempt_no: int, exc: TransientProviderError, wait: float | None) -> None:
+            outcome = type(exc).__name__ if wait is None else f"retry:{type(exc).__name__}"
+            self._record(row, started[0], outcome=outcome, error=str(exc))
+            log.warning(
+                "provider_attempt_failed",
+                provider=provider.name,
+                model=provider.model,
+                product_id=job.plan.product.id,
+                attempt=attempt_no,
+                error=type(exc).__name__,
+                wait_s=wait,
+            )
+
+        try:
+            result = with_retries(attempt, policy=self.policy, on_failure=failed, sleep=self.sleep)
+            image = _decoder(result.image)()
+        except TransientProviderError:
+            raise  # already recorded by ``failed``
+        except GenerationFailed as exc:
+            self._record(row, started[0], outcome=type(exc).__name__, error=str(exc))
+            raise
+        except OSError as exc:
+            message = f"provider returned bytes that are not an image: {exc}"
+            self._record(row, started[0], outcome="BadResponse", error=message)
+            raise GenerationFailed(message) from None
+        sha = hashlib.sha256(result.image).hexdigest()
+        storage_key = hero_storage_key(sha)
+        try:
+            if not self.store.exists(storage_key):
+                self.store.write(storage_key, result.image)
+        except StorageError as exc:
+            raise GenerationFailed(str(exc)) from None
+        self._record(row, started[0], outcome="ok", error=None, sha256=sha, cost=result.cost_usd)
+        self.repo.save_hero(
+            key=hero_key(job.plan.product.id, job.plan.prompt, provider.name, provider.model, job.size_class),
+            sha256=sha,
+            storage_key=storage_key,
+            product_id=job.plan.product.id,
+            prompt=job.plan.prompt,
+            provider=result.provider,
+            model=result.model,
+            size_class=job.size_class,
+            width=image.width,
+            height=image.height,
+            seed=result.seed,
+        )
+        self.stats.add(generated=1, cost=result.cost_usd)
+        return Hero(_given(image), sha, "generated", result.provider, result.model, result.seed)
+
+    def _record(
+        self,
+        row: dict[str, object],
+        started: float,
+        *,
+        outcome: str,
+        error: str | None,
+        sha256: str | None = None,
+        cost: float = 0.0,
+    ) -> None:
+        latency = (time.perf_counter() - started) * 1000
+        self.repo.record_generation(
+            **row, latency_ms=latency, cost_usd=cost, sha256=sha256, outcome=outcome, error=error
+        )
+
+
+def make_all_heroes(
+    products: Sequence[ProductPlan],
+    *,
+    campaign_id: str,
+    palette: tuple[str, ...],
+    chain: Sequence[ImageProvider],
+    store: Store,
+    repo: Repository,
+    policy: RetryPolicy,
+    concurrency: int,
+    stats: HeroStats,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[int, int], None] = lambda _d, _t: None,
+) -> dict[str, HeroSet]:
+    """Every hero the campaign needs, generated ``concurrency`` at a time; failures are per size class."""
+    sets: dict[str, HeroSet] = {}
+    jobs: list[_Job] = []
+    for plan in products:
+        hero_set = sets[plan.product.id] = HeroSet(packshot=plan.packshot)
+        if plan.packshot is not None:
+            stats.add(reused=1)
+            continue
+        for size_class in plan.size_classes:
+            found = find_recorded(plan, size_class, chain=chain, store=store, repo=repo)
+            if found is not None:
+                hero_set.by_class[size_class] = found
+                stats.add(reused=1)
+            else:
+                jobs.append(_Job(plan, size_class))
+    if not jobs:
+        return sets
+    generate = _Generator(
+        campaign_id=campaign_id,
+        palette=palette,
+        chain=chain,
+        store=store,
+        repo=repo,
+        policy=policy,
+        stats=stats,
+        sleep=sleep,
+    )
+    # Each job runs in a copy of the caller's context, so log events keep the request's correlation id.
+    contexts = [contextvars.copy_context() for _ in jobs]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(jobs)), thread_name_prefix="hero") as pool:
+        outcomes = pool.map(lambda pair: pair[0].run(generate, pair[1]), zip(contexts, jobs, strict=True))
+        for done, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True), start=1):
+            target = sets[job.plan.product.id]
+            if isinstance(outcome, Hero):
+                target.by_class[job.size_class] = outcome
+            else:
+                target.failures[job.size_class] = outcome
+            progress(done, len(jobs))
+    return sets

@@ -1,0 +1,51 @@
+"""Structured JSON logs with a correlation id carried from the HTTP request to the job that serves it.
+
+Events are rendered as JSON by structlog and written through the standard ``logging`` module (logger
+``creative_ai``), so a library user sees nothing below WARNING unless they configure logging, and the CLI's
+stdout stays clean for ``--json``. Never log settings or vendor responses: keys live there.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+
+log = structlog.wrap_logger(
+    logging.getLogger("creative_ai"),
+    processors=[
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        structlog.processors.JSONRenderer(),
+    ],
+    wrapper_class=structlog.stdlib.BoundLogger,
+)
+
+
+def configure_logging(*, level: str = "INFO") -> None:
+    """Send the ``creative_ai`` events (JSON lines) to stderr from ``level`` up (services call this)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("creative_ai")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level)
+    logger.propagate = False
+
+
+def new_correlation_id() -> str:
+    return uuid.uuid4().hex
+
+
+@contextmanager
+def correlation(correlation_id: str | None, **extra: Any) -> Iterator[str]:
+    """Bind a correlation id (and extra fields) to every log event in this context."""
+    cid = correlation_id or new_correlation_id()
+    with structlog.contextvars.bound_contextvars(correlation_id=cid, **extra):
+        yield cid

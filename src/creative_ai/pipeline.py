@@ -1,0 +1,217 @@
+"""``run_campaign``: the one core every front door calls. Its body is the numbered stages of SPEC §3."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import PurePosixPath
+from typing import Any
+
+from creative_ai.brief import CampaignBrief
+from creative_ai.config import HeroStrategy, ImageFormat, Settings
+from creative_ai.db.repository import Repository
+from creative_ai.errors import RenderError
+from creative_ai.heroes import HeroStats, make_all_heroes
+from creative_ai.localize import Translator
+from creative_ai.plan import CampaignPlan, VariantPlan, plan_campaign
+from creative_ai.produce import produce_variant, size_class_for, variant_key
+from creative_ai.providers import ImageProvider
+from creative_ai.providers.retry import RetryPolicy
+from creative_ai.render.text import FontBook
+from creative_ai.report.gallery import render_gallery
+from creative_ai.report.manifest import build_manifest, manifest_bytes
+from creative_ai.storage import Store
+from creative_ai.summary import RunSummary, VariantOutcome, overall_status
+
+Progress = Callable[[str, int, int], None]
+
+
+def _noop(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def _failed(variant: VariantPlan, reason: str) -> VariantOutcome:
+    return VariantOutcome(
+        product_id=variant.product.id,
+        locale=variant.locale,
+        aspect_ratio=variant.placement.ratio,
+        status="failed",
+        reason=reason,
+        file_path=None,
+        reused=False,
+        needs_translation=variant.copy.needs_translation,
+    )
+
+
+def _remove_stale(store: Store, plan: CampaignPlan, variant: VariantPlan, fmt: str) -> None:
+    """A variant that failed now must not leave an older creative (with older copy) looking current."""
+    image_key = variant_key(plan, variant, fmt)
+    for key in (image_key, str(PurePosixPath(image_key).with_suffix(".json"))):
+        store.delete(key)
+
+
+def run_campaign(
+    brief: CampaignBrief,
+    *,
+    provider: ImageProvider | Sequence[ImageProvider],
+    store: Store,
+    repo: Repository,
+    settings: Settings,
+    display_root: str,
+    ratios: Sequence[str] = (),
+    locales: Sequence[str] = (),
+    hero_strategy: HeroStrategy | None = None,
+    image_format: ImageFormat | None = None,
+    translator: Translator | None = None,
+    book: FontBook | None = None,
+    progress: Progress = _noop,
+) -> RunSummary:
+    """Turn a brief into checked, stored, recorded creatives; returns an honest RunSummary.
+
+    ``provider`` is one provider or a fallback chain tried in order for each hero.
+    """
+    started = time.perf_counter()
+    chain = [provider] if isinstance(provider, ImageProvider) else list(provider)
+    if not chain:
+        raise ValueError("run_campaign needs at least one provider")
+    primary = chain[0]
+    book = book or FontBook.default()
+    fmt = image_format or settings.image_format
+
+    # 1. Plan: expand variants, load input assets, preflight copy and fonts (raises before any write).
+    plan = plan_campaign(
+        brief,
+        assets_dir=settings.assets_dir,
+        max_pixels=settings.max_image_pixels,
+        book=book,
+        ratios=ratios,
+        locales=locales,
+        hero_strategy=hero_strategy or settings.hero_strategy,
+        translator=translator,
+    )
+    repo.migrate()
+    brief_json: dict[str, Any] = brief.model_dump(mode="json", exclude_none=True)
+    repo.save_campaign(
+        campaign_id=brief.campaign_id,
+        name=brief.name,
+        status="running",
+        brief=brief_json,
+        brief_sha256=hashlib.sha256(json.dumps(brief_json, sort_keys=True).encode()).hexdigest(),
+        target_market=brief.target_market,
+        output_dir=display_root,
+        products=[(p.product.id, p.product.name, str(p.packshot.path) if p.packshot else None) for p in plan.products],
+    )
+
+    # 2. Heroes: input asset → recorded hero with the same key → generate (bounded pool, retries, fallback).
+    stats = HeroStats()
+    heroes = make_all_heroes(
+        plan.products,
+        campaign_id=brief.campaign_id,
+        palette=tuple(brief.brand_colors),
+        chain=chain,
+        store=store,
+        repo=repo,
+        policy=RetryPolicy(settings.max_attempts, settings.retry_base_delay, settings.retry_max_delay),
+        concurrency=settings.concurrency,
+        stats=stats,
+        progress=lambda done, total: progress("heroes", done, total),
+    )
+    for product_id, hero_set in heroes.items():
+        for size_class, failure in hero_set.failures.items():
+            repo.record_error(
+                campaign_id=brief.campaign_id,
+                product_id=product_id,
+                locale=None,
+                aspect_ratio=size_class,
+                stage="hero",
+                error_type="GenerationFailed",
+                message=failure,
+            )
+
+    # 3–5. Render, check and store every variant (unchanged ones are kept as they are).
+    outcomes: list[VariantOutcome] = []
+    sidecars: list[dict[str, Any] | None] = []
+    for i, variant in enumerate(plan.variants):
+        progress("render", i, len(plan.variants))
+        hero_set = heroes[variant.product.id]
+        reason = variant.preflight_error or hero_set.failure_for(size_class_for(hero_set, variant))
+        outcome: VariantOutcome
+        sidecar: dict[str, Any] | None = None
+        if reason is None:
+            try:
+                outcome, sidecar = produce_variant(
+                    plan,
+                    variant,
+                    hero_set,
+                    store=store,
+                    settings=settings,
+                    book=book,
+                    fmt=fmt,
+                    display_root=display_root,
+                )
+            except RenderError as exc:
+                reason = str(exc)
+        if reason is not None:
+            outcome = _failed(variant, f"{variant.placement.ratio}/{variant.locale}: {reason}")
+            _remove_stale(store, plan, variant, fmt)
+            repo.record_error(
+                campaign_id=brief.campaign_id,
+                product_id=variant.product.id,
+                locale=variant.locale,
+                aspect_ratio=variant.placement.ratio,
+                stage="render",
+                error_type="VariantFailed",
+                message=outcome.reason or reason,
+            )
+        outcomes.append(outcome)
+        sidecars.append(sidecar)
+    progress("render", len(plan.variants), len(plan.variants))
+
+    # 5b. Manifest and gallery at the campaign root (rewritten only when their content changes).
+    ok = sum(1 for o in outcomes if o.status == "ok")
+    status = overall_status(ok, len(outcomes))
+    manifest = build_manifest(plan, outcomes, sidecars, status=status, provider=primary.name, model=primary.model)
+    manifest_key = f"{brief.campaign_id}/manifest.json"
+    gallery_key = f"{brief.campaign_id}/index.html"
+    store.write_if_changed(manifest_key, manifest_bytes(manifest))
+    store.write_if_changed(gallery_key, render_gallery(manifest))
+
+    # 6. Record every variant and the campaign's status.
+    for outcome, sidecar in zip(outcomes, sidecars, strict=True):
+        repo.save_variant(
+            campaign_id=brief.campaign_id,
+            product_id=outcome.product_id,
+            locale=outcome.locale,
+            aspect_ratio=outcome.aspect_ratio,
+            status=outcome.status,
+            reason=outcome.reason,
+            message=(sidecar or {}).get("message", ""),
+            file_path=outcome.file_path,
+            sha256=(sidecar or {}).get("sha256"),
+            hero_sha256=(sidecar or {}).get("hero_sha256"),
+            render_key=(sidecar or {}).get("render_key"),
+            reused=outcome.reused,
+            checks=outcome.checks,
+        )
+    repo.set_campaign_status(brief.campaign_id, status)
+    root = display_root.rstrip("/")
+    return RunSummary(
+        campaign_id=brief.campaign_id,
+        status=status,
+        variants_total=len(outcomes),
+        variants_ok=ok,
+        variants_failed=len(outcomes) - ok,
+        heroes_generated=stats.generated,
+        heroes_reused=stats.reused,
+        provider_calls=stats.provider_calls,
+        cost_estimate_usd=round(stats.cost_usd, 4),
+        duration_s=round(time.perf_counter() - started, 3),
+        output_dir=root,
+        provider=primary.name,
+        model=primary.model,
+        manifest_path=f"{root}/{manifest_key}",
+        gallery_path=f"{root}/{gallery_key}",
+        variants=outcomes,
+    )

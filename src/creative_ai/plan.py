@@ -1,0 +1,148 @@
+"""Stage 1: expand a brief into variants, load input assets, preflight copy and fonts. Writes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from creative_ai.assets import InputImage, find_product_image, load_image
+from creative_ai.brief import CampaignBrief, Product, normalize_locale
+from creative_ai.config import HeroStrategy
+from creative_ai.errors import GlyphCoverageError, InputError
+from creative_ai.localize import LocalizedCopy, Translator, localize
+from creative_ai.placements import Placement, get_placement, normalize_ratio
+from creative_ai.render.text import FontBook
+
+
+@dataclass(frozen=True)
+class VariantPlan:
+    product: Product
+    locale: str
+    placement: Placement
+    copy: LocalizedCopy
+    preflight_error: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return f"{self.product.id}_{self.placement.ratio}_{self.locale}"
+
+
+@dataclass(frozen=True)
+class ProductPlan:
+    product: Product
+    packshot: InputImage | None
+    prompt: str
+    seed: int
+    size_classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    brief: CampaignBrief
+    products: list[ProductPlan]
+    variants: list[VariantPlan]
+    logo: InputImage | None
+    hero_strategy: HeroStrategy
+    ratios: list[str] = field(default_factory=list)
+    locales: list[str] = field(default_factory=list)
+
+
+def build_prompt(brief: CampaignBrief, product: Product) -> str:
+    """The hero prompt. It leaves the message out on purpose: copy is set on top, never painted in."""
+    parts = [f"Premium advertising hero photograph of {product.name}"]
+    if product.description:
+        parts.append(product.description.rstrip("."))
+    parts.append(f"for {brief.target_audience} in {brief.target_market}")
+    if brief.brand_colors:
+        parts.append(f"brand palette {', '.join(brief.brand_colors)}")
+    parts.append("clean studio composition, soft light, calm negative space, no text, no letters, no logos")
+    return ". ".join(parts) + "."
+
+
+def seed_for(product_id: str, prompt: str) -> int:
+    digest = hashlib.sha256(json.dumps([product_id, prompt]).encode()).digest()
+    return int.from_bytes(digest[:4], "big") & 0x7FFFFFFF
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else base / path
+
+
+def plan_campaign(
+    brief: CampaignBrief,
+    *,
+    assets_dir: Path,
+    max_pixels: int,
+    book: FontBook,
+    ratios: Sequence[str] = (),
+    locales: Sequence[str] = (),
+    hero_strategy: HeroStrategy = "per-orientation",
+    translator: Translator | None = None,
+) -> CampaignPlan:
+    """Every variant to make, with its copy; raises InputError/AssetError before anything is written."""
+    try:
+        chosen_ratios = [normalize_ratio(r) for r in ratios] if ratios else list(brief.aspect_ratios)
+    except ValueError as exc:
+        raise InputError(f"--ratio: {exc}") from None
+    try:
+        chosen_locales = [normalize_locale(v) for v in locales] if locales else brief.target_locales
+    except ValueError as exc:
+        raise InputError(f"--locale: {exc}") from None
+    chosen_ratios = list(dict.fromkeys(chosen_ratios))
+    chosen_locales = list(dict.fromkeys(chosen_locales))
+    placements = [get_placement(r) for r in chosen_ratios]
+
+    logo = None
+    if brief.brand and brief.brand.logo:
+        logo = load_image(_resolve(brief.base_dir, brief.brand.logo), field="brand.logo", max_pixels=max_pixels)
+
+    products: list[ProductPlan] = []
+    variants: list[VariantPlan] = []
+    if hero_strategy == "single":
+        classes: tuple[str, ...] = ("single",)
+    else:
+        classes = tuple(dict.fromkeys(p.orientation for p in placements))
+    for index, product in enumerate(brief.products):
+        packshot = None
+        if product.image:
+            packshot = load_image(
+                _resolve(brief.base_dir, product.image),
+                field=f"products[{index}].image",
+                max_pixels=max_pixels,
+            )
+        else:
+            found = find_product_image(product.id, assets_dir)
+            if found is not None:
+                packshot = load_image(found, field=f"products[{index}] asset {found}", max_pixels=max_pixels)
+        prompt = build_prompt(brief, product)
+        products.append(
+            ProductPlan(
+                product=product,
+                packshot=packshot,
+                prompt=prompt,
+                seed=seed_for(product.id, prompt),
+                size_classes=() if packshot else classes,
+            )
+        )
+        for locale in chosen_locales:
+            copy = localize(brief, product, locale, translator=translator)
+            problem = None
+            try:
+                book.require(copy.headline + " " + (copy.cta or ""), locale=locale)
+            except GlyphCoverageError as exc:
+                problem = str(exc)
+            for placement in placements:
+                variants.append(VariantPlan(product, locale, placement, copy, problem))
+    return CampaignPlan(
+        brief=brief,
+        products=products,
+        variants=variants,
+        logo=logo,
+        hero_strategy=hero_strategy,
+        ratios=chosen_ratios,
+        locales=chosen_locales,
+    )

@@ -1,0 +1,296 @@
+"""Compose a creative: hero crop, scrim only as strong as needed, headline, CTA pill, logo with clearspace."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageDraw
+
+from creative_ai.placements import Box, Placement
+from creative_ai.render.color import (
+    RGB,
+    WCAG_AA,
+    background_deciles,
+    contrast,
+    contrast_with_deciles,
+    hex_to_rgb,
+    luminance,
+    worst_contrast,
+)
+from creative_ai.render.crop import cover_crop
+from creative_ai.render.text import FontBook, TextLayout, draw_lines, fit_text
+
+TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
+MARGIN = 0.06  # outer margin, share of the short side
+HEADLINE_MAX = 0.09
+HEADLINE_MIN = 0.04
+CTA_RATIO = 0.45
+LOGO_HEIGHT = 0.07
+WHITE: RGB = (255, 255, 255)
+INK: RGB = (17, 17, 20)
+
+
+@dataclass(frozen=True)
+class Copy:
+    """The words on one creative."""
+
+    headline: str
+    cta: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A composed creative and what was measured while making it."""
+
+    image: Image.Image
+    text_box: Box
+    block_box: Box
+    logo_box: Box | None
+    text_color: RGB
+    scrim_strength: float
+    font_size: int
+    lines: tuple[str, ...]
+    text_mask: Image.Image
+    cta_contrast: float | None
+
+
+def content_box(placement: Placement) -> Box:
+    """The safe zone, shrunk further where the outer margin is wider."""
+    safe = placement.safe_box()
+    m = round(MARGIN * placement.short_side)
+    w, h = placement.width, placement.height
+    return Box(max(safe.left, m), max(safe.top, m), min(safe.right, w - m), min(safe.bottom, h - m))
+
+
+def text_region(placement: Placement) -> Box:
+    """Where the text block (headline + CTA) may go: at most about a quarter of the frame."""
+    c = content_box(placement)
+    area = placement.width * placement.height * 0.25
+    if placement.text_side == "left":
+        width = min(c.width, round(placement.width * 0.42))
+        height = min(c.height, round(area / width))
+        return Box(c.left, c.bottom - height, c.left + width, c.bottom)
+    height = min(round(c.height * 0.45), round(area / c.width))
+    return Box(c.left, c.bottom - height, c.right, c.bottom)
+
+
+def _cta_extra(size: int, has_cta: bool) -> int:
+    if not has_cta:
+        return 0
+    return round(size * 0.4) + round(cta_label_size(size) * 2.2)
+
+
+def cta_label_size(headline_size: int) -> int:
+    return max(round(headline_size * CTA_RATIO), 18)
+
+
+def _pick_text_color(background: NDArray[np.uint8], palette: list[RGB]) -> RGB:
+    darks = sorted(palette, key=luminance)
+    dark = darks[0] if darks and luminance(darks[0]) < 0.06 else INK
+    deciles = background_deciles(background)
+    return max((WHITE, dark), key=lambda c: contrast_with_deciles(c, deciles))
+
+
+def _scrim_band(size: tuple[int, int], box: Box, side: str) -> tuple[tuple[int, int, int, int], Image.Image]:
+    """The soft gradient from the text side as (band box, 0..255 ramp image): 0 far from the text, 255 under it."""
+    w, h = size
+    if side == "left":
+        start, full = min(w, box.right + box.width // 2), box.right
+        ramp = np.clip((start - np.arange(start, dtype=np.float32)) / max(start - full, 1), 0, 1)
+        band = (0, 0, start, h)
+        line = Image.fromarray(np.rint(ramp * 255).astype(np.uint8)[None, :], "L")
+        return band, line.resize((start, h), Image.Resampling.NEAREST)
+    start, full = max(0, box.top - box.height), box.top
+    ramp = np.clip((np.arange(start, h, dtype=np.float32) - start) / max(full - start, 1), 0, 1)
+    band = (0, start, w, h)
+    line = Image.fromarray(np.rint(ramp * 255).astype(np.uint8)[:, None], "L")
+    return band, line.resize((w, h - start), Image.Resampling.NEAREST)
+
+
+def _apply_scrim(image: Image.Image, *, box: Box, side: str, color: RGB, text: RGB) -> tuple[Image.Image, float]:
+    """Paint (in place) the weakest scrim that lifts the text box to TARGET_CONTRAST; returns (image, strength)."""
+    region = np.asarray(image.crop(box.as_tuple()))[::4, ::4].astype(np.float32)
+    if worst_contrast(text, region) >= TARGET_CONTRAST:
+        return image, 0.0
+    tint = np.array(color, dtype=np.float32)
+
+    def ok(strength: float) -> bool:
+        blended = region * (1 - strength) + tint * strength
+        return worst_contrast(text, blended) >= TARGET_CONTRAST
+
+    lo, hi = 0.0, 1.0
+    for _ in range(7):  # 1/128 steps; rounding up keeps the painted scrim at least this strong
+        mid = (lo + hi) / 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    strength = hi
+    band, ramp = _scrim_band(image.size, box, side)
+    # Scale the ramp by the strength, rounding up so the painted scrim is never weaker than the one measured.
+    alpha = ramp.point(lambda v: min(255, math.ceil(v * strength)))
+    image.paste(color, band, alpha)
+    return image, strength
+
+
+def measured_contrast(image: Image.Image, mask: Image.Image, box: Box, text: RGB) -> float:
+    """Contrast of the text colour against the final pixels around the glyphs (not under them).
+
+    ``mask`` is the glyph coverage of ``box`` (same size as the box). Every second pixel in each direction is
+    sampled: a quarter of the pixels gives the same deciles at a quarter of the cost.
+    """
+    region = np.asarray(image.crop(box.as_tuple()))[::2, ::2]
+    glyphs = np.asarray(mask)[::2, ::2]
+    background = region[glyphs == 0]
+    return round(worst_contrast(text, background), 2)
+
+
+def _draw_cta(image: Image.Image, label: str, *, at: tuple[int, int], size: int, book: FontBook, color: RGB) -> float:
+    height = round(size * 2.2)
+    pad = size
+    width = round(book.measure(label, size)) + 2 * pad
+    x, y = at
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((x, y, x + width, y + height), radius=height // 2, fill=color)
+    pill_l = luminance(color)
+    label_color = max((WHITE, INK), key=lambda c: contrast(luminance(c), pill_l))
+    font = book.font(size)
+    ascent, descent = font.getmetrics()
+    draw.text((x + pad, y + (height - ascent - descent) // 2), label, font=font, fill=label_color)
+    return round(contrast(luminance(label_color), pill_l), 2)
+
+
+def logo_box_for(logo_size: tuple[int, int], placement: Placement) -> Box:
+    """Logo ~7% of the short side high (at most 35% of the width), top corner opposite the text block."""
+    c = content_box(placement)
+    logo_w, logo_h = logo_size
+    height = round(LOGO_HEIGHT * placement.short_side)
+    width = round(logo_w * height / logo_h)
+    max_width = round(placement.width * 0.35)
+    if width > max_width:
+        width, height = max_width, round(logo_h * max_width / logo_w)
+    return Box(c.right - width, c.top, c.right, c.top + height)
+
+
+_SCALED_LOGOS: dict[tuple[int, int, int], tuple[Image.Image, Image.Image]] = {}
+
+
+def _scaled_logo(logo: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The logo resized once per size (every locale of a placement reuses it)."""
+    key = (id(logo), *size)
+    cached = _SCALED_LOGOS.get(key)
+    if cached is not None and cached[0] is logo:
+        return cached[1]
+    scaled = logo.convert("RGBA").resize(size, Image.Resampling.LANCZOS)
+    if len(_SCALED_LOGOS) > 64:
+        _SCALED_LOGOS.clear()
+    _SCALED_LOGOS[key] = (logo, scaled)  # holding the logo keeps its id from being reused while cached
+    return scaled
+
+
+def place_logo(image: Image.Image, logo: Image.Image, placement: Placement) -> Box:
+    """Paste the logo at :func:`logo_box_for`; returns its box."""
+    box = logo_box_for(logo.size, placement)
+    scaled = _scaled_logo(logo, (box.width, box.height))
+    image.paste(scaled, (box.left, box.top), scaled)
+    return box
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """Where the copy goes, decided before any pixels: the fitted headline, its box and the whole block."""
+
+    copy: Copy
+    layout: TextLayout
+    text_box: Box
+    block: Box
+
+
+def plan_text(copy: Copy, *, placement: Placement, book: FontBook) -> TextPlan:
+    """Fit the headline (and reserve the CTA) in the text region; TextFitError when it cannot fit."""
+    region = text_region(placement)
+    s = placement.short_side
+    max_size, min_size = round(HEADLINE_MAX * s), round(HEADLINE_MIN * s)
+    has_cta = bool(copy.cta)
+    # The CTA's height is reserved at the largest size tried, so the whole block always fits the region.
+    layout = fit_text(
+        copy.headline,
+        book=book,
+        max_width=region.width,
+        max_height=region.height - _cta_extra(max_size, has_cta),
+        max_size=max_size,
+        min_size=min_size,
+    )
+    extra = _cta_extra(layout.size, has_cta)
+    top = region.bottom - layout.height - extra
+    text_box = Box(region.left, top, region.left + layout.width, top + layout.height)
+    cta_width = 0
+    if copy.cta:
+        label = cta_label_size(layout.size)
+        cta_width = round(book.measure(copy.cta, label)) + 2 * label
+    block = Box(region.left, top, region.left + max(layout.width, cta_width), region.bottom)
+    return TextPlan(copy, layout, text_box, block)
+
+
+def product_region(placement: Placement, text: TextPlan) -> Box:
+    """Where a packshot may stand: the content area beside or above the text block."""
+    c = content_box(placement)
+    gap = round(0.03 * placement.short_side)
+    if placement.text_side == "left":
+        return Box(text.block.right + gap, c.top, c.right, c.bottom)
+    return Box(c.left, c.top, c.right, text.block.top - gap)
+
+
+def render_creative(
+    hero: Image.Image,
+    *,
+    placement: Placement,
+    text: TextPlan,
+    palette: list[str],
+    logo: Image.Image | None,
+    book: FontBook,
+    focal: tuple[float, float] = (0.5, 0.5),
+) -> Rendered:
+    """One creative at exactly the placement's size, from a hero and a fitted text plan."""
+    rgb = hero if hero.mode == "RGB" else hero.convert("RGB")
+    image = cover_crop(rgb, placement.width, placement.height, focal=focal)  # always a new image
+    copy, layout, text_box = text.copy, text.layout, text.text_box
+    block = text.block
+    rgb_palette = [hex_to_rgb(c) for c in palette]
+    under = np.asarray(image.crop(text_box.as_tuple()))[::2, ::2]
+    text_color = _pick_text_color(under, rgb_palette)
+    scrim_color = INK if text_color == WHITE else WHITE
+    image, strength = _apply_scrim(image, box=text_box, side=placement.text_side, color=scrim_color, text=text_color)
+
+    mask = Image.new("L", (text_box.width, text_box.height), 0)
+    draw_lines(ImageDraw.Draw(mask), layout, book=book, origin=(0, 0))
+    image.paste(text_color, text_box.as_tuple(), mask)
+
+    cta_contrast = None
+    if copy.cta:
+        label = cta_label_size(layout.size)
+        pill = rgb_palette[0] if rgb_palette else INK
+        cta_contrast = _draw_cta(
+            image,
+            copy.cta,
+            at=(block.left, text_box.bottom + round(layout.size * 0.4)),
+            size=label,
+            book=book,
+            color=pill,
+        )
+    logo_box = place_logo(image, logo, placement) if logo is not None else None
+    return Rendered(
+        image=image,
+        text_box=text_box,
+        block_box=block,
+        logo_box=logo_box,
+        text_color=text_color,
+        scrim_strength=round(strength, 3),
+        font_size=layout.size,
+        lines=layout.lines,
+        text_mask=mask,
+        cta_contrast=cta_contrast,
+    )

@@ -1,0 +1,1 @@
+"""Campaign manifest and the static review gallery."""

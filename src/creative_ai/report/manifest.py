@@ -1,0 +1,66 @@
+"""``manifest.json``: every variant of a campaign with its status, file and checks. Stable across reruns."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from creative_ai.plan import CampaignPlan
+from creative_ai.summary import VariantOutcome
+
+
+def build_manifest(
+    plan: CampaignPlan,
+    outcomes: list[VariantOutcome],
+    sidecars: list[dict[str, Any] | None],
+    *,
+    status: str,
+    provider: str,
+    model: str,
+) -> dict[str, Any]:
+    brief = plan.brief
+    prefix = f"{brief.campaign_id}/"
+    entries = []
+    for outcome, sidecar in zip(outcomes, sidecars, strict=True):
+        rel = None
+        if outcome.file_path and sidecar is not None:
+            rel = outcome.file_path.split(prefix, 1)[-1]
+        entries.append(
+            {
+                "product_id": outcome.product_id,
+                "locale": outcome.locale,
+                "aspect_ratio": outcome.aspect_ratio,
+                "status": outcome.status,
+                "reason": outcome.reason,
+                "file": rel,
+                "sidecar": rel.rsplit(".", 1)[0] + ".json" if rel else None,
+                "sha256": sidecar.get("sha256") if sidecar else None,
+                "message": sidecar.get("message") if sidecar else None,
+                "needs_translation": outcome.needs_translation,
+                "checks": {c["name"]: c["status"] for c in outcome.checks},
+                "created_at": sidecar.get("created_at") if sidecar else None,
+            }
+        )
+    stamps: list[str] = [str(e["created_at"]) for e in entries if e["created_at"]]
+    return {
+        "campaign_id": brief.campaign_id,
+        "name": brief.name,
+        "target_market": brief.target_market,
+        "target_audience": brief.target_audience,
+        "campaign_message": brief.campaign_message,
+        "brand_colors": brief.brand_colors,
+        "locales": plan.locales,
+        "aspect_ratios": plan.ratios,
+        "products": [{"id": p.product.id, "name": p.product.name} for p in plan.products],
+        "status": status,
+        "provider": provider,
+        "model": model,
+        "updated_at": max(stamps) if stamps else None,
+        "variants_total": len(entries),
+        "variants_ok": sum(1 for e in entries if e["status"] == "ok"),
+        "variants": entries,
+    }
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"

@@ -1,0 +1,56 @@
+"""Celery workers: ``make_celery(settings)``; tasks are thin (load the job → run it → the database records it)."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from creative_ai.config import Settings
+from creative_ai.db.repository import Repository
+from creative_ai.jobs import JobQueue, execute_job
+
+TASK_NAME = "creative_ai.run_job"
+
+
+def make_celery(settings: Settings) -> Celery:
+    """A Celery app on the configured broker. Job state lives in the database, so no result backend is needed.
+
+    ``acks_late`` + ``reject_on_worker_lost``: a job whose worker dies is delivered again (after
+    ``job_visibility_timeout``), and the rerun skips every variant and hero already finished.
+    """
+    if not settings.broker_url:
+        raise ValueError("make_celery needs CREATIVE_AI_BROKER_URL")
+    app = Celery("creative_ai", broker=settings.broker_url)
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": settings.job_visibility_timeout},
+        worker_hijack_root_logger=False,
+    )
+    repo = Repository.from_url(settings.database_url)
+
+    @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
+    def run_job(job_id: str) -> None:
+        execute_job(job_id, settings=settings, repo=repo)
+
+    return app
+
+
+class CeleryJobs(JobQueue):
+    """Sends each job to the workers through the broker."""
+
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def enqueue(self, job_id: str) -> None:
+        self.app.send_task(TASK_NAME, args=[job_id])
+
+    def ping(self) -> tuple[bool, str]:
+        try:
+            with self.app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except OSError as exc:
+            return False, f"broker unreachable ({exc.__class__.__name__})"
+        return True, "redis"

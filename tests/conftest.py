@@ -1,0 +1,120 @@
+"""Shared fixtures: an isolated working folder and a CLI runner that runs the real command in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+VENDOR_VARIABLES = {
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "GEMINI_API_KEY",
+    "GOOGLE_API_KEY",
+    "GOOGLE_AI_API_KEY",
+}
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:  # type: ignore[type-arg]
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean working folder with its own database; the environment points every setting into it."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith("CREATIVE_AI_") or key in VENDOR_VARIABLES:
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("CREATIVE_AI_DATABASE_URL", f"sqlite:///{tmp_path / 'creative_ai.db'}")
+    monkeypatch.setenv("CREATIVE_AI_ASSETS_DIR", str(tmp_path / "assets"))
+    return tmp_path
+
+
+@pytest.fixture
+def cli(workdir: Path):  # type: ignore[no-untyped-def]
+    """Run ``python -m creative_ai ARGS`` in the working folder, no stdin, no TTY."""
+
+    def run(*args: str, timeout: float = 120) -> Result:
+        proc = subprocess.run(
+            [sys.executable, "-m", "creative_ai", *args],
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=os.environ.copy(),
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
+
+
+def write_brief(folder: Path, data: dict, name: str = "brief.json") -> Path:  # type: ignore[type-arg]
+    path = folder / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def base_brief(**overrides: object) -> dict:  # type: ignore[type-arg]
+    data: dict[str, object] = {
+        "campaign_id": "test-campaign",
+        "products": [{"id": "prod_a", "name": "Product A", "description": "A test product"}],
+        "target_market": "EU",
+        "target_audience": "Testers",
+        "campaign_message": "Hello World",
+        "brand_colors": ["#FF6B35", "#004E89"],
+        "aspect_ratios": ["1x1"],
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def vendor(workdir: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The fake vendor server, with the environment pointing both SDKs at it and short retry waits."""
+    from tests.fake_vendor import FakeVendor
+
+    with FakeVendor() as fake:
+        monkeypatch.setenv("OPENAI_API_KEY", fake.openai_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{fake.url}/v1")
+        monkeypatch.setenv("GEMINI_API_KEY", fake.gemini_key)
+        monkeypatch.setenv("CREATIVE_AI_GEMINI_BASE_URL", fake.url)
+        monkeypatch.setenv("CREATIVE_AI_RETRY_BASE_DELAY", "0.01")
+        monkeypatch.setenv("CREATIVE_AI_REQUEST_TIMEOUT", "3")
+        yield fake
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server this machine runs (PGHOST/PGPORT or 127.0.0.1:5432)."""
+    psycopg = pytest.importorskip("psycopg")
+    host = os.environ.get("PGHOST", "127.0.0.1")
+    port = os.environ.get("PGPORT", "5432")
+    user = os.environ.get("PGUSER", "postgres")
+    try:
+        admin = psycopg.connect(host=host, port=port, user=user, dbname="postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server answers at {host}:{port}: {exc}")
+    name = f"creative_ai_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://{user}@{host}:{port}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()

@@ -1,0 +1,69 @@
+"""Every image check passes on a good creative and fails on a crafted bad one."""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from creative_ai.checks import ImageContext
+from creative_ai.checks.layout import LogoPlacementCheck
+from creative_ai.checks.legibility import LegibilityCheck
+from creative_ai.placements import PLACEMENTS, Box
+from creative_ai.render.compose import Copy, plan_text, render_creative
+from creative_ai.render.text import FontBook
+
+BOOK = FontBook.default()
+PLACEMENT = PLACEMENTS["1x1"]
+
+
+def _good() -> ImageContext:
+    text = plan_text(Copy("Readable"), placement=PLACEMENT, book=BOOK)
+    logo = Image.new("RGBA", (300, 100), (255, 255, 255, 255))
+    out = render_creative(
+        Image.new("RGB", (1080, 1080), "#223344"), placement=PLACEMENT, text=text, palette=[], logo=logo, book=BOOK
+    )
+    return ImageContext(
+        image=out.image,
+        placement=PLACEMENT,
+        text_box=out.text_box,
+        block_box=out.block_box,
+        text_mask=out.text_mask,
+        text_color=out.text_color,
+        logo_box=out.logo_box,
+        expects_logo=True,
+    )
+
+
+def test_legibility_passes_on_rendered_creative() -> None:
+    result = LegibilityCheck().run(_good())
+    assert result.status == "pass" and result.measured["contrast_ratio"] >= 4.5
+
+
+def test_legibility_fails_on_low_contrast_text() -> None:
+    ctx = _good()
+    # Paint the background under the text the same light grey as a pale text colour.
+    image = Image.new("RGB", ctx.image.size, (200, 200, 200))
+    bad = ImageContext(**{**ctx.__dict__, "image": image, "text_color": (230, 230, 230)})
+    result = LegibilityCheck().run(bad)
+    assert result.status == "fail" and "below 4.5" in result.evidence
+    assert result.measured["contrast_ratio"] < 4.5
+
+
+def test_legibility_fails_outside_safe_zone() -> None:
+    ctx = _good()
+    outside = Box(0, ctx.block_box.top, ctx.block_box.width, ctx.block_box.bottom)
+    result = LegibilityCheck().run(ImageContext(**{**ctx.__dict__, "block_box": outside}))
+    assert result.status == "fail" and "safe zone" in result.evidence
+
+
+def test_logo_check_passes_then_fails_on_missing_crowded_or_outside_logo() -> None:
+    ctx = _good()
+    assert LogoPlacementCheck().run(ctx).status == "pass"
+    missing = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": None}))
+    assert missing.status == "fail"
+    crowded = Box(ctx.block_box.left, ctx.block_box.top - 60, ctx.block_box.left + 180, ctx.block_box.top - 5)
+    result = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": crowded}))
+    assert result.status == "fail" and "clearspace" in result.evidence
+    corner = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": Box(1000, 0, 1080, 40)}))
+    assert corner.status == "fail" and "safe zone" in corner.evidence
+    no_logo_wanted = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": None, "expects_logo": False}))
+    assert no_logo_wanted.status == "warn"

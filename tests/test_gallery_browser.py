@@ -1,0 +1,54 @@
+"""The static gallery in a real browser (Debian chromium driven by Playwright): every creative loads."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import base_brief, write_brief
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def test_gallery_shows_every_creative_and_the_failed_one(cli, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
+    brief = base_brief(
+        products=[
+            {"id": "ok_one", "name": "Fine"},
+            {"id": "long_one", "name": "Long", "message": long + " this summer"},
+        ],
+        aspect_ratios=["1x1", "16x9"],
+        locales=["en", "de"],
+        messages={"de": "Hallo Welt"},
+    )
+    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
+    assert result.code == 1, result.stderr
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((workdir / "out/test-campaign/index.html").as_uri())
+    images = page.locator("img")
+    ok = [v for v in result.json()["variants"] if v["status"] == "ok"]
+    assert images.count() == len(ok)
+    for i in range(images.count()):
+        image = images.nth(i)
+        image.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        width = image.evaluate("img => img.naturalWidth")
+        assert width in (1080, 1920)
+    text = page.inner_text("body")
+    assert "partial" in text and "needs translation" in text and "does not fit" in text
+    page.screenshot(path=str(workdir / "gallery.png"), full_page=True)
+    assert (workdir / "gallery.png").stat().st_size > 10_000
