@@ -36,12 +36,17 @@ def test_approve_reload_reset_and_zip(cli, workdir: Path, server: str) -> None: 
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(f"{server}/gallery/login")
         page.fill("input[name=key]", KEY)
-        page.click("button[type=submit]")
-        page.click("text=test-campaign")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("text=test-campaign")
         card = page.locator("figure[data-variant='prod_a/en/1x1']")
         page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
         card.locator("textarea").fill("Looks great")
-        card.locator("button[value=approved]").click()
+        # The form posts, then redirects back: wait for that round trip before reloading.
+        with page.expect_navigation(url=f"{server}/gallery/test-campaign**"):
+            card.locator("button[value=approved]").click()
+        page.wait_for_load_state("load")
         page.reload()
         card = page.locator("figure[data-variant='prod_a/en/1x1']")
         assert "approved" in card.locator(".decision").inner_text() and "Looks great" in card.inner_text()

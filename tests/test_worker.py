@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -89,6 +90,29 @@ def test_job_runs_on_a_worker(env: Path) -> None:
         assert all((env / v["file_path"]).is_file() for v in done["summary"]["variants"])
     finally:
         _stop(worker)
+
+
+def test_a_big_campaign_is_shared_by_two_workers(env: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Four products fan out as four parts; two worker processes take them; one manifest covers them all."""
+    monkeypatch.setenv("CREATIVE_AI_CONCURRENCY", "1")
+    vendor.latency = 0.5
+    brief = base_brief(products=[{"id": f"s{i}", "name": f"Shared {i}"} for i in range(4)], aspect_ratios=["1x1"])
+    workers = [_worker(env), _worker(env)]
+    try:
+        with TestClient(create_app(get_settings())) as client:
+            assert client.post("/select-model", json={"provider": "openai"}).status_code == 200
+            job = client.post("/campaigns/jobs", json=brief).json()
+            _until(lambda: _status(client, job["job_id"])["status"] not in ("queued", "running"))
+            done = _status(client, job["job_id"])
+    finally:
+        for worker in workers:
+            _stop(worker)
+    assert done["status"] == "succeeded" and done["progress"] == {"done": 4, "total": 4}
+    assert [p["status"] for p in done["parts"]] == ["done"] * 4
+    assert len({p["worker"] for p in done["parts"]}) == 2, done["parts"]  # both workers took a share
+    assert done["summary"]["provider_calls"] == vendor.count("openai") == 4
+    manifest = json.loads((env / "out/test-campaign/manifest.json").read_text())
+    assert manifest["variants_ok"] == 4 and [v["product_id"] for v in manifest["variants"]] == ["s0", "s1", "s2", "s3"]
 
 
 def test_killed_worker_loses_nothing_and_repeats_no_finished_call(env: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     # Jobs: a Redis URL turns on Celery workers; without one, jobs run inside the serving process.
     broker_url: str | None = Field(default=None, description="e.g. redis://127.0.0.1:6379/0")
+    fan_out: bool = Field(
+        default=True, description="Split a job with several products into one part per product, run by any worker."
+    )
     job_visibility_timeout: int = Field(
         default=3600, ge=1, description="Seconds before an unacknowledged job (its worker died) is delivered again."
     )

@@ -62,6 +62,8 @@ def run_campaign(
     display_root: str,
     ratios: Sequence[str] = (),
     locales: Sequence[str] = (),
+    products: Sequence[str] = (),
+    publish: bool = True,
     hero_strategy: HeroStrategy | None = None,
     image_format: ImageFormat | None = None,
     translator: Translator | None = None,
@@ -70,7 +72,9 @@ def run_campaign(
 ) -> RunSummary:
     """Turn a brief into checked, stored, recorded creatives; returns an honest RunSummary.
 
-    ``provider`` is one provider or a fallback chain tried in order for each hero.
+    ``provider`` is one provider or a fallback chain tried in order for each hero. ``publish=False`` makes and
+    records the variants but leaves the campaign's manifest, gallery and status to :func:`publish_campaign`
+    (a campaign fanned out over workers publishes once, when its last part is done).
     """
     started = time.perf_counter()
     chain = [provider] if isinstance(provider, ImageProvider) else list(provider)
@@ -88,6 +92,7 @@ def run_campaign(
         book=book,
         ratios=ratios,
         locales=locales,
+        only_products=products,
         hero_strategy=hero_strategy or settings.hero_strategy,
         translator=translator,
     )
@@ -169,16 +174,7 @@ def run_campaign(
         sidecars.append(sidecar)
     progress("render", len(plan.variants), len(plan.variants))
 
-    # 5b. Manifest and gallery at the campaign root (rewritten only when their content changes).
-    ok = sum(1 for o in outcomes if o.status == "ok")
-    status = overall_status(ok, len(outcomes))
-    manifest = build_manifest(plan, outcomes, sidecars, status=status, provider=primary.name, model=primary.model)
-    manifest_key = f"{brief.campaign_id}/manifest.json"
-    gallery_key = f"{brief.campaign_id}/index.html"
-    store.write_if_changed(manifest_key, manifest_bytes(manifest))
-    store.write_if_changed(gallery_key, render_gallery(manifest))
-
-    # 6. Record every variant and the campaign's status.
+    # 6. Record every variant.
     for outcome, sidecar in zip(outcomes, sidecars, strict=True):
         repo.save_variant(
             campaign_id=brief.campaign_id,
@@ -195,7 +191,11 @@ def run_campaign(
             reused=outcome.reused,
             checks=outcome.checks,
         )
-    repo.set_campaign_status(brief.campaign_id, status)
+    ok = sum(1 for o in outcomes if o.status == "ok")
+    status = overall_status(ok, len(outcomes))
+    if publish:
+        _publish(plan, outcomes, sidecars, store=store, repo=repo, status=status, provider=primary)
+
     root = display_root.rstrip("/")
     return RunSummary(
         campaign_id=brief.campaign_id,
@@ -211,7 +211,93 @@ def run_campaign(
         output_dir=root,
         provider=primary.name,
         model=primary.model,
-        manifest_path=f"{root}/{manifest_key}",
-        gallery_path=f"{root}/{gallery_key}",
+        manifest_path=f"{root}/{brief.campaign_id}/manifest.json" if publish else None,
+        gallery_path=f"{root}/{brief.campaign_id}/index.html" if publish else None,
         variants=outcomes,
     )
+
+
+def _publish(
+    plan: CampaignPlan,
+    outcomes: list[VariantOutcome],
+    sidecars: list[dict[str, Any] | None],
+    *,
+    store: Store,
+    repo: Repository,
+    status: str,
+    provider: ImageProvider,
+) -> None:
+    """5b. Manifest and gallery at the campaign root (rewritten only when their content changes), and status."""
+    campaign_id = plan.brief.campaign_id
+    manifest = build_manifest(plan, outcomes, sidecars, status=status, provider=provider.name, model=provider.model)
+    store.write_if_changed(f"{campaign_id}/manifest.json", manifest_bytes(manifest))
+    store.write_if_changed(f"{campaign_id}/index.html", render_gallery(manifest))
+    repo.set_campaign_status(campaign_id, status)
+
+
+def publish_campaign(
+    brief: CampaignBrief,
+    parts: Sequence[RunSummary],
+    *,
+    failed_parts: dict[str, str],
+    provider: ImageProvider,
+    store: Store,
+    repo: Repository,
+    settings: Settings,
+    display_root: str,
+    duration_s: float,
+    book: FontBook | None = None,
+) -> RunSummary:
+    """Publish a campaign made in parts (``run_campaign(products=[...], publish=False)`` per product).
+
+    ``failed_parts`` maps a product id to the error that stopped its part; its variants are reported failed
+    with that reason. Returns the summary of the whole campaign, in plan order.
+    """
+    plan = plan_campaign(
+        brief,
+        assets_dir=settings.assets_dir,
+        max_pixels=settings.max_image_pixels,
+        book=book or FontBook.default(),
+        hero_strategy=settings.hero_strategy,
+    )
+    made = {(v.product_id, v.locale, v.aspect_ratio): v for part in parts for v in part.variants}
+    outcomes: list[VariantOutcome] = []
+    sidecars: list[dict[str, Any] | None] = []
+    for variant in plan.variants:
+        outcome = made.get((variant.product.id, variant.locale, variant.placement.ratio))
+        if outcome is None:
+            reason = failed_parts.get(variant.product.id, "not made")
+            outcome = _failed(variant, f"{variant.placement.ratio}/{variant.locale}: {reason}")
+        sidecar = None
+        if outcome.status == "ok" and outcome.file_path:
+            key = str(PurePosixPath(variant_key(plan, variant, _suffix(outcome.file_path))).with_suffix(".json"))
+            sidecar = json.loads(store.read(key))
+        outcomes.append(outcome)
+        sidecars.append(sidecar)
+    ok = sum(1 for o in outcomes if o.status == "ok")
+    status = overall_status(ok, len(outcomes))
+    _publish(plan, outcomes, sidecars, store=store, repo=repo, status=status, provider=provider)
+    root = display_root.rstrip("/")
+    return RunSummary(
+        campaign_id=brief.campaign_id,
+        status=status,
+        variants_total=len(outcomes),
+        variants_ok=ok,
+        variants_failed=len(outcomes) - ok,
+        heroes_generated=sum(p.heroes_generated for p in parts),
+        heroes_reused=sum(p.heroes_reused for p in parts),
+        provider_calls=sum(p.provider_calls for p in parts),
+        cost_estimate_usd=round(sum(p.cost_estimate_usd for p in parts), 4),
+        duration_s=round(duration_s, 3),
+        output_dir=root,
+        provider=provider.name,
+        model=provider.model,
+        manifest_path=f"{root}/{brief.campaign_id}/manifest.json",
+        gallery_path=f"{root}/{brief.campaign_id}/index.html",
+        variants=outcomes,
+    )
+
+
+def _suffix(file_path: str) -> str:
+    ext = PurePosixPath(file_path).suffix.lstrip(".")
+    return "jpg" if ext == "jpeg" else ext

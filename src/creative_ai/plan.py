@@ -80,10 +80,18 @@ def plan_campaign(
     book: FontBook,
     ratios: Sequence[str] = (),
     locales: Sequence[str] = (),
+    only_products: Sequence[str] = (),
     hero_strategy: HeroStrategy = "per-orientation",
     translator: Translator | None = None,
 ) -> CampaignPlan:
-    """Every variant to make, with its copy; raises InputError/AssetError before anything is written."""
+    """Every variant to make, with its copy; raises InputError/AssetError before anything is written.
+
+    ``ratios``, ``locales`` and ``only_products`` narrow the run to part of the brief (empty: all of it).
+    """
+    known = [p.id for p in brief.products]
+    unknown = [p for p in only_products if p not in known]
+    if unknown:
+        raise InputError(f"--product: {', '.join(unknown)} not in the brief (its products: {', '.join(known)})")
     try:
         chosen_ratios = [normalize_ratio(r) for r in ratios] if ratios else list(brief.aspect_ratios)
     except ValueError as exc:
@@ -107,6 +115,8 @@ def plan_campaign(
     else:
         classes = tuple(dict.fromkeys(p.orientation for p in placements))
     for index, product in enumerate(brief.products):
+        if only_products and product.id not in only_products:
+            continue
         packshot = None
         if product.image:
             packshot = load_image(

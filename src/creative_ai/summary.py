@@ -50,3 +50,9 @@ def overall_status(ok: int, total: int) -> RunStatus:
     if total and ok == total:
         return "succeeded"
     return "partial" if ok else "failed"
+
+
+def summary_from_dict(data: dict[str, Any]) -> RunSummary:
+    """A RunSummary back from its JSON form (as stored with a job)."""
+    fields = {k: v for k, v in data.items() if k != "variants"}
+    return RunSummary(**fields, variants=[VariantOutcome(**v) for v in data.get("variants", [])])

@@ -13,7 +13,7 @@ from creative_ai.api.routes import campaigns, gallery, jobs, system
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.jobs import InProcessJobs, JobQueue
-from creative_ai.storage.local import LocalStore
+from creative_ai.storage import make_store
 
 
 def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
@@ -38,7 +38,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.repo = repo
-    app.state.store = LocalStore(settings.output_dir)
+    app.state.store, app.state.display_root = make_store(settings)
     if queue is None and settings.broker_url:
         from creative_ai.worker import CeleryJobs, make_celery
 

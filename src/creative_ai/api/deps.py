@@ -10,7 +10,7 @@ from fastapi import Cookie, Depends, Header, HTTPException, Request
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.jobs import JobQueue
-from creative_ai.storage.local import LocalStore
+from creative_ai.storage import Store
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -24,9 +24,14 @@ def get_repo(request: Request) -> Repository:
     return repo
 
 
-def get_store(request: Request) -> LocalStore:
-    store: LocalStore = request.app.state.store
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
     return store
+
+
+def get_display_root(request: Request) -> str:
+    root: str = request.app.state.display_root
+    return root
 
 
 def get_queue(request: Request) -> JobQueue:
@@ -58,6 +63,7 @@ def require_key(
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RepoDep = Annotated[Repository, Depends(get_repo)]
-StoreDep = Annotated[LocalStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
+DisplayRootDep = Annotated[str, Depends(get_display_root)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 Protected = [Depends(require_key)]

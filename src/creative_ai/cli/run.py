@@ -57,6 +57,7 @@ def run(
     ] = None,
     locale: Annotated[list[str] | None, typer.Option(help="Only this locale (repeatable).")] = None,
     ratio: Annotated[list[str] | None, typer.Option(help="Only this aspect ratio, e.g. 9x16 (repeatable).")] = None,
+    product: Annotated[list[str] | None, typer.Option(help="Only this product id (repeatable).")] = None,
     hero: Annotated[HeroStrategy | None, typer.Option(help="per-orientation or single.")] = None,
     image_format: Annotated[ImageFormat | None, typer.Option("--format", help="png, jpg or webp.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only: show what would be made.")] = False,
@@ -79,6 +80,7 @@ def run(
             book=book,
             ratios=ratio or (),
             locales=locale or (),
+            only_products=product or (),
             hero_strategy=hero or settings.hero_strategy,
         )
         report = dry_run_report(plan, chain=chain, repo=repo, store=make_store(settings)[0])
@@ -108,6 +110,7 @@ def run(
             display_root=display_root,
             ratios=ratio or (),
             locales=locale or (),
+            products=product or (),
             hero_strategy=hero,
             image_format=image_format,
             book=book,

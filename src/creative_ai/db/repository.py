@@ -291,6 +291,62 @@ class Repository:
                 for key, value in values.items():
                     setattr(job, key, value)
 
+    # -- job parts (a job fanned out per product) ----------------------------------------------------------------
+    def ensure_parts(self, job_id: str, product_ids: list[str]) -> list[t.JobPart]:
+        """The job's parts, creating the missing ones as queued; in product order."""
+        with self._session.begin() as s:
+            have = {p.product_id for p in s.scalars(select(t.JobPart).where(t.JobPart.job_id == job_id))}
+            for product_id in product_ids:
+                if product_id not in have:
+                    s.add(
+                        t.JobPart(
+                            job_id=job_id,
+                            product_id=product_id,
+                            status="queued",
+                            attempts=0,
+                            progress_done=0,
+                            progress_total=0,
+                        )
+                    )
+        return self.parts(job_id)
+
+    def parts(self, job_id: str) -> list[t.JobPart]:
+        with self._session() as s:
+            rows = list(s.scalars(select(t.JobPart).where(t.JobPart.job_id == job_id)))
+            job = s.get(t.Job, job_id)
+            listed: Any = job.brief.get("products", []) if job else []
+            order = [str(p["id"]) for p in listed]
+            return sorted(rows, key=lambda r: order.index(r.product_id) if r.product_id in order else len(order))
+
+    def start_part(self, job_id: str, product_id: str, *, worker: str) -> bool:
+        """Mark a part running on ``worker``; False when it is already finished (nothing to do)."""
+        with self._session.begin() as s:
+            part = s.get(t.JobPart, (job_id, product_id))
+            if part is None or part.status in ("done", "failed"):
+                return False
+            part.status, part.worker, part.error = "running", worker, None
+            part.attempts += 1
+            part.started_at = utcnow()
+            return True
+
+    def update_part(self, job_id: str, product_id: str, **values: Any) -> None:
+        """Change a part; the job's progress is the sum of its parts'."""
+        with self._session.begin() as s:
+            part = s.get(t.JobPart, (job_id, product_id))
+            if part is None:
+                return
+            for key, value in values.items():
+                setattr(part, key, value)
+            s.flush()
+            done, total = s.execute(
+                select(func.sum(t.JobPart.progress_done), func.sum(t.JobPart.progress_total)).where(
+                    t.JobPart.job_id == job_id
+                )
+            ).one()
+            job = s.get(t.Job, job_id)
+            if job is not None:
+                job.progress_done, job.progress_total = int(done or 0), max(job.progress_total, int(total or 0))
+
     def campaigns(self) -> list[t.Campaign]:
         with self._session() as s:
             return list(s.scalars(select(t.Campaign).order_by(t.Campaign.updated_at.desc())))

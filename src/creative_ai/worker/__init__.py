@@ -6,9 +6,10 @@ from celery import Celery
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.jobs import JobQueue, execute_job
+from creative_ai.jobs import JobQueue, execute_job, execute_part
 
 TASK_NAME = "creative_ai.run_job"
+PART_TASK_NAME = "creative_ai.run_job_part"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -30,10 +31,15 @@ def make_celery(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     repo = Repository.from_url(settings.database_url)
+    queue = CeleryJobs(app)
 
     @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
-        execute_job(job_id, settings=settings, repo=repo)
+        execute_job(job_id, settings=settings, repo=repo, queue=queue)
+
+    @app.task(name=PART_TASK_NAME)  # type: ignore[untyped-decorator]
+    def run_job_part(job_id: str, product_id: str) -> None:
+        execute_part(job_id, product_id, settings=settings, repo=repo)
 
     return app
 
@@ -46,6 +52,9 @@ class CeleryJobs(JobQueue):
 
     def enqueue(self, job_id: str) -> None:
         self.app.send_task(TASK_NAME, args=[job_id])
+
+    def enqueue_part(self, job_id: str, product_id: str) -> None:
+        self.app.send_task(PART_TASK_NAME, args=[job_id, product_id])
 
     def ping(self) -> tuple[bool, str]:
         try:

@@ -2,33 +2,37 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from creative_ai.api.body import BRIEF_BODY, read_json
-from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep
+from creative_ai.api.deps import DisplayRootDep, Protected, RepoDep, SettingsDep, StoreDep
 from creative_ai.errors import StorageError
 from creative_ai.jobs import confined_brief
 from creative_ai.pipeline import run_campaign
 from creative_ai.plan import plan_campaign
 from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.render.text import FontBook
+from creative_ai.storage import safe_key
 
 router = APIRouter(tags=["campaigns"], dependencies=Protected)
 HTTP_FOR_STATUS = {"succeeded": 200, "partial": 207, "failed": 422}
 
 
 @router.post("/campaigns/process", openapi_extra=BRIEF_BODY)
-async def process(request: Request, settings: SettingsDep, repo: RepoDep, store: StoreDep) -> JSONResponse:
+async def process(
+    request: Request, settings: SettingsDep, repo: RepoDep, store: StoreDep, display_root: DisplayRootDep
+) -> JSONResponse:
     """Run a campaign now and answer with its RunSummary: 200 all ok, 207 some failed, 422 none made."""
     brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
     chain = resolve_chain(current_selection(settings, repo), settings=settings)
     summary = await run_in_threadpool(
         lambda: run_campaign(
-            brief, provider=chain, store=store, repo=repo, settings=settings, display_root=str(settings.output_dir)
+            brief, provider=chain, store=store, repo=repo, settings=settings, display_root=display_root
         )
     )
     return JSONResponse(summary.to_dict(), status_code=HTTP_FOR_STATUS[summary.status])
@@ -96,9 +100,11 @@ def campaign_detail(campaign_id: str, repo: RepoDep) -> dict[str, Any]:
 def creative_file(campaign_id: str, path: str, store: StoreDep) -> Response:
     """A stored creative, sidecar, manifest or gallery of the campaign (paths cannot leave its folder)."""
     try:
-        target = store.path(f"{campaign_id}/{path}")
+        key = safe_key(f"{campaign_id}/{path}")
+        if not key.startswith(f"{safe_key(campaign_id)}/") or not store.exists(key):
+            raise HTTPException(status_code=404, detail="no such file")
+        data = store.read(key)
     except StorageError:
         raise HTTPException(status_code=404, detail="no such file") from None
-    if not target.is_relative_to(store.path(campaign_id)) or not target.is_file():
-        raise HTTPException(status_code=404, detail="no such file")
-    return FileResponse(target)
+    media_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    return Response(data, media_type=media_type)

@@ -58,5 +58,16 @@ def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
         "created_at": job.created_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+        "parts": [
+            {
+                "product_id": part.product_id,
+                "status": part.status,
+                "worker": part.worker,
+                "attempts": part.attempts,
+                "progress": {"done": part.progress_done, "total": part.progress_total},
+                "error": part.error,
+            }
+            for part in repo.parts(job.id)
+        ],
         "summary": summary or None,
     }
