@@ -82,3 +82,47 @@ def test_unsafe_keys_and_unreachable_bucket(s3_endpoint: str) -> None:
     assert not store.exists("a/b.txt")
     with pytest.raises(StorageError, match="s3://missing"):
         S3Store(bucket="missing", endpoint_url=s3_endpoint).write("a.txt", b"x")
+
+
+def test_service_on_a_bucket_serves_files_gallery_and_zip(workdir: Path, s3_endpoint: str) -> None:
+    """The API with its store in a bucket: jobs write there, and files, gallery images and zips read from there."""
+    import io
+    import time
+    import zipfile
+
+    from fastapi.testclient import TestClient
+
+    from creative_ai.api import create_app
+    from creative_ai.config import get_settings
+
+    settings = get_settings(
+        store_url="s3://creatives/svc", s3_endpoint_url=s3_endpoint, database_url=f"sqlite:///{workdir / 'svc.db'}"
+    )
+    brief = base_brief(products=[{"id": "b1", "name": "Bucket One"}, {"id": "b2", "name": "Bucket Two"}])
+    with TestClient(create_app(settings)) as client:
+        job = client.post("/campaigns/jobs", json=brief).json()
+        for _ in range(600):
+            done = client.get(f"/campaigns/jobs/{job['job_id']}").json()
+            if done["status"] not in ("queued", "running"):
+                break
+            time.sleep(0.05)
+        assert done["status"] == "succeeded", done
+        assert done["summary"]["gallery_path"] == "s3://creatives/svc/test-campaign/index.html"
+        objects = _objects(s3_endpoint)
+        key = "svc/test-campaign/b2/1x1/b2_1x1_en.png"
+        assert key in objects and not (workdir / "outputs").exists()
+        served = client.get("/campaigns/test-campaign/files/b2/1x1/b2_1x1_en.png")
+        assert served.status_code == 200 and served.headers["content-type"] == "image/png"
+        assert served.content == objects[key]
+        assert client.get("/campaigns/test-campaign/files/b2/1x1/missing.png").status_code == 404
+        assert client.get("/campaigns/test-campaign/files/..%2F..%2Fsecret").status_code == 404
+        page = client.get("/gallery/test-campaign").text
+        assert 'src="/campaigns/test-campaign/files/b1/1x1/b1_1x1_en.png"' in page
+        client.post(
+            "/gallery/test-campaign/decisions",
+            data={"product_id": "b1", "locale": "en", "aspect_ratio": "1x1", "decision": "approved"},
+            follow_redirects=False,
+        )
+        archive = zipfile.ZipFile(io.BytesIO(client.get("/gallery/test-campaign/approved.zip").content))
+        assert archive.namelist() == ["test-campaign/b1/1x1/b1_1x1_en.png"]
+        assert archive.read("test-campaign/b1/1x1/b1_1x1_en.png") == objects["svc/test-campaign/b1/1x1/b1_1x1_en.png"]
