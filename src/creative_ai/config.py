@@ -79,6 +79,44 @@ class Settings(BaseSettings):
     gemini_models: tuple[str, ...] = ("gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image")
     gemini_model: str = "gemini-3.1-flash-image"
 
+    # MCP server.
+    mcp_token: SecretStr | None = Field(
+        default=None, description="Bearer token the MCP server requires over HTTP (required off loopback)."
+    )
+    mcp_actions: bool = Field(default=False, description="Expose the action tools submit_brief and rerun_campaign.")
+
+    # Monitoring agent.
+    agent_interval: float = Field(default=60.0, gt=0, description="Seconds between two agent passes.")
+    agent_inbox: Path = Field(default=Path("inbox"), description="Folder the agent watches for new briefs.")
+    agent_cooldown: float = Field(default=3600.0, ge=0, description="Seconds before an open alert is sent again.")
+    agent_min_distinct: int = Field(default=3, ge=1, description="Fewer distinct variants per product alerts.")
+    agent_burst_errors: int = Field(default=5, ge=1, description="More errors than this within the window alert.")
+    agent_burst_window: float = Field(default=900.0, gt=0, description="Seconds of the failure-burst window.")
+    agent_job_sla: float = Field(default=1800.0, gt=0, description="A job running longer than this is stalled.")
+    agent_duplicate_distance: int = Field(
+        default=12, ge=0, le=256, description="Perceptual-hash distance (of 256 bits) at which creatives look alike."
+    )
+    agent_llm: Literal["auto", "openai", "template"] = Field(
+        default="auto",
+        description="Who drafts alerts: the OpenAI Responses API when a key is set (auto), or templates.",
+    )
+    agent_llm_model: str = Field(default="gpt-5.2-mini", description="Model that drafts alerts and e-mails.")
+    agent_llm_max_turns: int = Field(default=8, ge=1, le=32, description="Tool-calling rounds per draft.")
+
+    # Alert delivery.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "creative-ai@localhost"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    alert_email_to: list[str] = Field(default_factory=list, description="Default alert recipients.")
+    legal_email_to: list[str] = Field(default_factory=list, description="Recipients of compliance alerts.")
+    it_email_to: list[str] = Field(default_factory=list, description="Recipients of provider alerts.")
+    slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming webhook for alerts.")
+    delivery_attempts: int = Field(default=3, ge=1, le=10)
+    delivery_retry_delay: float = Field(default=0.5, ge=0)
+
     @field_validator("database_url")
     @classmethod
     def _url_not_empty(cls, value: str) -> str:

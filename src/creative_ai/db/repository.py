@@ -347,6 +347,65 @@ class Repository:
             if job is not None:
                 job.progress_done, job.progress_total = int(done or 0), max(job.progress_total, int(total or 0))
 
+    # -- alerts ----------------------------------------------------------------------------------------------------
+    def alerts(self, *, status: str | None = None, campaign_id: str | None = None) -> list[t.Alert]:
+        """Alerts, newest first."""
+        query = select(t.Alert).order_by(t.Alert.last_seen.desc(), t.Alert.id.desc())
+        if status is not None:
+            query = query.where(t.Alert.status == status)
+        if campaign_id is not None:
+            query = query.where(t.Alert.campaign_id == campaign_id)
+        with self._session() as s:
+            return list(s.scalars(query))
+
+    def latest_alert(self, campaign_id: str, rule: str) -> t.Alert | None:
+        with self._session() as s:
+            query = (
+                select(t.Alert)
+                .where(t.Alert.campaign_id == campaign_id, t.Alert.rule == rule)
+                .order_by(t.Alert.id.desc())
+            )
+            return s.scalars(query).first()
+
+    def add_alert(self, **values: Any) -> int:
+        with self._session.begin() as s:
+            alert = t.Alert(**values)
+            s.add(alert)
+            s.flush()
+            return int(alert.id)
+
+    def update_alert(self, alert_id: int, **values: Any) -> None:
+        with self._session.begin() as s:
+            alert = s.get(t.Alert, alert_id)
+            if alert is not None:
+                for key, value in values.items():
+                    setattr(alert, key, value)
+
+    def jobs(self, *, statuses: tuple[str, ...] = ()) -> list[t.Job]:
+        query = select(t.Job).order_by(t.Job.created_at)
+        if statuses:
+            query = query.where(t.Job.status.in_(statuses))
+        with self._session() as s:
+            return list(s.scalars(query))
+
+    def recent_errors(self, since: datetime, campaign_id: str | None = None) -> list[t.Error]:
+        query = select(t.Error).where(t.Error.created_at >= since).order_by(t.Error.created_at.desc())
+        if campaign_id is not None:
+            query = query.where(t.Error.campaign_id == campaign_id)
+        with self._session() as s:
+            return list(s.scalars(query))
+
+    def recent_generations(self, since: datetime, campaign_id: str | None = None) -> list[t.Generation]:
+        query = select(t.Generation).where(t.Generation.created_at >= since).order_by(t.Generation.created_at.desc())
+        if campaign_id is not None:
+            query = query.where(t.Generation.campaign_id == campaign_id)
+        with self._session() as s:
+            return list(s.scalars(query))
+
+    def products(self, campaign_id: str) -> list[t.Product]:
+        with self._session() as s:
+            return list(s.scalars(select(t.Product).where(t.Product.campaign_id == campaign_id)))
+
     def campaigns(self) -> list[t.Campaign]:
         with self._session() as s:
             return list(s.scalars(select(t.Campaign).order_by(t.Campaign.updated_at.desc())))

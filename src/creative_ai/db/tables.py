@@ -165,6 +165,29 @@ class JobPart(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class Alert(Base):
+    """An alert from the monitoring agent. ``status``: open or resolved; ``campaign_id`` "" for none."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    facts: Mapped[dict[str, object]] = mapped_column(JSON)
+    first_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notify_count: Mapped[int] = mapped_column(Integer, default=0)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    draft: Mapped[str | None] = mapped_column(Text)
+    drafter: Mapped[str | None] = mapped_column(String(32))
+    fact_check: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    deliveries: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+
+
 class Approval(Base):
     """A reviewer's decision on a creative; it counts only while the creative's sha256 is unchanged."""
 

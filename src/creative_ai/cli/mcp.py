@@ -1,0 +1,70 @@
+"""``creative-ai mcp``: the MCP server over stdio (for a local client) or streamable HTTP (token required)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from creative_ai.cli.app import app, handles_errors
+from creative_ai.config import Settings, get_settings
+from creative_ai.db.repository import Repository
+from creative_ai.errors import ConfigurationError
+from creative_ai.jobs import InProcessJobs, JobQueue
+from creative_ai.logs import configure_logging
+from creative_ai.storage import make_store
+
+
+class Transport(StrEnum):
+    stdio = "stdio"
+    http = "http"
+
+
+def _queue_factory(settings: Settings, repo: Repository) -> JobQueue:
+    if settings.broker_url:
+        from creative_ai.worker import CeleryJobs, make_celery
+
+        return CeleryJobs(make_celery(settings))
+    return InProcessJobs(settings=settings, repo=repo)
+
+
+@app.command("mcp")
+@handles_errors
+def mcp_command(
+    transport: Annotated[Transport, typer.Option(help="stdio, or http (streamable HTTP at /mcp).")] = Transport.stdio,
+    host: Annotated[str, typer.Option(help="Address for http.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for http.")] = 8765,
+) -> None:
+    """Serve campaign facts to MCP clients (LLM agents, IDEs)."""
+    from creative_ai.mcp_server.server import build_server
+
+    settings = get_settings()
+    configure_logging(level="WARNING")
+    if transport is Transport.http and settings.mcp_token is None:
+        raise ConfigurationError("the MCP server over HTTP needs a bearer token: set CREATIVE_AI_MCP_TOKEN")
+    repo = Repository.from_url(settings.database_url)
+    repo.migrate()
+    store, _root = make_store(settings)
+    queues: list[JobQueue] = []
+
+    def queue() -> JobQueue:
+        if not queues:
+            queues.append(_queue_factory(settings, repo))
+        return queues[0]
+
+    server = build_server(settings=settings, repo=repo, store=store, queue=queue)
+    try:
+        if transport is Transport.stdio:
+            server.run("stdio")
+        else:
+            import uvicorn
+
+            from creative_ai.mcp_server.http import http_app
+
+            assert settings.mcp_token is not None
+            app_ = http_app(server, token=settings.mcp_token.get_secret_value(), host=host)
+            uvicorn.run(app_, host=host, port=port, log_level="warning")
+    finally:
+        for q in queues:
+            q.close()

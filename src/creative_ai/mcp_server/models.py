@@ -1,0 +1,150 @@
+"""What the MCP tools return: typed, so clients get structured content and an output schema."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Cause = Literal["auth_or_licence", "quota", "outage", "refused_content", "bad_input", "render", "none", "unknown"]
+
+
+class CampaignItem(BaseModel):
+    campaign_id: str
+    name: str | None
+    status: str
+    target_market: str
+    variants_total: int
+    variants_ok: int
+    updated_at: str
+
+
+class CampaignList(BaseModel):
+    campaigns: list[CampaignItem]
+
+
+class ProductLine(BaseModel):
+    product_id: str
+    name: str
+    has_input_asset: bool
+    variants_ok: int
+    variants_failed: int
+
+
+class JobLine(BaseModel):
+    job_id: str
+    status: str
+    progress_done: int
+    progress_total: int
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+
+
+class CampaignDetails(BaseModel):
+    campaign_id: str
+    name: str | None
+    status: str
+    target_market: str
+    locales: list[str]
+    aspect_ratios: list[str]
+    products: list[ProductLine]
+    variants_total: int
+    variants_ok: int
+    variants_failed: int
+    provider_calls: int
+    provider_errors: int
+    heroes_generated: int
+    cost_usd: float
+    jobs: list[JobLine]
+    open_alerts: int
+    updated_at: str
+    manifest_uri: str
+
+
+class DuplicatePair(BaseModel):
+    a: str
+    b: str
+    distance: int
+
+
+class ProductVariants(BaseModel):
+    campaign_id: str
+    product_id: str
+    total: int
+    ok: int
+    failed: int
+    by_ratio: dict[str, int]
+    by_locale: dict[str, int]
+    distinct: int = Field(description="Creatives that look different (perceptual hash), among the ok ones.")
+    near_duplicates: list[DuplicatePair]
+    missing_ratios: list[str]
+    missing_locales: list[str]
+
+
+class ErrorLine(BaseModel):
+    campaign_id: str
+    product_id: str | None
+    locale: str | None
+    aspect_ratio: str | None
+    stage: str
+    error_type: str
+    message: str
+    at: str
+
+
+class RecentErrors(BaseModel):
+    window_minutes: int
+    total: int
+    errors: list[ErrorLine]
+
+
+class AlertLine(BaseModel):
+    alert_id: int
+    campaign_id: str
+    rule: str
+    severity: str
+    status: str
+    summary: str
+    first_seen: str
+    last_seen: str
+    notified_at: str | None
+    resolved_at: str | None
+
+
+class AlertList(BaseModel):
+    open: int
+    alerts: list[AlertLine]
+
+
+class RootCause(BaseModel):
+    campaign_id: str
+    cause: Cause
+    errors_considered: int
+    counts: dict[str, int]
+    evidence: list[str]
+    advice: str
+
+
+class ComplianceLine(BaseModel):
+    product_id: str
+    locale: str
+    aspect_ratio: str
+    check: str
+    status: str
+    evidence: str
+
+
+class ComplianceReport(BaseModel):
+    campaign_id: str
+    variants_checked: int
+    by_check: dict[str, dict[str, int]]
+    failing: list[ComplianceLine]
+    warnings: int
+
+
+class Submitted(BaseModel):
+    job_id: str
+    status: str
+    campaign_id: str
+    created: bool

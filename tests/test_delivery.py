@@ -1,0 +1,243 @@
+"""Alert delivery against real local servers: an aiosmtpd SMTP server and a threaded HTTP webhook receiver."""
+
+from __future__ import annotations
+
+import email
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from creative_ai.agent.delivery import (
+    DeliveryError,
+    DeliveryResult,
+    LogChannel,
+    Message,
+    Router,
+    SmtpChannel,
+    WebhookChannel,
+)
+from creative_ai.errors import ConfigurationError, CreativeAIError
+from tests.servers import free_port
+
+SENDER = "agent@example.com"
+RECIPIENTS = ["ops@example.com", "lead@example.com"]
+
+
+def _message(rule: str = "few_variants", subject: str = "Café — 3 variants") -> Message:
+    return Message(
+        subject=subject,
+        body="Campaign spring-26 produced only 3 variants.\nNaïve check: ✓ done",
+        rule=rule,
+        campaign_id="spring-26",
+        severity="warning",
+    )
+
+
+@dataclass
+class Received:
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.original_content, policy=default_policy)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, _Collector]]:
+    collector = _Collector()
+    port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, collector
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Hook:
+    port: int
+    fail_first: int = 0
+    always_fail: bool = False
+    bodies: list[dict[str, Any]] = field(default_factory=list)
+    calls: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/T000/SECRET123"
+
+
+@pytest.fixture
+def webhook() -> Iterator[Hook]:
+    hook = Hook(port=free_port())
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            data = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with lock:
+                hook.calls += 1
+                failing = hook.always_fail or hook.calls <= hook.fail_first
+                if not failing:
+                    hook.bodies.append(data)
+            self.send_response(500 if failing else 200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", hook.port), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield hook
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _router(smtp_port: int, hook_url: str, **kwargs: Any) -> Router:
+    return Router(
+        routes={"few_variants": ["email"], "failure_burst": ["email", "webhook", "email"]},
+        default=["webhook"],
+        channels={
+            "email": SmtpChannel("127.0.0.1", smtp_port, SENDER, RECIPIENTS, timeout=2),
+            "webhook": WebhookChannel(hook_url, timeout=2),
+        },
+        delay=0,
+        **kwargs,
+    )
+
+
+def test_delivery_error_is_a_creative_ai_error() -> None:
+    assert issubclass(DeliveryError, CreativeAIError)
+
+
+def test_smtp_delivers_utf8_subject_body_and_recipients(smtp_server: tuple[int, _Collector]) -> None:
+    port, collector = smtp_server
+    SmtpChannel("127.0.0.1", port, SENDER, RECIPIENTS, timeout=2).send(_message())
+    [got] = collector.received
+    assert got.mail_from == SENDER and got.rcpt_tos == RECIPIENTS
+    assert got.message["Subject"] == "Café — 3 variants"
+    assert got.message["From"] == SENDER and got.message["To"] == ", ".join(RECIPIENTS)
+    assert got.message["Date"] and got.message["Message-ID"].endswith("@example.com>")
+    body = got.message.get_body(("plain",))
+    assert body is not None and body.get_content_charset() == "utf-8"
+    assert (
+        body.get_content().replace("\r\n", "\n")
+        == "Campaign spring-26 produced only 3 variants.\nNaïve check: ✓ done\n"
+    )
+
+
+def test_webhook_posts_slack_text(webhook: Hook) -> None:
+    WebhookChannel(webhook.url).send(_message())
+    assert webhook.bodies == [
+        {"text": "*Café — 3 variants*\nCampaign spring-26 produced only 3 variants.\nNaïve check: ✓ done"}
+    ]
+
+
+def test_webhook_errors_never_show_the_url(webhook: Hook) -> None:
+    webhook.always_fail = True
+    with pytest.raises(DeliveryError, match="webhook returned HTTP 500") as info:
+        WebhookChannel(webhook.url).send(_message())
+    assert "SECRET123" not in str(info.value) and info.value.__cause__ is None
+    closed = f"http://127.0.0.1:{free_port()}/hooks/T000/SECRET123"
+    with pytest.raises(DeliveryError, match=r"webhook unreachable \(ConnectError\)") as info:
+        WebhookChannel(closed, timeout=2).send(_message())
+    assert "SECRET123" not in str(info.value)
+
+
+def test_routed_rule_goes_to_log_and_email_only(smtp_server: tuple[int, _Collector], webhook: Hook) -> None:
+    port, collector = smtp_server
+    results = _router(port, webhook.url).deliver(_message("few_variants"))
+    assert results == [DeliveryResult("log", True, 1, None), DeliveryResult("email", True, 1, None)]
+    assert len(collector.received) == 1 and webhook.calls == 0
+
+
+def test_unrouted_rule_goes_to_default(smtp_server: tuple[int, _Collector], webhook: Hook) -> None:
+    port, collector = smtp_server
+    results = _router(port, webhook.url).deliver(_message("stalled_job"))
+    assert [r.channel for r in results] == ["log", "webhook"] and all(r.ok for r in results)
+    assert collector.received == [] and len(webhook.bodies) == 1
+
+
+def test_targets_are_deduplicated_with_log_first(smtp_server: tuple[int, _Collector], webhook: Hook) -> None:
+    port, _ = smtp_server
+    router = _router(port, webhook.url)
+    assert router.targets("failure_burst") == ["log", "email", "webhook"]
+    routed_to_log = Router({"compliance": ["webhook", "log"]}, [], {"webhook": WebhookChannel(webhook.url)})
+    assert routed_to_log.targets("compliance") == ["log", "webhook"]
+    assert routed_to_log.targets("other") == ["log"]
+
+
+def test_webhook_failing_once_is_retried(smtp_server: tuple[int, _Collector], webhook: Hook) -> None:
+    port, _ = smtp_server
+    webhook.fail_first = 1
+    results = _router(port, webhook.url).deliver(_message("near_duplicates"))
+    assert results[-1] == DeliveryResult("webhook", ok=True, attempts=2, error=None)
+    assert webhook.calls == 2 and len(webhook.bodies) == 1
+
+
+def test_webhook_failing_for_good_reports_without_raising(
+    smtp_server: tuple[int, _Collector], webhook: Hook, caplog: pytest.LogCaptureFixture
+) -> None:
+    port, _ = smtp_server
+    webhook.always_fail = True
+    with caplog.at_level("WARNING", logger="creative_ai"):
+        results = _router(port, webhook.url).deliver(_message("provider_auth"))
+    assert results[0].ok
+    assert results[1] == DeliveryResult("webhook", ok=False, attempts=3, error="webhook returned HTTP 500")
+    assert webhook.calls == 3
+    failures = [r.getMessage() for r in caplog.records if "alert_delivery_failed" in r.getMessage()]
+    assert len(failures) == 1 and '"channel": "webhook"' in failures[0] and "SECRET123" not in failures[0]
+
+
+def test_smtp_to_a_closed_port_fails_after_three_attempts(webhook: Hook) -> None:
+    results = _router(free_port(), webhook.url).deliver(_message("few_variants"))
+    email_result = results[1]
+    assert email_result.channel == "email" and not email_result.ok and email_result.attempts == 3
+    assert email_result.error is not None and email_result.error.startswith("smtp 127.0.0.1:")
+
+
+def test_a_channel_raising_anything_does_not_stop_the_router() -> None:
+    class Broken:
+        name = "broken"
+        calls = 0
+
+        def send(self, message: Message) -> None:
+            Broken.calls += 1
+            raise ValueError("boom")
+
+    router = Router({}, ["broken"], {"broken": Broken()}, attempts=2, delay=0)
+    results = router.deliver(_message("missing_inputs"))
+    assert results[1] == DeliveryResult("broken", ok=False, attempts=2, error="unexpected ValueError")
+    assert Broken.calls == 2
+
+
+def test_log_channel_and_configuration_checks() -> None:
+    LogChannel().send(_message())
+    with pytest.raises(ConfigurationError, match="unknown channels: sms"):
+        Router({"compliance": ["sms"]}, [], {})
+    with pytest.raises(ConfigurationError):
+        Router({}, [], {}, attempts=0)
+    with pytest.raises(ConfigurationError):
+        SmtpChannel("127.0.0.1", 25, SENDER, [])
