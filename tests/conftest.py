@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.receivers import smtp_server, webhook  # noqa: F401  (fixtures for every test module)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 VENDOR_VARIABLES = {

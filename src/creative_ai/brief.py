@@ -269,6 +269,12 @@ def parse_brief(data: Any, *, base_dir: Path | None = None, source: str = "") ->
 def load_brief(path: str | Path) -> CampaignBrief:
     """Read a brief from a ``.json``, ``.yaml`` or ``.yml`` file; relative asset paths resolve against its folder."""
     file = Path(path)
+    return parse_brief(read_brief_file(file), base_dir=file.resolve().parent, source=str(file))
+
+
+def read_brief_file(path: str | Path) -> Any:
+    """The parsed content of a ``.json``, ``.yaml`` or ``.yml`` brief file (not yet validated)."""
+    file = Path(path)
     if not file.is_file():
         raise InputError(f"brief file not found: {file}")
     size = file.stat().st_size
@@ -297,4 +303,4 @@ def load_brief(path: str | Path) -> CampaignBrief:
             raise BriefError([FieldIssue("", f"malformed YAML{where}: {problem}")], source=str(file)) from None
     else:
         raise InputError(f"brief file {file} must end in .json, .yaml or .yml")
-    return parse_brief(data, base_dir=file.resolve().parent, source=str(file))
+    return data

@@ -55,10 +55,22 @@ class Facts:
             raise InputError(f"no campaign {campaign_id!r} (known: {known})")
         return campaign
 
+    def _variants(self, c: t.Campaign) -> list[t.Variant]:
+        """The campaign's variants that its current brief still asks for (older ratios and locales left out)."""
+        brief: dict[str, Any] = dict(c.brief)
+        ratios = {str(r).replace(":", "x") for r in brief.get("aspect_ratios", [])}
+        locales = brief.get("locales") or [brief.get("locale")]
+        wanted = {str(loc).lower() for loc in locales if loc}
+        return [
+            v
+            for v in self.repo.variants(c.id)
+            if (not ratios or v.aspect_ratio in ratios) and (not wanted or v.locale.lower() in wanted)
+        ]
+
     def list_campaigns(self) -> m.CampaignList:
         items = []
         for c in self.repo.campaigns():
-            variants = self.repo.variants(c.id)
+            variants = self._variants(c)
             items.append(
                 m.CampaignItem(
                     campaign_id=c.id,
@@ -74,7 +86,7 @@ class Facts:
 
     def campaign_details(self, campaign_id: str) -> m.CampaignDetails:
         c = self._campaign(campaign_id)
-        variants = self.repo.variants(campaign_id)
+        variants = self._variants(c)
         generations = self.repo.generations(campaign_id)
         brief: dict[str, Any] = dict(c.brief)
         products = []
@@ -136,7 +148,7 @@ class Facts:
 
     def product_variants(self, campaign_id: str, product_id: str) -> m.ProductVariants:
         c = self._campaign(campaign_id)
-        variants = [v for v in self.repo.variants(campaign_id) if v.product_id == product_id]
+        variants = [v for v in self._variants(c) if v.product_id == product_id]
         if not variants and product_id not in {p.product_id for p in self.repo.products(campaign_id)}:
             raise InputError(f"campaign {campaign_id!r} has no product {product_id!r}")
         ok = [v for v in variants if v.status == "ok"]
@@ -238,11 +250,11 @@ class Facts:
         )
 
     def compliance_report(self, campaign_id: str) -> m.ComplianceReport:
-        self._campaign(campaign_id)
+        c = self._campaign(campaign_id)
         by_check: dict[str, Counter[str]] = {}
         failing: list[m.ComplianceLine] = []
         warnings = 0
-        variants = [v for v in self.repo.variants(campaign_id) if v.checks]
+        variants = [v for v in self._variants(c) if v.checks]
         for v in variants:
             for check in v.checks:
                 name, status = str(check.get("name")), str(check.get("status"))

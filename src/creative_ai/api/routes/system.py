@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.db.repository import utcnow
 from creative_ai.providers.selection import current_selection, select
 
 router = APIRouter(tags=["system"])
@@ -50,6 +52,31 @@ def select_model(choice: ModelChoice, settings: SettingsDep, repo: RepoDep) -> d
 
 
 @router.get("/agent/status")
-def agent_status() -> dict[str, Any]:
-    """The monitoring agent's heartbeat (no agent runs in this deployment yet)."""
-    return {"status": "not_running", "last_heartbeat": None, "watching": [], "open_alerts": 0}
+def agent_status(repo: RepoDep) -> dict[str, Any]:
+    """The monitoring agent's heartbeat: ``running`` while it beats within three intervals (UTC times)."""
+    beat = repo.get_setting("agent") or {}
+    last = beat.get("last_heartbeat")
+    status = "not_running"
+    if last:
+        age = (utcnow() - datetime.fromisoformat(str(last))).total_seconds()
+        interval = float(beat.get("interval_s", 60))
+        status = "stopped" if beat.get("status") == "stopped" else ("running" if age <= 3 * interval + 5 else "stale")
+    open_alerts = repo.alerts(status="open")
+    return {
+        "status": status,
+        "last_heartbeat": last,
+        "interval_s": beat.get("interval_s"),
+        "drafter": beat.get("drafter"),
+        "watching": beat.get("watching", []),
+        "open_alerts": len(open_alerts),
+        "alerts": [
+            {
+                "alert_id": a.id,
+                "campaign_id": a.campaign_id,
+                "rule": a.rule,
+                "severity": a.severity,
+                "summary": a.summary,
+            }
+            for a in open_alerts[:50]
+        ],
+    }

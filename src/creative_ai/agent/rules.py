@@ -1,0 +1,217 @@
+"""The agent's rules: each looks at the facts and names the conditions that deserve an alert right now."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from creative_ai.db import tables as t
+from creative_ai.errors import InputError
+from creative_ai.mcp_server.facts import Facts, classify
+
+RULES = (
+    "few_variants",
+    "failure_burst",
+    "provider_access",
+    "stalled_job",
+    "missing_inputs",
+    "compliance",
+    "near_duplicates",
+)
+ACCESS_CAUSES = ("auth_or_licence", "quota")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Something wrong now. ``campaign_id`` is "" when it concerns no single campaign."""
+
+    campaign_id: str
+    rule: str
+    severity: str
+    summary: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def watched(facts: Facts, now: datetime, *, days: int = 7) -> list[t.Campaign]:
+    """Campaigns updated recently, and every campaign with an open alert (it stays watched until resolved)."""
+    alerted = {a.campaign_id for a in facts.repo.alerts(status="open")}
+    cutoff = now - timedelta(days=days)
+    return [c for c in facts.repo.campaigns() if _aware(c.updated_at) >= cutoff or c.id in alerted]
+
+
+def evaluate(facts: Facts, now: datetime) -> list[Condition]:
+    """Every condition of every rule over the watched campaigns and the open jobs."""
+    settings = facts.settings
+    conditions: list[Condition] = []
+    since = now - timedelta(seconds=settings.agent_burst_window)
+    jobs = facts.repo.jobs()
+    for campaign in watched(facts, now):
+        cid = campaign.id
+        running = any(j.campaign_id == cid and j.status in ("queued", "running") for j in jobs)
+        failing = _errors(facts, cid, since)
+        conditions += failing
+        if running or campaign.status == "running":
+            continue  # the other rules judge finished work only
+        try:
+            products = [p.product_id for p in facts.repo.products(cid)]
+            lines = [facts.product_variants(cid, p) for p in products]
+        except InputError:
+            continue
+        for pv in lines:
+            # One incident, one alert: products short of creatives because the provider failed are in that alert.
+            if pv.distinct < settings.agent_min_distinct and not failing:
+                conditions.append(
+                    Condition(
+                        cid,
+                        "few_variants",
+                        "warning",
+                        f"{pv.product_id} has {pv.distinct} distinct creatives (fewer than "
+                        f"{settings.agent_min_distinct})",
+                        {
+                            "product_id": pv.product_id,
+                            "distinct": pv.distinct,
+                            "ok": pv.ok,
+                            "failed": pv.failed,
+                            "threshold": settings.agent_min_distinct,
+                            "missing_ratios": pv.missing_ratios,
+                            "missing_locales": pv.missing_locales,
+                        },
+                    )
+                )
+        pairs = [(pv.product_id, d) for pv in lines for d in pv.near_duplicates]
+        if pairs:
+            conditions.append(
+                Condition(
+                    cid,
+                    "near_duplicates",
+                    "info",
+                    f"{len(pairs)} pair(s) of creatives look nearly the same",
+                    {"pairs": [{"a": d.a, "b": d.b, "distance": d.distance} for _, d in pairs[:20]]},
+                )
+            )
+        conditions += _missing_inputs(facts, cid)
+        report = facts.compliance_report(cid)
+        if report.failing:
+            conditions.append(
+                Condition(
+                    cid,
+                    "compliance",
+                    "critical",
+                    f"{len(report.failing)} creative check(s) failed",
+                    {
+                        "failing": [f.model_dump() for f in report.failing[:20]],
+                        "failing_total": len(report.failing),
+                        "by_check": report.by_check,
+                    },
+                )
+            )
+    conditions += _stalled(jobs, now, sla=settings.agent_job_sla)
+    return _one_per_rule(conditions)
+
+
+def _errors(facts: Facts, cid: str, since: datetime) -> list[Condition]:
+    settings = facts.settings
+    calls = [g for g in facts.repo.recent_generations(since, cid) if g.outcome != "ok"]
+    errors = facts.repo.recent_errors(since, cid)
+    causes = Counter(classify(g.outcome, g.error or "") for g in calls)
+    failures = len(calls) + len(errors)
+    window = int(settings.agent_burst_window // 60)
+    if failures > settings.agent_burst_errors:
+        cause = causes.most_common(1)[0][0] if causes else "unknown"
+        return [
+            Condition(
+                cid,
+                "failure_burst",
+                "critical",
+                f"{failures} failures in {window} minutes (likely cause: {cause})",
+                {
+                    "failures": failures,
+                    "provider_failures": len(calls),
+                    "variant_errors": len(errors),
+                    "window_minutes": window,
+                    "threshold": settings.agent_burst_errors,
+                    "cause": cause,
+                },
+            )
+        ]
+    access = {c: n for c, n in causes.items() if c in ACCESS_CAUSES}
+    if access:
+        cause = max(access, key=lambda c: access[c])
+        return [
+            Condition(
+                cid,
+                "provider_access",
+                "critical",
+                f"provider refused access ({cause}) {sum(access.values())} time(s) in {window} minutes",
+                {"cause": cause, "count": sum(access.values()), "window_minutes": window},
+            )
+        ]
+    return []
+
+
+def _missing_inputs(facts: Facts, cid: str) -> list[Condition]:
+    generated = [g for g in facts.repo.generations(cid) if g.outcome == "ok" and g.cost_usd > 0]
+    without = {p.product_id for p in facts.repo.products(cid) if p.input_asset is None}
+    paid = [g for g in generated if g.product_id in without]
+    if not paid:
+        return []
+    cost = round(sum(g.cost_usd for g in paid), 4)
+    products = sorted({g.product_id for g in paid})
+    return [
+        Condition(
+            cid,
+            "missing_inputs",
+            "info",
+            f"{len(products)} product(s) had no packshot; {len(paid)} hero(es) generated for ${cost}",
+            {"products": products, "heroes_generated": len(paid), "cost_usd": cost},
+        )
+    ]
+
+
+def _stalled(jobs: list[t.Job], now: datetime, *, sla: float) -> list[Condition]:
+    out = []
+    for job in jobs:
+        if job.status not in ("queued", "running"):
+            continue
+        since = _aware(job.started_at or job.created_at)
+        minutes = (now - since).total_seconds() / 60
+        if minutes * 60 > sla:
+            out.append(
+                Condition(
+                    job.campaign_id,
+                    "stalled_job",
+                    "critical",
+                    f"job {job.id} has been {job.status} for {int(minutes)} minutes (SLA {int(sla // 60)})",
+                    {
+                        "job_id": job.id,
+                        "status": job.status,
+                        "minutes": int(minutes),
+                        "sla_minutes": int(sla // 60),
+                        "progress_done": job.progress_done,
+                        "progress_total": job.progress_total,
+                    },
+                )
+            )
+    return out
+
+
+def _one_per_rule(conditions: list[Condition]) -> list[Condition]:
+    """One condition per (campaign, rule): several products or jobs fold into one alert."""
+    merged: dict[tuple[str, str], Condition] = {}
+    for c in conditions:
+        key = (c.campaign_id, c.rule)
+        if key not in merged:
+            merged[key] = c
+            continue
+        first = merged[key]
+        items = [*first.facts.get("items", [first.facts]), c.facts]
+        merged[key] = Condition(
+            first.campaign_id, first.rule, first.severity, f"{first.summary}; {c.summary}", {"items": items}
+        )
+    return list(merged.values())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,104 @@
+"""``creative-ai agent``: the monitoring loop, and the stakeholder e-mail about a campaign."""
+
+from __future__ import annotations
+
+import signal
+from typing import Annotated, Any
+
+import typer
+
+from creative_ai.cli.app import app, handles_errors
+from creative_ai.config import Settings, get_settings
+from creative_ai.db.repository import Repository
+from creative_ai.errors import ConfigurationError, CreativeAIError
+from creative_ai.jobs import InProcessJobs, JobQueue
+from creative_ai.logs import configure_logging
+from creative_ai.storage import make_store
+
+agent_app = typer.Typer(help="The monitoring agent.", invoke_without_command=True)
+app.add_typer(agent_app, name="agent")
+
+
+def _queue(settings: Settings, repo: Repository) -> JobQueue:
+    if settings.broker_url:
+        from creative_ai.worker import CeleryJobs, make_celery
+
+        return CeleryJobs(make_celery(settings))
+    return InProcessJobs(settings=settings, repo=repo)
+
+
+def _agent(settings: Settings) -> Any:
+    from creative_ai.agent.monitor import Agent
+
+    repo = Repository.from_url(settings.database_url)
+    repo.migrate()
+    store, _root = make_store(settings)
+    return Agent(settings, repo=repo, store=store, queue=_queue(settings, repo))
+
+
+@agent_app.callback()
+@handles_errors
+def agent(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit (waits for jobs it started).")] = False,
+    interval: Annotated[float | None, typer.Option(help="Seconds between passes (CREATIVE_AI_AGENT_INTERVAL).")] = None,
+) -> None:
+    """Watch the inbox and campaign health; raise, draft and deliver alerts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = get_settings(**({"agent_interval": interval} if interval else {}))
+    configure_logging()
+    monitor = _agent(settings)
+    signal.signal(signal.SIGTERM, lambda *_: monitor.stop.set())
+    try:
+        monitor.run(once=once)
+    except KeyboardInterrupt:
+        monitor.stop.set()
+    finally:
+        monitor.queue.close()
+
+
+@agent_app.command("email")
+@handles_errors
+def email(
+    campaign: Annotated[str, typer.Option(help="Campaign id.")],
+    reason: Annotated[str | None, typer.Option(help="Why it is late, in the team's words.")] = None,
+    send: Annotated[bool, typer.Option("--send", help="Also send it by SMTP (CREATIVE_AI_SMTP_*).")] = False,
+    to: Annotated[
+        list[str] | None, typer.Option(help="Recipient (repeatable; default CREATIVE_AI_ALERT_EMAIL_TO).")
+    ] = None,
+) -> None:
+    """Write the e-mail to customer leadership explaining a campaign's delay, from the recorded facts."""
+    from creative_ai.agent.delivery import Message, SmtpChannel
+
+    settings = get_settings()
+    configure_logging(level="WARNING")
+    recipients = list(to or settings.alert_email_to)
+    if send and (not settings.smtp_host or not recipients):
+        raise ConfigurationError(
+            "--send needs CREATIVE_AI_SMTP_HOST and a recipient (--to or CREATIVE_AI_ALERT_EMAIL_TO)"
+        )
+    monitor = _agent(settings)
+    try:
+        composed = monitor.email(campaign, reason)
+    finally:
+        monitor.queue.close()
+    draft = composed.draft
+    typer.echo(f"Subject: {draft.subject}\n\n{draft.body}", nl=False)
+    if composed.replaced:
+        typer.echo(f"(the {composed.first_drafter} draft failed its fact check and was replaced)", err=True)
+    if send:
+        channel = SmtpChannel(
+            host=settings.smtp_host or "",
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            recipients=recipients,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+        )
+        try:
+            channel.send(Message(draft.subject, draft.body, "stakeholder_email", campaign, "info"))
+        except CreativeAIError as exc:
+            raise ConfigurationError(f"the e-mail was written but not sent: {exc}") from None
+        typer.echo(f"sent to {', '.join(recipients)}", err=True)

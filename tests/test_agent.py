@@ -1,0 +1,296 @@
+"""The monitoring agent end to end: seeded scenarios raise one alert each, delivered by SMTP and webhook,
+held back by the cooldown, resolved once fixed; the inbox; the LLM drafter over MCP; the fact check."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.exc import SQLAlchemyError
+
+from creative_ai.agent.monitor import Agent
+from creative_ai.api import create_app
+from creative_ai.config import get_settings
+from creative_ai.db.repository import Repository, utcnow
+from creative_ai.jobs import InProcessJobs
+from creative_ai.storage.local import LocalStore
+from tests.conftest import base_brief, write_brief
+from tests.fake_llm import FakeLLM, Turn
+from tests.receivers import Hook, _Collector
+
+
+@pytest.fixture
+def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    port, _ = smtp_server
+    for key, value in {
+        "CREATIVE_AI_OUTPUT_DIR": str(workdir / "out"),
+        "CREATIVE_AI_SMTP_HOST": "127.0.0.1",
+        "CREATIVE_AI_SMTP_PORT": str(port),
+        "CREATIVE_AI_ALERT_EMAIL_TO": '["marketing@example.com"]',
+        "CREATIVE_AI_IT_EMAIL_TO": '["it@example.com"]',
+        "CREATIVE_AI_LEGAL_EMAIL_TO": '["legal@example.com"]',
+        "CREATIVE_AI_SLACK_WEBHOOK_URL": webhook.url,
+        "CREATIVE_AI_DELIVERY_RETRY_DELAY": "0",
+        "CREATIVE_AI_AGENT_BURST_ERRORS": "3",
+        "CREATIVE_AI_AGENT_INBOX": str(workdir / "inbox"),
+        "CREATIVE_AI_AGENT_LLM": "template",
+    }.items():
+        monkeypatch.setenv(key, value)
+    return workdir
+
+
+def _agent(**overrides: Any) -> Agent:
+    settings = get_settings(**overrides)
+    repo = Repository.from_url(settings.database_url)
+    repo.migrate()
+    return Agent(
+        settings,
+        repo=repo,
+        store=LocalStore(settings.output_dir),
+        queue=InProcessJobs(settings=settings, repo=repo),
+    )
+
+
+def _alerts(agent: Agent) -> list[Any]:
+    return agent.repo.alerts(status=None)
+
+
+def test_few_variants_alerts_once_respects_cooldown_and_resolves(cli, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    brief = write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))
+    assert cli("run", str(brief)).code == 0
+    agent = _agent()
+    first = agent.run_pass()
+    (alert,) = _alerts(agent)
+    assert (alert.campaign_id, alert.rule, alert.status) == ("thin", "few_variants", "open")
+    assert first.notices == [alert.id]
+    assert [m.rcpt_tos for m in mail.received] == [["marketing@example.com"]]
+    assert len(webhook.bodies) == 1 and "thin" in webhook.bodies[0]["text"]
+    text = mail.received[0].message.get_content()
+    assert "Product prod_a: 1 made, 1 look distinct" in text and "1 of 1 creatives made" in text
+    alert = agent.repo.latest_alert("thin", "few_variants")
+    assert alert is not None and alert.drafter == "template" and alert.fact_check["ok"] is True  # type: ignore[index]
+    assert [d["ok"] for d in alert.deliveries] == [True, True, True]  # type: ignore[union-attr]
+
+    # Still wrong on the next pass: no repeat inside the cooldown.
+    assert agent.run_pass().notices == []
+    assert len(mail.received) == 1 and len(webhook.bodies) == 1
+
+    # Fixed: more ratios ⇒ more distinct creatives ⇒ resolved (and nothing sent for it).
+    write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1", "9x16", "16x9"]))
+    assert cli("run", str(brief)).code == 0
+    agent.run_pass()
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "resolved")]
+    assert len(mail.received) == 1
+
+    # Broken again inside the cooldown: reopened quietly, not sent again.
+    write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))
+    assert cli("run", str(brief)).code == 0
+    assert agent.run_pass().notices == []
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
+    assert len(mail.received) == 1 and len(webhook.bodies) == 1
+
+
+def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
+    cli, env: Path, smtp_server, webhook: Hook, vendor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong-key-0000000000")
+    brief = write_brief(
+        env, base_brief(campaign_id="burst", products=[{"id": f"b{i}", "name": f"B {i}"} for i in range(4)])
+    )
+    failed = cli("run", str(brief), "--provider", "openai")
+    assert failed.code == 1
+    agent = _agent()
+    agent.run_pass()
+    (alert,) = _alerts(agent)
+    assert alert.rule == "failure_burst" and alert.facts["cause"] == "auth_or_licence"
+    assert [m.rcpt_tos for m in mail.received] == [["it@example.com"]]
+    assert len(webhook.bodies) == 1
+    body = mail.received[0].message.get_content()
+    assert "auth_or_licence" in body and "sk-wrong-key" not in body and "sk-wrong-key" not in json.dumps(webhook.bodies)
+    agent.run_pass()
+    assert len(mail.received) == 1  # cooldown
+
+    # Fixed: the right key, a rerun, and the failures age out of the window.
+    monkeypatch.setenv("OPENAI_API_KEY", vendor.openai_key)
+    write_brief(
+        env,
+        base_brief(
+            campaign_id="burst",
+            products=[{"id": f"b{i}", "name": f"B {i}"} for i in range(4)],
+            aspect_ratios=["1x1", "9x16", "16x9"],
+        ),
+    )
+    assert cli("run", str(brief), "--provider", "openai").code == 0
+    agent.run_pass(now=utcnow() + timedelta(seconds=agent.settings.agent_burst_window + 60))
+    assert {(a.rule, a.status) for a in _alerts(agent)} == {("failure_burst", "resolved"), ("missing_inputs", "open")}
+    # The rerun paid for generated heroes (no packshots): that is its own, informational alert.
+    assert [m.rcpt_tos for m in mail.received] == [["it@example.com"], ["marketing@example.com"]]
+    info = mail.received[1].message.get_content()
+    assert "4 product(s) had no packshot; 12 hero(es) generated for $0.36" in info and "Likely cause" not in info
+
+
+def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    agent = _agent()
+    job, _ = agent.repo.create_job(
+        job_id="f" * 32, campaign_id="slow", brief=base_brief(campaign_id="slow"), request_sha256="x",
+        provider=None, idempotency_key=None,
+    )  # fmt: skip
+    agent.repo.update_job(job.id, status="running", started_at=utcnow() - timedelta(hours=2), progress_total=4)
+    agent.run_pass()
+    (alert,) = _alerts(agent)
+    assert alert.rule == "stalled_job" and alert.facts["job_id"] == "f" * 32 and alert.facts["minutes"] >= 119
+    assert [m.rcpt_tos for m in mail.received] == [["it@example.com"]] and len(webhook.bodies) == 1
+    assert "f" * 32 in mail.received[0].message.get_content()
+    agent.repo.update_job(job.id, status="succeeded", finished_at=utcnow())
+    agent.run_pass()
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("stalled_job", "resolved")]
+    assert len(mail.received) == 1
+
+
+def test_llm_drafter_calls_our_tools_over_mcp_and_is_delivered(
+    cli, env: Path, smtp_server, webhook: Hook, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    assert cli("run", str(write_brief(env, base_brief(campaign_id="llm")))).code == 0
+    monkeypatch.setenv("CREATIVE_AI_AGENT_LLM", "auto")
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")
+
+        def write(request: dict[str, Any]) -> Turn:
+            outputs = [json.loads(o) for o in llm.tool_outputs(request).values()]
+            details = next(o for o in outputs if "variants_ok" in o)
+            variants = next(o for o in outputs if "distinct" in o)
+            return Turn(
+                text=f"Subject: llm needs more creatives\n\nCampaign {details['campaign_id']} has "
+                f"{details['variants_ok']} of {details['variants_total']} creatives; product {variants['product_id']} "
+                f"has {variants['distinct']} distinct."
+            )
+
+        llm.add(
+            Turn(
+                calls=[
+                    ("get_campaign_details", {"campaign_id": "llm"}),
+                    ("get_product_variants", {"campaign_id": "llm", "product_id": "prod_a"}),
+                ]
+            ),
+            write,
+        )
+        agent = _agent()
+        assert agent.drafter.name == "openai"
+        agent.run_pass()
+    (alert,) = _alerts(agent)
+    assert alert.drafter == "openai" and alert.fact_check["ok"] is True  # type: ignore[index]
+    first, second = llm.requests
+    assert {t["name"] for t in first["tools"]} >= {"get_campaign_details", "get_product_variants", "get_alerts"}
+    outputs = [json.loads(o) for o in llm.tool_outputs(second).values()]
+    assert outputs[0]["campaign_id"] == "llm" and outputs[0]["variants_ok"] == 1  # facts from our MCP server
+    assert mail.received[0].message["Subject"] == "llm needs more creatives"
+    assert "Campaign llm has 1 of 1 creatives; product prod_a has 1 distinct." in mail.received[0].message.get_content()
+    assert "llm needs more creatives" in webhook.bodies[0]["text"]
+
+
+def test_wrong_number_in_a_draft_is_caught_and_replaced(
+    cli, env: Path, smtp_server, webhook: Hook, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    assert cli("run", str(write_brief(env, base_brief(campaign_id="wrong")))).code == 0
+    monkeypatch.setenv("CREATIVE_AI_AGENT_LLM", "auto")
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")
+        llm.add(
+            Turn(calls=[("get_campaign_details", {"campaign_id": "wrong"})]),
+            Turn(text="Subject: wrong\n\nCampaign wrong made 17 of 40 creatives."),
+        )
+        agent = _agent()
+        agent.run_pass()
+    (alert,) = _alerts(agent)
+    check = alert.fact_check
+    assert check["ok"] is False and check["replaced"] is True and check["drafter"] == "openai"  # type: ignore[index]
+    assert set(check["unverified"]) == {"17", "40"}  # type: ignore[index]
+    assert alert.drafter == "template"
+    delivered = mail.received[0].message.get_content()
+    assert "17 of 40" not in delivered and "1 of 1 creatives made" in delivered
+
+
+def test_inbox_and_heartbeat_through_the_cli(cli, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+    inbox = env / "inbox"
+    inbox.mkdir()
+    (inbox / "good.json").write_text(
+        json.dumps(base_brief(campaign_id="dropped", aspect_ratios=["1x1", "9x16", "4x5"]))
+    )
+    (inbox / "bad.yaml").write_text("campaign_id: ../../x\nproducts: []\n")
+    (inbox / "notes.txt").write_text("not a brief")
+    result = cli("agent", "--once")
+    assert result.code == 0, result.stderr
+    assert (env / "out/dropped/prod_a/9x16/prod_a_9x16_en.png").is_file()
+    assert (inbox / "submitted/good.json").is_file() and not (inbox / "good.json").exists()
+    assert (inbox / "rejected/bad.yaml").is_file()
+    error = (inbox / "rejected/bad.yaml.error.txt").read_text()
+    assert "campaign_id" in error and "products" in error
+    assert (inbox / "notes.txt").is_file()
+    with TestClient(create_app(get_settings())) as client:
+        status = client.get("/agent/status").json()
+    assert status["status"] == "stopped" and status["last_heartbeat"].endswith("+00:00")
+    assert "dropped" in status["watching"]
+
+
+def test_heartbeat_reports_running(env: Path) -> None:
+    agent = _agent()
+    agent.run_pass()
+    with TestClient(create_app(get_settings())) as client:
+        status = client.get("/agent/status").json()
+    assert status["status"] == "running" and status["drafter"] == "template" and status["open_alerts"] == 0
+
+
+def test_stakeholder_email(cli, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    brief = base_brief(campaign_id="late", products=[{"id": "x1", "name": "Xylo"}], aspect_ratios=["1x1", "16x9"])
+    assert cli("run", str(write_brief(env, brief))).code == 0
+    result = cli("agent", "email", "--campaign", "late", "--reason", "GenAI provider licence still being provisioned")
+    assert result.code == 0, result.stderr
+    assert result.stdout.startswith("Subject: Campaign late: status update")
+    for part in ("What is done: 2 of 2 creatives", "licence still being provisioned", "Next steps", "ETA assumes"):
+        assert part in result.stdout
+    sent = cli("agent", "email", "--campaign", "late", "--send", "--to", "ceo@example.com")
+    assert sent.code == 0, sent.stderr
+    assert mail.received[-1].rcpt_tos == ["ceo@example.com"] and "2 of 2" in mail.received[-1].message.get_content()
+    missing = cli("agent", "email", "--campaign", "nope")
+    assert missing.code == 2 and "no campaign 'nope'" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_agent_process_stops_on_sigterm(env: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "creative_ai", "agent", "--interval", "0.2"],
+        cwd=env, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    repo = Repository.from_url(get_settings().database_url)
+
+    def beating() -> bool:
+        try:
+            return bool((repo.get_setting("agent") or {}).get("status") == "running")
+        except SQLAlchemyError:
+            return False  # not migrated yet
+
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not beating():
+            time.sleep(0.1)
+        assert beating()
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert (repo.get_setting("agent") or {})["status"] == "stopped"
