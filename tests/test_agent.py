@@ -294,3 +294,63 @@ def test_agent_process_stops_on_sigterm(env: Path) -> None:
         _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert (repo.get_setting("agent") or {})["status"] == "stopped"
+
+
+def test_compliance_failures_go_to_the_legal_desk(cli, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    brief = base_brief(campaign_id="legal", aspect_ratios=["1x1", "9x16", "16x9"])
+    assert cli("run", str(write_brief(env, brief))).code == 0
+    agent = _agent()
+    (variant,) = [v for v in agent.repo.variants("legal") if v.aspect_ratio == "9x16"]
+    failing = [*variant.checks, {"name": "legal_words", "status": "fail", "evidence": "'guaranteed' is prohibited"}]
+    agent.repo.save_variant(
+        **{k: getattr(variant, k) for k in ("campaign_id", "product_id", "locale", "aspect_ratio", "status", "reason",
+                                             "message", "file_path", "sha256", "hero_sha256", "render_key", "reused")},
+        checks=failing,
+    )  # fmt: skip
+    agent.run_pass()
+    (alert,) = _alerts(agent)
+    assert alert.rule == "compliance" and alert.severity == "critical"
+    assert [m.rcpt_tos for m in mail.received] == [["legal@example.com"]]
+    assert "legal_words failed ('guaranteed' is prohibited)" in mail.received[0].message.get_content()
+
+
+def test_near_duplicates_are_reported(cli, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    brief = base_brief(
+        campaign_id="twins",
+        aspect_ratios=["1x1", "9x16", "16x9"],
+        locales=["en", "de"],
+        messages={"en": "Hello World", "de": "Hello World."},
+    )
+    assert cli("run", str(write_brief(env, brief))).code == 0
+    agent = _agent()
+    agent.run_pass()
+    (alert,) = _alerts(agent)
+    assert alert.rule == "near_duplicates" and len(alert.facts["pairs"]) == 3
+    assert {frozenset((p["a"].split("/")[1], p["b"].split("/")[1])) for p in alert.facts["pairs"]} == {
+        frozenset(("de", "en"))
+    }
+    assert "look alike (hash distance" in mail.received[0].message.get_content()
+
+
+def test_a_failing_channel_is_retried_recorded_and_does_not_stop_the_pass(
+    cli, env: Path, smtp_server, webhook: Hook
+) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    webhook.always_fail = True
+    assert cli("run", str(write_brief(env, base_brief(campaign_id="flaky")))).code == 0
+    assert cli("run", str(write_brief(env, base_brief(campaign_id="other"), name="other.json"))).code == 0
+    agent = _agent()
+    report = agent.run_pass()
+    assert len(report.notices) == 2 and len(mail.received) == 2  # both alerts went out by e-mail
+    for alert in _alerts(agent):
+        by_channel = {d["channel"]: d for d in alert.deliveries}  # type: ignore[union-attr]
+        assert by_channel["email"]["ok"] is True
+        assert by_channel["webhook"] == {
+            "channel": "webhook",
+            "ok": False,
+            "attempts": 3,
+            "error": "webhook returned HTTP 500",
+        }
+    assert webhook.calls == 6
