@@ -1,4 +1,5 @@
-"""The service under load: 100 concurrent job submissions, then 1 vs 2 workers on a 4-campaign batch.
+"""The service under load: 100 concurrent job submissions; 1 vs 2 workers on a 4-campaign batch, and on one
+6-product campaign against the fake vendor (1 s per image) that fans out per product.
 
 Starts its own Redis on a free port, `creative-ai serve` with that broker, and `creative-ai worker` processes.
 """
@@ -34,7 +35,9 @@ def _brief(name: str, products: int) -> dict[str, object]:
     }
 
 
-def _service(tmp: Path, workers: int) -> tuple[list[subprocess.Popen[bytes]], str, dict[str, str]]:
+def _service(
+    tmp: Path, workers: int, extra_env: dict[str, str] | None = None
+) -> tuple[list[subprocess.Popen[bytes]], str, dict[str, str]]:
     redis_port, api_port = free_port(), free_port()
     redis = subprocess.Popen(
         [
@@ -57,6 +60,7 @@ def _service(tmp: Path, workers: int) -> tuple[list[subprocess.Popen[bytes]], st
         "CREATIVE_AI_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
         "CREATIVE_AI_DATABASE_URL": f"sqlite:///{tmp}/db.sqlite",
         "CREATIVE_AI_OUTPUT_DIR": str(tmp / "out"),
+        **(extra_env or {}),
     }
     subprocess.run(
         [sys.executable, "-m", "creative_ai", "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True
@@ -111,6 +115,42 @@ def submissions() -> tuple[float, float, int]:
     return statistics.median(latencies), p99, errors
 
 
+def _wait(client: httpx.Client, base: str, jobs: list[str]) -> None:
+    pending = set(jobs)
+    while pending:
+        for job in list(pending):
+            status = client.get(f"{base}/campaigns/jobs/{job}").json()["status"]
+            if status not in ("queued", "running"):
+                if status != "succeeded":
+                    raise SystemExit(f"job {job} ended {status}")
+                pending.discard(job)
+        time.sleep(0.1)
+
+
+def fanout(workers: int, products: int = 6) -> tuple[float, int]:
+    """One campaign, images from the fake vendor with 1 s of latency: how long, and how many workers took parts."""
+    from tests.fake_vendor import FakeVendor
+
+    with tempfile.TemporaryDirectory() as tmp, FakeVendor(latency=1.0) as vendor:
+        extra = {
+            "OPENAI_API_KEY": vendor.openai_key,
+            "CREATIVE_AI_OPENAI_BASE_URL": f"{vendor.url}/v1",
+            "CREATIVE_AI_PROVIDER": "openai",
+        }
+        procs, base, _ = _service(Path(tmp), workers=workers, extra_env=extra)
+        try:
+            with httpx.Client(timeout=30) as client:
+                time.sleep(2.0)
+                start = time.perf_counter()
+                job = client.post(f"{base}/campaigns/jobs", json=_brief("fan", products)).json()["job_id"]
+                _wait(client, base, [job])
+                elapsed = time.perf_counter() - start
+                parts = client.get(f"{base}/campaigns/jobs/{job}").json()["parts"]
+                return elapsed, len({p["worker"] for p in parts})
+        finally:
+            _stop(procs)
+
+
 def batch(workers: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         procs, base, _ = _service(Path(tmp), workers=workers)
@@ -122,15 +162,7 @@ def batch(workers: int) -> float:
                     client.post(f"{base}/campaigns/jobs", json=_brief(f"batch-{i}", 3)).json()["job_id"]
                     for i in range(BATCH)
                 ]
-                pending = set(jobs)
-                while pending:
-                    for job in list(pending):
-                        status = client.get(f"{base}/campaigns/jobs/{job}").json()["status"]
-                        if status not in ("queued", "running"):
-                            if status != "succeeded":
-                                raise SystemExit(f"job {job} ended {status}")
-                            pending.discard(job)
-                    time.sleep(0.1)
+                _wait(client, base, jobs)
                 return time.perf_counter() - start
         finally:
             _stop(procs)
@@ -146,6 +178,11 @@ def main() -> None:
     print(
         f"{BATCH} campaigns × 9 creatives, local provider: 1 worker {one:.1f} s, 2 workers {two:.1f} s "
         f"({one / two:.2f}× on this 2-core machine)"
+    )
+    (solo, solo_workers), (pair, pair_workers) = fanout(1), fanout(2)
+    print(
+        f"1 campaign × 6 products × 3 ratios, fake vendor 1 s per image: 1 worker {solo:.1f} s, "
+        f"2 workers {pair:.1f} s ({solo / pair:.2f}×; parts taken by {solo_workers} and {pair_workers} worker(s))"
     )
 
 

@@ -244,7 +244,7 @@ def test_inbox_and_heartbeat_through_the_cli(cli, env: Path, smtp_server, webhoo
     with TestClient(create_app(get_settings())) as client:
         status = client.get("/agent/status").json()
     assert status["status"] == "stopped" and status["last_heartbeat"].endswith("+00:00")
-    assert "dropped" in status["watching"]
+    assert status["watching"] == 1 and status["open_alerts"] == 0 and status["open_alerts_by_severity"] == {}
 
 
 def test_heartbeat_reports_running(env: Path) -> None:
@@ -354,3 +354,86 @@ def test_a_failing_channel_is_retried_recorded_and_does_not_stop_the_pass(
             "error": "webhook returned HTTP 500",
         }
     assert webhook.calls == 6
+
+
+def test_retried_attempts_that_succeeded_raise_nothing(cli, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    brief = base_brief(campaign_id="retried", aspect_ratios=["1x1", "9x16", "16x9"])
+    assert cli("run", str(write_brief(env, brief))).code == 0
+    agent = _agent()
+    for n in range(6):  # six 429s that were retried (each call then succeeded)
+        agent.repo.record_generation(
+            campaign_id="retried", product_id="prod_a", provider="openai", model="m", prompt="p", seed=n,
+            width=1, height=1, latency_ms=1.0, cost_usd=0.0, sha256=None, outcome="retry:RateLimited",
+            error="429 rate limit",
+        )  # fmt: skip
+    agent.run_pass()
+    assert _alerts(agent) == [] and mail.received == []
+
+
+def test_an_alert_is_not_resolved_while_its_rule_cannot_look(cli, env: Path) -> None:  # type: ignore[no-untyped-def]
+    brief = write_brief(env, base_brief(campaign_id="busy", aspect_ratios=["1x1"]))
+    assert cli("run", str(brief)).code == 0
+    agent = _agent()
+    agent.run_pass()
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
+    job, _ = agent.repo.create_job(
+        job_id="b" * 32, campaign_id="busy", brief=base_brief(campaign_id="busy"), request_sha256="x",
+        provider=None, idempotency_key=None,
+    )  # fmt: skip
+    agent.repo.update_job(job.id, status="running")
+    agent.run_pass()  # a job of the campaign runs: few_variants is not judged, so not resolved either
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
+
+
+def test_one_alert_failing_to_send_does_not_starve_the_others(cli, env: Path, smtp_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    _port, mail = smtp_server
+    for name in ("aaa", "bbb"):
+        path = write_brief(env, base_brief(campaign_id=name), name=f"{name}.json")
+        assert cli("run", str(path)).code == 0
+    agent = _agent()
+    real = agent.router.deliver
+
+    def deliver(message):  # type: ignore[no-untyped-def]
+        if message.campaign_id == "aaa":
+            raise RuntimeError("template engine exploded")
+        return real(message)
+
+    monkeypatch.setattr(agent.router, "deliver", deliver)
+    report = agent.run_pass()
+    assert len(report.notices) == 2
+    assert [m.message["Subject"] for m in mail.received] == ["[creative-ai] warning: too few distinct creatives — bbb"]
+
+
+def test_inbox_keeps_a_brief_until_it_is_queued(env: Path) -> None:
+    from creative_ai.agent.inbox import scan_inbox
+    from creative_ai.jobs import JobQueue
+
+    class Down(JobQueue):
+        def enqueue(self, job_id: str) -> None:
+            raise ConnectionError("broker down")
+
+        def enqueue_part(self, job_id: str, product_id: str) -> None:
+            raise ConnectionError("broker down")
+
+    class Up(JobQueue):
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def enqueue(self, job_id: str) -> None:
+            self.sent.append(job_id)
+
+        def enqueue_part(self, job_id: str, product_id: str) -> None:
+            self.sent.append(job_id)
+
+    inbox = env / "inbox"
+    inbox.mkdir()
+    (inbox / "wait.json").write_text(json.dumps(base_brief(campaign_id="waits")))
+    settings = get_settings()
+    repo = Repository.from_url(settings.database_url)
+    assert scan_inbox(settings, repo=repo, queue=Down()) == []
+    assert (inbox / "wait.json").is_file()  # not lost, not moved
+    up = Up()
+    (result,) = scan_inbox(settings, repo=repo, queue=up)
+    assert up.sent == [result.job_id] and (inbox / "submitted/wait.json").is_file()
+    assert len(repo.jobs()) == 1  # the same job both times

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import socket
 import uuid
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +20,10 @@ from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
 from creative_ai.errors import CreativeAIError, InputError
 from creative_ai.logs import correlation, log
-from creative_ai.pipeline import publish_campaign, run_campaign
+from creative_ai.pipeline import run_campaign
 from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.storage import make_store
-from creative_ai.summary import RunSummary, summary_from_dict
+from creative_ai.summary import RunSummary
 
 
 def confined_brief(data: Any, *, assets_dir: Path) -> CampaignBrief:
@@ -94,112 +91,9 @@ def execute_job(job_id: str, *, settings: Settings, repo: Repository, queue: Job
         if queue is None or not settings.fan_out or len(products) < 2:
             _execute(job, settings=settings, repo=repo)
             return
-        try:
-            _prepare(job, settings=settings, repo=repo)
-        except CreativeAIError as exc:
-            repo.update_job(job_id, status="failed", error=str(exc), finished_at=utcnow())
-            log.warning("job_failed", error=type(exc).__name__)
-            return
-        parts = repo.ensure_parts(job_id, products)
-        pending = [p.product_id for p in parts if p.status not in ("done", "failed")]
-        log.info("job_fanned_out", parts=len(parts), pending=len(pending))
-        for product_id in pending:
-            queue.enqueue_part(job_id, product_id)
-        if not pending:
-            _finish_if_complete(job_id, settings=settings, repo=repo)
+        from creative_ai.fanout import fan_out
 
-
-def _prepare(job: Job, *, settings: Settings, repo: Repository) -> None:
-    """Check the brief and provider selection once, before any part runs; record the job running."""
-    brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-    resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
-    total = len(brief.products) * len(brief.target_locales) * len(brief.aspect_ratios)
-    values: dict[str, Any] = {"status": "running", "error": None, "progress_total": total}
-    if job.started_at is None:
-        values["started_at"] = utcnow()
-    repo.update_job(job.id, **values)
-
-
-def execute_part(job_id: str, product_id: str, *, settings: Settings, repo: Repository) -> None:
-    """Make one product of a fanned-out job; publish the campaign when it was the last part."""
-    job = repo.job(job_id)
-    if job is None or job.status not in ("queued", "running"):
-        return
-    with correlation(job.correlation_id, job_id=job_id, campaign_id=job.campaign_id, product_id=product_id):
-        if repo.start_part(job_id, product_id, worker=worker_name()):
-            log.info("part_started")
-            try:
-                brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-                chain = resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
-                store, display_root = make_store(settings)
-
-                def progress(stage: str, done: int, total: int) -> None:
-                    if stage == "render":
-                        repo.update_part(job_id, product_id, progress_done=done, progress_total=total)
-
-                summary = run_campaign(
-                    brief,
-                    provider=chain,
-                    store=store,
-                    repo=repo,
-                    settings=settings,
-                    display_root=display_root,
-                    products=[product_id],
-                    publish=False,
-                    progress=progress,
-                )
-            except CreativeAIError as exc:
-                repo.update_part(job_id, product_id, status="failed", error=str(exc), finished_at=utcnow())
-                log.warning("part_failed", error=type(exc).__name__)
-            else:
-                repo.update_part(
-                    job_id,
-                    product_id,
-                    status="done",
-                    summary=summary.to_dict(),
-                    progress_done=summary.variants_total,
-                    progress_total=summary.variants_total,
-                    finished_at=utcnow(),
-                )
-                log.info("part_finished", status=summary.status, provider_calls=summary.provider_calls)
-        _finish_if_complete(job_id, settings=settings, repo=repo)
-
-
-def _finish_if_complete(job_id: str, *, settings: Settings, repo: Repository) -> None:
-    """When every part has ended, publish the campaign and record the job's outcome (idempotent)."""
-    job = repo.job(job_id)
-    parts = repo.parts(job_id)
-    if job is None or job.status not in ("queued", "running") or any(p.status not in ("done", "failed") for p in parts):
-        return
-    try:
-        brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        chain = resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
-        store, display_root = make_store(settings)
-        started = job.started_at or job.created_at
-        summary = publish_campaign(
-            brief,
-            [summary_from_dict(p.summary) for p in parts if p.status == "done" and p.summary],
-            failed_parts={p.product_id: p.error or "failed" for p in parts if p.status == "failed"},
-            provider=chain[0],
-            store=store,
-            repo=repo,
-            settings=settings,
-            display_root=display_root,
-            duration_s=(utcnow() - _aware(started)).total_seconds(),
-        )
-    except CreativeAIError as exc:
-        repo.update_job(job_id, status="failed", error=str(exc), finished_at=utcnow())
-        log.warning("job_failed", error=type(exc).__name__)
-        return
-    _record_outcome(job_id, summary, repo=repo)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+        fan_out(job, products, settings=settings, repo=repo, queue=queue)
 
 
 def _execute(job: Job, *, settings: Settings, repo: Repository) -> None:
@@ -224,13 +118,25 @@ def _execute(job: Job, *, settings: Settings, repo: Repository) -> None:
             progress=progress,
         )
     except CreativeAIError as exc:
-        repo.update_job(job_id, status="failed", error=str(exc), finished_at=utcnow())
-        log.warning("job_failed", error=type(exc).__name__)
+        fail_job(job, str(exc), repo=repo)
         return
-    _record_outcome(job_id, summary, repo=repo)
+    except Exception as exc:  # noqa: BLE001 anything else must still end the job, not leave it running
+        fail_job(job, f"internal error ({type(exc).__name__})", repo=repo)
+        log.exception("job_crashed")
+        return
+    record_outcome(job_id, summary, repo=repo)
 
 
-def _record_outcome(job_id: str, summary: RunSummary, *, repo: Repository) -> None:
+def fail_job(job: Job, error: str, *, repo: Repository) -> None:
+    """End a job as failed; its campaign, if the run had recorded it as running, is failed too."""
+    repo.update_job(job.id, status="failed", error=error, finished_at=utcnow())
+    campaign = repo.campaign(job.campaign_id)
+    if campaign is not None and campaign.status == "running":
+        repo.set_campaign_status(job.campaign_id, "failed")
+    log.warning("job_failed", error=error[:200])
+
+
+def record_outcome(job_id: str, summary: RunSummary, *, repo: Repository) -> None:
     repo.update_job(
         job_id,
         status=summary.status,
@@ -249,6 +155,8 @@ def _record_outcome(job_id: str, summary: RunSummary, *, repo: Repository) -> No
 
 
 class JobQueue(ABC):
+    """Where jobs and job parts go to be run."""
+
     @abstractmethod
     def enqueue(self, job_id: str) -> None:
         """Arrange for the job to be run."""
@@ -276,6 +184,8 @@ class InProcessJobs(JobQueue):
         self._pool.submit(execute_job, job_id, settings=self.settings, repo=self.repo, queue=self)
 
     def enqueue_part(self, job_id: str, product_id: str) -> None:
+        from creative_ai.fanout import execute_part
+
         self._pool.submit(execute_part, job_id, product_id, settings=self.settings, repo=self.repo)
 
     def ping(self) -> tuple[bool, str]:
@@ -283,3 +193,12 @@ class InProcessJobs(JobQueue):
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+
+
+def make_queue(settings: Settings, repo: Repository) -> JobQueue:
+    """Celery workers when a broker is configured, otherwise the in-process executor."""
+    if settings.broker_url:
+        from creative_ai.worker import CeleryJobs, make_celery
+
+        return CeleryJobs(make_celery(settings))
+    return InProcessJobs(settings=settings, repo=repo)

@@ -16,7 +16,7 @@ from creative_ai.errors import RenderError
 from creative_ai.heroes import HeroStats, make_all_heroes
 from creative_ai.localize import Translator
 from creative_ai.plan import CampaignPlan, VariantPlan, plan_campaign
-from creative_ai.produce import produce_variant, size_class_for, variant_key
+from creative_ai.produce import produce_variant, read_sidecar, size_class_for, variant_key
 from creative_ai.providers import ImageProvider
 from creative_ai.providers.retry import RetryPolicy
 from creative_ai.render.text import FontBook
@@ -194,7 +194,9 @@ def run_campaign(
     ok = sum(1 for o in outcomes if o.status == "ok")
     status = overall_status(ok, len(outcomes))
     if publish:
-        _publish(plan, outcomes, sidecars, store=store, repo=repo, status=status, provider=primary)
+        _publish(
+            plan, outcomes, sidecars, store=store, repo=repo, status=status, provider=primary.name, model=primary.model
+        )
 
     root = display_root.rstrip("/")
     return RunSummary(
@@ -225,11 +227,12 @@ def _publish(
     store: Store,
     repo: Repository,
     status: str,
-    provider: ImageProvider,
+    provider: str,
+    model: str,
 ) -> None:
     """5b. Manifest and gallery at the campaign root (rewritten only when their content changes), and status."""
     campaign_id = plan.brief.campaign_id
-    manifest = build_manifest(plan, outcomes, sidecars, status=status, provider=provider.name, model=provider.model)
+    manifest = build_manifest(plan, outcomes, sidecars, status=status, provider=provider, model=model)
     store.write_if_changed(f"{campaign_id}/manifest.json", manifest_bytes(manifest))
     store.write_if_changed(f"{campaign_id}/index.html", render_gallery(manifest))
     repo.set_campaign_status(campaign_id, status)
@@ -240,7 +243,8 @@ def publish_campaign(
     parts: Sequence[RunSummary],
     *,
     failed_parts: dict[str, str],
-    provider: ImageProvider,
+    provider: str,
+    model: str,
     store: Store,
     repo: Repository,
     settings: Settings,
@@ -271,12 +275,14 @@ def publish_campaign(
         sidecar = None
         if outcome.status == "ok" and outcome.file_path:
             key = str(PurePosixPath(variant_key(plan, variant, _suffix(outcome.file_path))).with_suffix(".json"))
-            sidecar = json.loads(store.read(key))
+            sidecar = read_sidecar(store, key)
+            if sidecar is None:  # removed or damaged since its part made it
+                outcome = _failed(variant, f"{variant.placement.ratio}/{variant.locale}: its stored sidecar is missing")
         outcomes.append(outcome)
         sidecars.append(sidecar)
     ok = sum(1 for o in outcomes if o.status == "ok")
     status = overall_status(ok, len(outcomes))
-    _publish(plan, outcomes, sidecars, store=store, repo=repo, status=status, provider=provider)
+    _publish(plan, outcomes, sidecars, store=store, repo=repo, status=status, provider=provider, model=model)
     root = display_root.rstrip("/")
     return RunSummary(
         campaign_id=brief.campaign_id,
@@ -290,8 +296,8 @@ def publish_campaign(
         cost_estimate_usd=round(sum(p.cost_estimate_usd for p in parts), 4),
         duration_s=round(duration_s, 3),
         output_dir=root,
-        provider=provider.name,
-        model=provider.model,
+        provider=provider,
+        model=model,
         manifest_path=f"{root}/{brief.campaign_id}/manifest.json",
         gallery_path=f"{root}/{brief.campaign_id}/index.html",
         variants=outcomes,

@@ -137,7 +137,7 @@ def build_stage(plan: CampaignPlan, variant: VariantPlan, heroes: HeroSet, text:
     return Stage(hero.image, (0.5, 0.5), hero.sha256, hero.source, hero.provider, hero.model, hero.seed)
 
 
-def _read_sidecar(store: Store, key: str) -> dict[str, Any] | None:
+def read_sidecar(store: Store, key: str) -> dict[str, Any] | None:
     if not store.exists(key):
         return None
     try:
@@ -149,7 +149,7 @@ def _read_sidecar(store: Store, key: str) -> dict[str, Any] | None:
 
 def unchanged(store: Store, image_key: str, sidecar_key: str, key: str) -> dict[str, Any] | None:
     """The existing sidecar when the stored creative was made from exactly these inputs and is intact."""
-    sidecar = _read_sidecar(store, sidecar_key)
+    sidecar = read_sidecar(store, sidecar_key)
     if not sidecar or sidecar.get("render_key") != key or not store.exists(image_key):
         return None
     if hashlib.sha256(store.read(image_key)).hexdigest() != sidecar.get("sha256"):

@@ -21,8 +21,18 @@ class Notice:
     condition: Condition
 
 
-def reconcile(conditions: list[Condition], *, repo: Repository, now: datetime, cooldown: float) -> list[Notice]:
+def reconcile(
+    conditions: list[Condition],
+    *,
+    checked: set[tuple[str, str]],
+    repo: Repository,
+    now: datetime,
+    cooldown: float,
+) -> list[Notice]:
     """Record the current conditions as alerts; resolve the open alerts whose condition cleared.
+
+    Only an alert whose (campaign, rule) was ``checked`` this pass can clear: a rule that was not looked at
+    (e.g. while a job of the campaign runs) leaves its alert as it is.
 
     Returns the alerts to send. An alert that cleared and came back within the cooldown of its last
     notification is reopened without being sent again.
@@ -30,7 +40,8 @@ def reconcile(conditions: list[Condition], *, repo: Repository, now: datetime, c
     notices: list[Notice] = []
     current = {(c.campaign_id, c.rule) for c in conditions}
     for alert in repo.alerts(status="open"):
-        if (alert.campaign_id, alert.rule) not in current:
+        key = (alert.campaign_id, alert.rule)
+        if key not in current and (key in checked or ("*", alert.rule) in checked):
             repo.update_alert(alert.id, status="resolved", resolved_at=now)
             log.info("alert_resolved", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
     for c in conditions:

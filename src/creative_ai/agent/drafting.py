@@ -111,7 +111,7 @@ class TemplateDrafter:
             raise CreativeAIError(f"no campaign {cid!r} to write about")
         template = TEMPLATES.get_template("email.txt.j2" if task.kind == "email" else "alert.txt.j2")
         body = template.render(tools=tools, rule=task.rule, summary=task.summary, reason=task.reason)
-        return Draft(_subject(task), _tidy(body), self.name, [task.facts, tools])
+        return Draft(_subject(task), _tidy(body), self.name, [*_given(task), tools])
 
 
 class OpenAIDrafter:
@@ -149,7 +149,7 @@ class OpenAIDrafter:
             }
             for t in listed.tools
         ]
-        evidence: list[Any] = [task.facts, {"campaign_id": task.campaign_id}]
+        evidence: list[Any] = [*_given(task)]
         items: list[Any] = [{"role": "user", "content": _prompt(task)}]
         for _turn in range(self.settings.agent_llm_max_turns):
             response = await model.responses.create(
@@ -214,6 +214,11 @@ def _tidy(text: str) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip() + "\n"
+
+
+def _given(task: Task) -> list[Any]:
+    """What the drafter was told, which a draft may repeat: the rule's facts and summary, the e-mail's reason."""
+    return [task.facts, {"campaign_id": task.campaign_id, "summary": task.summary, "reason": task.reason or ""}]
 
 
 def _products(facts: dict[str, Any]) -> list[str]:

@@ -35,9 +35,7 @@ def _free_name(folder: Path, name: str) -> Path:
 
 
 def scan_inbox(settings: Settings, *, repo: Repository, queue: JobQueue) -> list[InboxResult]:
-    """Submit every brief waiting in the inbox; never raises for a bad brief."""
-    from creative_ai.brief import read_brief_file
-
+    """Submit every brief waiting in the inbox; never raises (a file that cannot be taken now waits)."""
     inbox = settings.agent_inbox
     if not inbox.is_dir():
         return []
@@ -46,30 +44,39 @@ def scan_inbox(settings: Settings, *, repo: Repository, queue: JobQueue) -> list
         if not file.is_file() or file.name.startswith(".") or file.suffix.lower() not in SUFFIXES:
             continue
         try:
-            brief = confined_brief(read_brief_file(file), assets_dir=settings.assets_dir)
-            submitted = submit_job(
-                brief, repo=repo, provider=None, idempotency_key=f"inbox:{file.name[:100]}:{_digest(file)}"
-            )
-        except InputError as exc:
-            rejected = inbox / "rejected"
-            rejected.mkdir(exist_ok=True)
-            target = _free_name(rejected, file.name)
-            file.replace(target)
-            target.with_name(target.name + ".error.txt").write_text(f"{exc}\n", encoding="utf-8")
-            log.warning("inbox_rejected", file=file.name, error=str(exc)[:300])
-            results.append(InboxResult(file.name, None, str(exc)))
-            continue
-        except CreativeAIError as exc:
-            log.warning("inbox_deferred", file=file.name, error=str(exc)[:300])  # e.g. the database is down
-            continue
-        if submitted.created:
-            queue.enqueue(submitted.job.id)
-        done = inbox / "submitted"
-        done.mkdir(exist_ok=True)
-        file.replace(_free_name(done, file.name))
-        log.info("inbox_submitted", file=file.name, job_id=submitted.job.id, campaign_id=submitted.job.campaign_id)
-        results.append(InboxResult(file.name, submitted.job.id, None))
+            results.extend(_take(file, settings, repo=repo, queue=queue))
+        except Exception as exc:  # noqa: BLE001 one unreadable file or a broker outage must not stop the pass
+            log.warning("inbox_deferred", file=file.name, error=f"{type(exc).__name__}: {exc}"[:300])
     return results
+
+
+def _take(file: Path, settings: Settings, *, repo: Repository, queue: JobQueue) -> list[InboxResult]:
+    from creative_ai.brief import read_brief_file
+
+    inbox = file.parent
+    try:
+        brief = confined_brief(read_brief_file(file), assets_dir=settings.assets_dir)
+        key = f"inbox:{file.name[:100]}:{_digest(file)}"
+        submitted = submit_job(brief, repo=repo, provider=None, idempotency_key=key)
+    except InputError as exc:
+        rejected = inbox / "rejected"
+        rejected.mkdir(exist_ok=True)
+        target = _free_name(rejected, file.name)
+        file.replace(target)
+        target.with_name(target.name + ".error.txt").write_text(f"{exc}\n", encoding="utf-8")
+        log.warning("inbox_rejected", file=file.name, error=str(exc)[:300])
+        return [InboxResult(file.name, None, str(exc))]
+    except CreativeAIError as exc:
+        log.warning("inbox_deferred", file=file.name, error=str(exc)[:300])  # e.g. the database is down
+        return []
+    if submitted.job.status == "queued":
+        # Also when the job already existed: the file still being here means its queueing did not finish.
+        queue.enqueue(submitted.job.id)
+    done = inbox / "submitted"
+    done.mkdir(exist_ok=True)
+    file.replace(_free_name(done, file.name))
+    log.info("inbox_submitted", file=file.name, job_id=submitted.job.id, campaign_id=submitted.job.campaign_id)
+    return [InboxResult(file.name, submitted.job.id, None)]
 
 
 def _digest(file: Path) -> str:

@@ -16,7 +16,7 @@ from creative_ai.agent.alerts import Notice, reconcile
 from creative_ai.agent.delivery import Channel, Message, Router, SmtpChannel, WebhookChannel
 from creative_ai.agent.drafting import AlertDrafter, Composed, Task, compose, make_drafter
 from creative_ai.agent.inbox import InboxResult, scan_inbox
-from creative_ai.agent.rules import evaluate, watched
+from creative_ai.agent.rules import evaluate
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.jobs import JobQueue
@@ -83,7 +83,10 @@ class Agent:
         self.router = router or build_router(settings)
         self.drafter = drafter or make_drafter(settings)
         self.facts = Facts(settings=settings, repo=repo, store=store)
-        self.server: MCPServer = build_server(settings=settings, repo=repo, store=store)
+        # The drafter's model reads facts only: the action tools stay off for the agent's own session.
+        self.server: MCPServer = build_server(
+            settings=settings.model_copy(update={"mcp_actions": False}), repo=repo, store=store
+        )
         self.stop = threading.Event()
         self.watching: list[str] = []
 
@@ -102,31 +105,45 @@ class Agent:
         )
 
     def run_pass(self, now: datetime | None = None) -> PassReport:
-        """One look at everything; an error in one step is logged and the rest still runs."""
+        """One look at everything; an error in one step (or one alert) is logged and the rest still runs."""
         self.repo.migrate()
         report = PassReport()
         self.heartbeat("running")
         report.inbox = scan_inbox(self.settings, repo=self.repo, queue=self.queue)
         moment = now or utcnow()
-        conditions = evaluate(self.facts, moment)
-        report.conditions = len(conditions)
+        evaluation = evaluate(self.facts, moment)
+        report.conditions = len(evaluation.conditions)
         active = {j.campaign_id for j in self.repo.jobs(statuses=("queued", "running"))}
-        self.watching = sorted({c.id for c in watched(self.facts, moment)} | active)[:200]
-        for notice in reconcile(conditions, repo=self.repo, now=moment, cooldown=self.settings.agent_cooldown):
-            self.notify(notice, moment)
+        self.watching = sorted(set(evaluation.campaigns) | active)[:200]
+        notices = reconcile(
+            evaluation.conditions,
+            checked=evaluation.checked,
+            repo=self.repo,
+            now=moment,
+            cooldown=self.settings.agent_cooldown,
+        )
+        for notice in notices:
+            try:
+                self.notify(notice, moment)
+            except Exception as exc:  # noqa: BLE001 one alert failing must not starve the others
+                log.error("alert_notify_failed", alert_id=notice.alert_id, error=self._safe(exc))
             report.notices.append(notice.alert_id)
         report.open_alerts = len(self.repo.alerts(status="open"))
         self.heartbeat("running", open_alerts=report.open_alerts, last_pass_conditions=report.conditions)
         return report
+
+    def _safe(self, exc: BaseException) -> str:
+        return scrub(f"{type(exc).__name__}: {exc}", self.settings)[:300]
 
     def notify(self, notice: Notice, now: datetime) -> None:
         c = notice.condition
         task = Task("alert", c.campaign_id, c.rule, c.severity, c.summary, c.facts)
         composed: Composed = anyio.run(lambda: compose(task, server=self.server, drafter=self.drafter))
         draft = composed.draft
-        subject = draft.subject if notice.kind == "new" else f"Reminder: {draft.subject}"
-        results = self.router.deliver(Message(subject, draft.body, c.rule, c.campaign_id or None, c.severity))
         alert = next((a for a in self.repo.alerts(campaign_id=c.campaign_id) if a.id == notice.alert_id), None)
+        first = alert is None or alert.notify_count == 0
+        subject = draft.subject if first else f"Reminder: {draft.subject}"
+        results = self.router.deliver(Message(subject, draft.body, c.rule, c.campaign_id or None, c.severity))
         self.repo.update_alert(
             notice.alert_id,
             notified_at=now,
@@ -137,7 +154,7 @@ class Agent:
                 **composed.check.as_dict(),
                 "drafter": composed.first_drafter,
                 "replaced": composed.replaced,
-                "error": composed.error,
+                "error": scrub(composed.error, self.settings) if composed.error else None,
             },
             deliveries=[r.__dict__ for r in results],
         )
@@ -157,7 +174,7 @@ class Agent:
                 try:
                     self.run_pass()
                 except Exception as exc:  # noqa: BLE001 one bad pass must not end the watch
-                    log.error("agent_pass_failed", error=scrub(f"{type(exc).__name__}: {exc}", self.settings)[:300])
+                    log.error("agent_pass_failed", error=self._safe(exc))
                 if once:
                     break
                 self.stop.wait(self.settings.agent_interval)

@@ -41,19 +41,32 @@ def watched(facts: Facts, now: datetime, *, days: int = 7) -> list[t.Campaign]:
     return [c for c in facts.repo.campaigns() if _aware(c.updated_at) >= cutoff or c.id in alerted]
 
 
-def evaluate(facts: Facts, now: datetime) -> list[Condition]:
+@dataclass
+class Evaluation:
+    """What the rules saw: the conditions, which (campaign, rule) pairs were looked at, the campaigns watched."""
+
+    conditions: list[Condition]
+    checked: set[tuple[str, str]]
+    campaigns: list[str]
+
+
+def evaluate(facts: Facts, now: datetime) -> Evaluation:
     """Every condition of every rule over the watched campaigns and the open jobs."""
     settings = facts.settings
     conditions: list[Condition] = []
+    checked: set[tuple[str, str]] = {("*", "stalled_job")}
     since = now - timedelta(seconds=settings.agent_burst_window)
     jobs = facts.repo.jobs()
-    for campaign in watched(facts, now):
+    campaigns = watched(facts, now)
+    for campaign in campaigns:
         cid = campaign.id
         running = any(j.campaign_id == cid and j.status in ("queued", "running") for j in jobs)
         failing = _errors(facts, cid, since)
         conditions += failing
+        checked |= {(cid, "failure_burst"), (cid, "provider_access")}
         if running or campaign.status == "running":
-            continue  # the other rules judge finished work only
+            continue  # the other rules judge finished work only (their alerts stay as they are meanwhile)
+        checked |= {(cid, rule) for rule in ("few_variants", "near_duplicates", "missing_inputs", "compliance")}
         try:
             products = [p.product_id for p in facts.repo.products(cid)]
             lines = [facts.product_variants(cid, p) for p in products]
@@ -108,13 +121,18 @@ def evaluate(facts: Facts, now: datetime) -> list[Condition]:
                 )
             )
     conditions += _stalled(jobs, now, sla=settings.agent_job_sla)
-    return _one_per_rule(conditions)
+    return Evaluation(_one_per_rule(conditions), checked, [c.id for c in campaigns])
 
 
 def _errors(facts: Facts, cid: str, since: datetime) -> list[Condition]:
+    """Failures in the window, each counted once: a provider call's final failure (not its retried attempts),
+    and the hero or render errors of products whose provider calls did not fail (those are the same failure)."""
     settings = facts.settings
-    calls = [g for g in facts.repo.recent_generations(since, cid) if g.outcome != "ok"]
-    errors = facts.repo.recent_errors(since, cid)
+    calls = [
+        g for g in facts.repo.recent_generations(since, cid) if g.outcome != "ok" and not g.outcome.startswith("retry:")
+    ]
+    failed_products = {g.product_id for g in calls}
+    errors = [e for e in facts.repo.recent_errors(since, cid) if e.product_id not in failed_products]
     causes = Counter(classify(g.outcome, g.error or "") for g in calls)
     failures = len(calls) + len(errors)
     window = int(settings.agent_burst_window // 60)

@@ -12,7 +12,7 @@ from creative_ai.api.metrics import install_metrics
 from creative_ai.api.routes import campaigns, gallery, jobs, system
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.jobs import InProcessJobs, JobQueue
+from creative_ai.jobs import InProcessJobs, JobQueue, make_queue
 from creative_ai.storage import make_store
 
 
@@ -24,6 +24,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
         if isinstance(app.state.queue, InProcessJobs):
             # Jobs this process had accepted but not finished when it stopped: the database still has them.
             repo.migrate()
+            repo.requeue_running_parts()  # nothing else runs them: this process is the only executor
             for job_id in repo.unfinished_jobs():
                 app.state.queue.enqueue(job_id)
         yield
@@ -39,11 +40,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.repo = repo
     app.state.store, app.state.display_root = make_store(settings)
-    if queue is None and settings.broker_url:
-        from creative_ai.worker import CeleryJobs, make_celery
-
-        queue = CeleryJobs(make_celery(settings))
-    app.state.queue = queue or InProcessJobs(settings=settings, repo=repo)
+    app.state.queue = queue or make_queue(settings, repo)
     install_error_handlers(app, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, repo)
     app.include_router(system.router)

@@ -11,20 +11,12 @@ from creative_ai.cli.app import app, handles_errors
 from creative_ai.config import Settings, get_settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import ConfigurationError, CreativeAIError
-from creative_ai.jobs import InProcessJobs, JobQueue
+from creative_ai.jobs import make_queue
 from creative_ai.logs import configure_logging
 from creative_ai.storage import make_store
 
 agent_app = typer.Typer(help="The monitoring agent.", invoke_without_command=True)
 app.add_typer(agent_app, name="agent")
-
-
-def _queue(settings: Settings, repo: Repository) -> JobQueue:
-    if settings.broker_url:
-        from creative_ai.worker import CeleryJobs, make_celery
-
-        return CeleryJobs(make_celery(settings))
-    return InProcessJobs(settings=settings, repo=repo)
 
 
 def _agent(settings: Settings) -> Any:
@@ -33,7 +25,7 @@ def _agent(settings: Settings) -> Any:
     repo = Repository.from_url(settings.database_url)
     repo.migrate()
     store, _root = make_store(settings)
-    return Agent(settings, repo=repo, store=store, queue=_queue(settings, repo))
+    return Agent(settings, repo=repo, store=store, queue=make_queue(settings, repo))
 
 
 @agent_app.callback()

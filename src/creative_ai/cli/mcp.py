@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from creative_ai.cli.app import app, handles_errors
-from creative_ai.config import Settings, get_settings
+from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import ConfigurationError
-from creative_ai.jobs import InProcessJobs, JobQueue
+from creative_ai.jobs import JobQueue, make_queue
 from creative_ai.logs import configure_logging
 from creative_ai.storage import make_store
 
@@ -19,14 +19,6 @@ from creative_ai.storage import make_store
 class Transport(StrEnum):
     stdio = "stdio"
     http = "http"
-
-
-def _queue_factory(settings: Settings, repo: Repository) -> JobQueue:
-    if settings.broker_url:
-        from creative_ai.worker import CeleryJobs, make_celery
-
-        return CeleryJobs(make_celery(settings))
-    return InProcessJobs(settings=settings, repo=repo)
 
 
 @app.command("mcp")
@@ -50,7 +42,7 @@ def mcp_command(
 
     def queue() -> JobQueue:
         if not queues:
-            queues.append(_queue_factory(settings, repo))
+            queues.append(make_queue(settings, repo))
         return queues[0]
 
     server = build_server(settings=settings, repo=repo, store=store, queue=queue)

@@ -6,7 +6,7 @@ import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -26,6 +26,10 @@ from creative_ai.errors import ConfigurationError
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def make_engine(url: str) -> Engine:
@@ -318,34 +322,99 @@ class Repository:
             order = [str(p["id"]) for p in listed]
             return sorted(rows, key=lambda r: order.index(r.product_id) if r.product_id in order else len(order))
 
-    def start_part(self, job_id: str, product_id: str, *, worker: str) -> bool:
-        """Mark a part running on ``worker``; False when it is already finished (nothing to do)."""
+    def claim_part(
+        self, job_id: str, product_id: str, *, worker: str, lease_s: float, max_attempts: int
+    ) -> tuple[str, int]:
+        """Claim a part for ``worker``: ``claimed`` (with its attempt number), ``busy`` (another worker's claim
+        is alive), ``finished`` (done or failed), or ``exhausted`` (too many attempts: now marked failed)."""
+        now = utcnow()
+        stale = now - timedelta(seconds=lease_s)
+        part_row = (t.JobPart.job_id == job_id) & (t.JobPart.product_id == product_id)
+        claimable = (t.JobPart.status == "queued") | (
+            (t.JobPart.status == "running") & (t.JobPart.heartbeat_at.is_(None) | (t.JobPart.heartbeat_at < stale))
+        )
         with self._session.begin() as s:
-            part = s.get(t.JobPart, (job_id, product_id))
-            if part is None or part.status in ("done", "failed"):
-                return False
-            part.status, part.worker, part.error = "running", worker, None
-            part.attempts += 1
-            part.started_at = utcnow()
-            return True
-
-    def update_part(self, job_id: str, product_id: str, **values: Any) -> None:
-        """Change a part; the job's progress is the sum of its parts'."""
-        with self._session.begin() as s:
-            part = s.get(t.JobPart, (job_id, product_id))
-            if part is None:
-                return
-            for key, value in values.items():
-                setattr(part, key, value)
-            s.flush()
-            done, total = s.execute(
-                select(func.sum(t.JobPart.progress_done), func.sum(t.JobPart.progress_total)).where(
-                    t.JobPart.job_id == job_id
+            claimed = s.execute(
+                update(t.JobPart)
+                .where(part_row, t.JobPart.attempts < max_attempts, claimable)
+                .values(
+                    status="running",
+                    worker=worker,
+                    attempts=t.JobPart.attempts + 1,
+                    started_at=now,
+                    heartbeat_at=now,
+                    error=None,
                 )
-            ).one()
-            job = s.get(t.Job, job_id)
-            if job is not None:
-                job.progress_done, job.progress_total = int(done or 0), max(job.progress_total, int(total or 0))
+            )
+            part = s.scalars(select(t.JobPart).where(part_row)).first()
+            if part is None:
+                return "finished", 0
+            if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                return "claimed", part.attempts
+            if part.status in ("done", "failed"):
+                return "finished", part.attempts
+            if part.status == "running" and part.heartbeat_at is not None and _aware(part.heartbeat_at) >= stale:
+                return "busy", part.attempts
+            s.execute(
+                update(t.JobPart)
+                .where(part_row, t.JobPart.status.not_in(("done", "failed")))
+                .values(
+                    status="failed",
+                    finished_at=now,
+                    error=f"gave up after {part.attempts} attempts (its worker stopped each time)",
+                )
+            )
+            return "exhausted", part.attempts
+
+    def beat_part(self, job_id: str, product_id: str, attempt: int, **values: Any) -> None:
+        """Keep a claim alive (and record progress) while it is still this attempt's."""
+        with self._session.begin() as s:
+            s.execute(
+                update(t.JobPart)
+                .where(
+                    t.JobPart.job_id == job_id,
+                    t.JobPart.product_id == product_id,
+                    t.JobPart.attempts == attempt,
+                    t.JobPart.status == "running",
+                )
+                .values(heartbeat_at=utcnow(), **values)
+            )
+
+    def finish_part(self, job_id: str, product_id: str, attempt: int, **values: Any) -> bool:
+        """Record a part's end, unless a later attempt has taken it over since; returns whether it was recorded."""
+        with self._session.begin() as s:
+            result = s.execute(
+                update(t.JobPart)
+                .where(
+                    t.JobPart.job_id == job_id,
+                    t.JobPart.product_id == product_id,
+                    t.JobPart.attempts == attempt,
+                    t.JobPart.status == "running",
+                )
+                .values(finished_at=utcnow(), **values)
+            )
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+    def requeue_running_parts(self) -> int:
+        """Parts left running by a stopped single process go back to queued (the embedded executor's restart)."""
+        with self._session.begin() as s:
+            result = s.execute(update(t.JobPart).where(t.JobPart.status == "running").values(status="queued"))
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def claim_publish(self, job_id: str, *, lease_s: float) -> bool:
+        """Let one caller publish a fanned-out job (again after ``lease_s`` if that caller died)."""
+        now = utcnow()
+        with self._session.begin() as s:
+            result = s.execute(
+                update(t.Job)
+                .where(
+                    t.Job.id == job_id,
+                    t.Job.status.in_(("queued", "running")),
+                    t.Job.publishing_at.is_(None) | (t.Job.publishing_at < now - timedelta(seconds=lease_s)),
+                )
+                .values(publishing_at=now)
+            )
+            return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
     # -- alerts ----------------------------------------------------------------------------------------------------
     def alerts(self, *, status: str | None = None, campaign_id: str | None = None) -> list[t.Alert]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 from creative_ai.config import Settings
@@ -138,10 +139,10 @@ class Facts:
     def _hash(self, variant: t.Variant) -> int | None:
         if not variant.sha256 or not variant.file_path:
             return None
+        key = variant_store_key(variant)
         if variant.sha256 not in self._hashes:
-            key = f"{variant.campaign_id}/" + variant.file_path.split(f"{variant.campaign_id}/", 1)[-1]
             try:
-                self._hashes[variant.sha256] = dhash(self.store.read(key))
+                self._hashes[variant.sha256] = dhash(self.store.read(str(key)))
             except (StorageError, OSError):
                 return None
         return self._hashes[variant.sha256]
@@ -222,7 +223,11 @@ class Facts:
     def root_cause(self, campaign_id: str, minutes: int = 24 * 60) -> m.RootCause:
         self._campaign(campaign_id)
         since = utcnow() - timedelta(minutes=minutes)
-        calls = [g for g in self.repo.recent_generations(since, campaign_id) if g.outcome != "ok"]
+        calls = [
+            g
+            for g in self.repo.recent_generations(since, campaign_id)
+            if g.outcome != "ok" and not g.outcome.startswith("retry:")
+        ]
         errors = self.repo.recent_errors(since, campaign_id)
         counts: Counter[str] = Counter()
         evidence: list[str] = []
@@ -298,6 +303,13 @@ def classify(outcome: str, message: str) -> m.Cause:
         if any(word in text for word in words):
             return cause  # type: ignore[return-value]
     return "unknown"
+
+
+def variant_store_key(v: t.Variant) -> str | None:
+    """Where a variant's creative is in the store (its file name under campaign/product/ratio)."""
+    if not v.file_path:
+        return None
+    return str(PurePosixPath(v.campaign_id, v.product_id, v.aspect_ratio, PurePosixPath(v.file_path).name))
 
 
 def _name(v: t.Variant) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.jobs import JobQueue, execute_job, execute_part
+from creative_ai.fanout import execute_part, lease_for
+from creative_ai.jobs import JobQueue, execute_job
 
 TASK_NAME = "creative_ai.run_job"
 PART_TASK_NAME = "creative_ai.run_job_part"
@@ -37,9 +40,11 @@ def make_celery(settings: Settings) -> Celery:
     def run_job(job_id: str) -> None:
         execute_job(job_id, settings=settings, repo=repo, queue=queue)
 
-    @app.task(name=PART_TASK_NAME)  # type: ignore[untyped-decorator]
-    def run_job_part(job_id: str, product_id: str) -> None:
-        execute_part(job_id, product_id, settings=settings, repo=repo)
+    @app.task(name=PART_TASK_NAME, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
+    def run_job_part(self: Any, job_id: str, product_id: str) -> None:
+        if execute_part(job_id, product_id, settings=settings, repo=repo) == "busy":
+            # Another worker holds a live claim: look again once it could have lapsed (its worker may die).
+            raise self.retry(countdown=lease_for(settings))
 
     return app
 

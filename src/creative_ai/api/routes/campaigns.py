@@ -97,14 +97,16 @@ def campaign_detail(campaign_id: str, repo: RepoDep) -> dict[str, Any]:
 
 
 @router.get("/campaigns/{campaign_id}/files/{path:path}", response_model=None)
-def creative_file(campaign_id: str, path: str, store: StoreDep) -> Response:
+def creative_file(campaign_id: str, path: str, store: StoreDep, repo: RepoDep) -> Response:
     """A stored creative, sidecar, manifest or gallery of the campaign (paths cannot leave its folder)."""
+    if repo.campaign(campaign_id) is None:
+        raise HTTPException(status_code=404, detail="no such file")
     try:
         key = safe_key(f"{campaign_id}/{path}")
         if not key.startswith(f"{safe_key(campaign_id)}/") or not store.exists(key):
             raise HTTPException(status_code=404, detail="no such file")
         data = store.read(key)
-    except StorageError:
+    except (StorageError, ValueError):  # ValueError: a NUL byte in the path
         raise HTTPException(status_code=404, detail="no such file") from None
     media_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
     return Response(data, media_type=media_type)

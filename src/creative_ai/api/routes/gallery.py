@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreDep, key_ok
 from creative_ai.db.repository import Repository
+from creative_ai.mcp_server.facts import variant_store_key
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
 _env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))
@@ -26,12 +27,6 @@ def _page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
 async def _form(request: Request) -> dict[str, str]:
     raw = (await request.body())[:100_000].decode(errors="replace")
     return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-
-
-def _store_key(campaign_id: str, file_path: str | None) -> str | None:
-    if not file_path or f"{campaign_id}/" not in file_path:
-        return None
-    return f"{campaign_id}/" + file_path.split(f"{campaign_id}/", 1)[1]
 
 
 @router.get("/gallery/login", response_class=HTMLResponse)
@@ -62,7 +57,7 @@ def _grid(repo: Repository, campaign_id: str) -> dict[str, Any]:
     rows = []
     for v in sorted(repo.variants(campaign_id), key=lambda v: (v.product_id, v.locale, v.aspect_ratio)):
         decision = approvals.get((v.product_id, v.locale, v.aspect_ratio))
-        rows.append({"v": v, "key": _store_key(campaign_id, v.file_path), "decision": decision})
+        rows.append({"v": v, "key": variant_store_key(v) if v.status == "ok" else None, "decision": decision})
     return {"campaign": campaign, "rows": rows}
 
 

@@ -48,11 +48,15 @@ def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
         for v in variants
         if isinstance(v, dict) and v.get("status") == "failed"
     ]
+    parts = repo.parts(job.id)
+    done = job.progress_done
+    if parts and job.status in ("queued", "running"):
+        done = sum(p.progress_done for p in parts)
     return {
         "job_id": job.id,
         "campaign_id": job.campaign_id,
         "status": job.status,
-        "progress": {"done": job.progress_done, "total": job.progress_total},
+        "progress": {"done": done, "total": job.progress_total},
         "errors": errors,
         "error": job.error,
         "created_at": job.created_at.isoformat(),
@@ -67,7 +71,7 @@ def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
                 "progress": {"done": part.progress_done, "total": part.progress_total},
                 "error": part.error,
             }
-            for part in repo.parts(job.id)
+            for part in parts
         ],
         "summary": summary or None,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -62,21 +63,13 @@ def agent_status(repo: RepoDep) -> dict[str, Any]:
         interval = float(beat.get("interval_s", 60))
         status = "stopped" if beat.get("status") == "stopped" else ("running" if age <= 3 * interval + 5 else "stale")
     open_alerts = repo.alerts(status="open")
+    # Public like /health: counts only (alert texts and campaign ids are read through the MCP server).
     return {
         "status": status,
         "last_heartbeat": last,
         "interval_s": beat.get("interval_s"),
         "drafter": beat.get("drafter"),
-        "watching": beat.get("watching", []),
+        "watching": len(beat.get("watching", [])),
         "open_alerts": len(open_alerts),
-        "alerts": [
-            {
-                "alert_id": a.id,
-                "campaign_id": a.campaign_id,
-                "rule": a.rule,
-                "severity": a.severity,
-                "summary": a.summary,
-            }
-            for a in open_alerts[:50]
-        ],
+        "open_alerts_by_severity": dict(Counter(a.severity for a in open_alerts)),
     }

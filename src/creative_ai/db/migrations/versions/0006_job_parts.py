@@ -1,4 +1,6 @@
-"""Job parts: a campaign fanned out per product, each part run by whichever worker takes it.
+"""Job parts: a campaign fanned out per product, each part run by whichever worker claims it.
+
+A part's ``heartbeat_at`` keeps its claim; a job's ``publishing_at`` lets one caller publish the campaign.
 
 Revision ID: 0006
 Revises: 0005
@@ -30,9 +32,14 @@ def upgrade() -> None:
         sa.Column("summary", sa.JSON),
         sa.Column("error", sa.Text),
         sa.Column("started_at", TS),
+        sa.Column("heartbeat_at", TS),
         sa.Column("finished_at", TS),
     )
+    with op.batch_alter_table("jobs") as batch:
+        batch.add_column(sa.Column("publishing_at", TS))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("jobs") as batch:
+        batch.drop_column("publishing_at")
     op.drop_table("job_parts")
