@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Installs the system libraries the project needs on a Debian-like machine, only when missing.
+# Installs the system libraries and fonts the project needs on a Debian-like machine, only when missing:
+# FriBiDi for Pillow's shaping, and the Noto fonts that cover Arabic, Hebrew, Devanagari, Thai and CJK.
 set -euo pipefail
 missing=()
 ldconfig -p 2>/dev/null | grep -q 'libfribidi\.so\.0' || missing+=(libfribidi0)
+[ -f /usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf ] || missing+=(fonts-noto-core)
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc ] || missing+=(fonts-noto-cjk)
+command -v fc-cache >/dev/null || missing+=(fontconfig)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -203,12 +203,13 @@ def test_formats_jpg_and_webp(cli, workdir: Path) -> None:
 
 
 def test_glyphs_the_font_cannot_cover_fail_the_variant_by_locale(cli, workdir: Path) -> None:
-    brief = base_brief(locales=["en", "ja"], messages={"ja": "夏を楽しもう"})
+    brief = base_brief(locales=["en", "ja", "am"], messages={"ja": "夏を楽しもう", "am": "ሰላም በጋ"})
     result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
     assert result.code == 1
     by_locale = {v["locale"]: v for v in result.json()["variants"]}
-    assert by_locale["en"]["status"] == "ok"
-    assert by_locale["ja"]["status"] == "failed" and "locale ja" in by_locale["ja"]["reason"]
+    assert by_locale["en"]["status"] == "ok" and by_locale["ja"]["status"] == "ok"
+    assert by_locale["am"]["status"] == "failed" and "locale am" in by_locale["am"]["reason"]
+    assert "ሰላም" in by_locale["am"]["reason"] or "ሰ" in by_locale["am"]["reason"]
 
 
 def test_two_runs_at_once_leave_consistent_files(workdir: Path) -> None:

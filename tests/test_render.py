@@ -119,8 +119,24 @@ def test_bundled_font_covers_latin_cyrillic_greek_with_digits(locale: str, text:
     BOOK.require(text, locale=locale)
 
 
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("ar", "اصنع موجة هذا الصيف! خصم 30%"),
+        ("he", "עשו גלים הקיץ! 30% הנחה"),
+        ("hi", "इस गर्मी में धूम मचाएं! 30% छूट"),
+        ("th", "สร้างคลื่นในฤดูร้อนนี้! ลด 30%"),
+        ("ja", "この夏、波を起こそう！30%オフ"),
+        ("zh", "今年夏天掀起浪潮！享受30%折扣"),
+        ("ko", "이번 여름, 파도를 일으키세요! 30% 할인"),
+    ],
+)
+def test_fallback_faces_cover_every_script_with_digits(locale: str, text: str) -> None:
+    assert BOOK.missing(text) == []
+
+
 def test_uncovered_script_is_named_by_locale() -> None:
     from creative_ai.errors import GlyphCoverageError
 
-    with pytest.raises(GlyphCoverageError, match="locale ar: no available font covers"):
-        BOOK.require("اصنع موجة هذا الصيف", locale="ar")
+    with pytest.raises(GlyphCoverageError, match="locale am: no available font covers 3 character"):
+        BOOK.require("ሰላም", locale="am")

@@ -172,10 +172,10 @@ def produce_variant(
     brief, placement = plan.brief, variant.placement
     image_key = variant_key(plan, variant, fmt)
     sidecar_key = str(PurePosixPath(image_key).with_suffix(".json"))
-    text = plan_text(Copy(variant.copy.headline, variant.copy.cta), placement=placement, book=book)
+    text = plan_text(Copy(variant.copy.headline, variant.copy.cta, variant.locale), placement=placement, book=book)
     logo_w = 0
     if plan.logo is not None:
-        logo_box = logo_box_for(plan.logo.image.size, placement)
+        logo_box = logo_box_for(plan.logo.image.size, placement, text.rtl)
         logo_w = logo_box.width + logo_box.height // 2
     key = render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book)
     file_path = f"{display_root.rstrip('/')}/{image_key}"

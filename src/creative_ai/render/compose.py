@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageDraw
 
+from creative_ai.errors import TextFitError
 from creative_ai.placements import Box, Placement
 from creative_ai.render.color import (
     RGB,
@@ -21,7 +22,7 @@ from creative_ai.render.color import (
     worst_contrast,
 )
 from creative_ai.render.crop import cover_crop
-from creative_ai.render.text import FontBook, TextLayout, draw_lines, fit_text
+from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
 MARGIN = 0.06  # outer margin, share of the short side
@@ -39,6 +40,7 @@ class Copy:
 
     headline: str
     cta: str | None = None
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,18 @@ def content_box(placement: Placement) -> Box:
     return Box(max(safe.left, m), max(safe.top, m), min(safe.right, w - m), min(safe.bottom, h - m))
 
 
-def text_region(placement: Placement) -> Box:
-    """Where the text block (headline + CTA) may go: at most about a quarter of the frame."""
+def mirror(box: Box, placement: Placement) -> Box:
+    """``box`` reflected across the frame's vertical centre line (right-to-left layouts)."""
+    return Box(placement.width - box.right, box.top, placement.width - box.left, box.bottom)
+
+
+def text_region(placement: Placement, rtl: bool = False) -> Box:
+    """Where the text block (headline + CTA) may go: at most about a quarter of the frame; mirrored for RTL."""
+    region = _text_region(placement)
+    return mirror(region, placement) if rtl else region
+
+
+def _text_region(placement: Placement) -> Box:
     c = content_box(placement)
     area = placement.width * placement.height * 0.25
     if placement.text_side == "left":
@@ -97,6 +109,10 @@ def _pick_text_color(background: NDArray[np.uint8], palette: list[RGB]) -> RGB:
 def _scrim_band(size: tuple[int, int], box: Box, side: str) -> tuple[tuple[int, int, int, int], Image.Image]:
     """The soft gradient from the text side as (band box, 0..255 ramp image): 0 far from the text, 255 under it."""
     w, h = size
+    if side == "right":
+        flipped = Box(w - box.right, box.top, w - box.left, box.bottom)
+        (left, top, right, bottom), gradient = _scrim_band(size, flipped, "left")
+        return (w - right, top, w - left, bottom), gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     if side == "left":
         start, full = min(w, box.right + box.width // 2), box.right
         ramp = np.clip((start - np.arange(start, dtype=np.float32)) / max(start - full, 1), 0, 1)
@@ -148,23 +164,35 @@ def measured_contrast(image: Image.Image, mask: Image.Image, box: Box, text: RGB
     return round(worst_contrast(text, background), 2)
 
 
-def _draw_cta(image: Image.Image, label: str, *, at: tuple[int, int], size: int, book: FontBook, color: RGB) -> float:
+def cta_width(label: str, size: int, *, book: FontBook, locale: str) -> int:
+    return round(book.measure(label, size, locale)) + 2 * size
+
+
+def _draw_cta(
+    image: Image.Image, label: str, *, at: tuple[int, int], size: int, book: FontBook, color: RGB, locale: str
+) -> float:
+    """The CTA pill with its label; ``at`` is its top-left corner. Returns the label's contrast on the pill."""
     height = round(size * 2.2)
     pad = size
-    width = round(book.measure(label, size)) + 2 * pad
+    width = cta_width(label, size, book=book, locale=locale)
     x, y = at
     draw = ImageDraw.Draw(image)
     draw.rounded_rectangle((x, y, x + width, y + height), radius=height // 2, fill=color)
     pill_l = luminance(color)
     label_color = max((WHITE, INK), key=lambda c: contrast(luminance(c), pill_l))
-    font = book.font(size)
-    ascent, descent = font.getmetrics()
-    draw.text((x + pad, y + (height - ascent - descent) // 2), label, font=font, fill=label_color)
+    line_height = book.line_height(label, size, locale)
+    mask = book.line(label, size, locale=locale, line_height=line_height)
+    image.paste(label_color, (x + pad, y + (height - line_height) // 2), mask)
     return round(contrast(luminance(label_color), pill_l), 2)
 
 
-def logo_box_for(logo_size: tuple[int, int], placement: Placement) -> Box:
+def logo_box_for(logo_size: tuple[int, int], placement: Placement, rtl: bool = False) -> Box:
     """Logo ~7% of the short side high (at most 35% of the width), top corner opposite the text block."""
+    box = _logo_box(logo_size, placement)
+    return mirror(box, placement) if rtl else box
+
+
+def _logo_box(logo_size: tuple[int, int], placement: Placement) -> Box:
     c = content_box(placement)
     logo_w, logo_h = logo_size
     height = round(LOGO_HEIGHT * placement.short_side)
@@ -191,9 +219,9 @@ def _scaled_logo(logo: Image.Image, size: tuple[int, int]) -> Image.Image:
     return scaled
 
 
-def place_logo(image: Image.Image, logo: Image.Image, placement: Placement) -> Box:
+def place_logo(image: Image.Image, logo: Image.Image, placement: Placement, rtl: bool = False) -> Box:
     """Paste the logo at :func:`logo_box_for`; returns its box."""
-    box = logo_box_for(logo.size, placement)
+    box = logo_box_for(logo.size, placement, rtl)
     scaled = _scaled_logo(logo, (box.width, box.height))
     image.paste(scaled, (box.left, box.top), scaled)
     return box
@@ -208,10 +236,18 @@ class TextPlan:
     text_box: Box
     block: Box
 
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.copy.locale)
+
 
 def plan_text(copy: Copy, *, placement: Placement, book: FontBook) -> TextPlan:
-    """Fit the headline (and reserve the CTA) in the text region; TextFitError when it cannot fit."""
-    region = text_region(placement)
+    """Fit the headline (and reserve the CTA) in the text region; TextFitError when it cannot fit.
+
+    Right-to-left copy mirrors the layout: text region, flush side, CTA and (see :func:`logo_box_for`) logo.
+    """
+    rtl = is_rtl(copy.locale)
+    region = text_region(placement, rtl)
     s = placement.short_side
     max_size, min_size = round(HEADLINE_MAX * s), round(HEADLINE_MIN * s)
     has_cta = bool(copy.cta)
@@ -223,15 +259,20 @@ def plan_text(copy: Copy, *, placement: Placement, book: FontBook) -> TextPlan:
         max_height=region.height - _cta_extra(max_size, has_cta),
         max_size=max_size,
         min_size=min_size,
+        locale=copy.locale,
     )
     extra = _cta_extra(layout.size, has_cta)
     top = region.bottom - layout.height - extra
-    text_box = Box(region.left, top, region.left + layout.width, top + layout.height)
-    cta_width = 0
-    if copy.cta:
-        label = cta_label_size(layout.size)
-        cta_width = round(book.measure(copy.cta, label)) + 2 * label
-    block = Box(region.left, top, region.left + max(layout.width, cta_width), region.bottom)
+    pill = cta_width(copy.cta, cta_label_size(layout.size), book=book, locale=copy.locale) if copy.cta else 0
+    if pill > region.width:
+        raise TextFitError(f"the call to action is {pill} px wide; the text region is {region.width} px: shorten it")
+    block_width = max(layout.width, pill)
+    if rtl:
+        text_box = Box(region.right - layout.width, top, region.right, top + layout.height)
+        block = Box(region.right - block_width, top, region.right, region.bottom)
+    else:
+        text_box = Box(region.left, top, region.left + layout.width, top + layout.height)
+        block = Box(region.left, top, region.left + block_width, region.bottom)
     return TextPlan(copy, layout, text_box, block)
 
 
@@ -239,6 +280,8 @@ def product_region(placement: Placement, text: TextPlan) -> Box:
     """Where a packshot may stand: the content area beside or above the text block."""
     c = content_box(placement)
     gap = round(0.03 * placement.short_side)
+    if placement.text_side == "left" and text.rtl:
+        return Box(c.left, c.top, text.block.left - gap, c.bottom)
     if placement.text_side == "left":
         return Box(text.block.right + gap, c.top, c.right, c.bottom)
     return Box(c.left, c.top, c.right, text.block.top - gap)
@@ -263,25 +306,27 @@ def render_creative(
     under = np.asarray(image.crop(text_box.as_tuple()))[::2, ::2]
     text_color = _pick_text_color(under, rgb_palette)
     scrim_color = INK if text_color == WHITE else WHITE
-    image, strength = _apply_scrim(image, box=text_box, side=placement.text_side, color=scrim_color, text=text_color)
+    side = "right" if text.rtl and placement.text_side == "left" else placement.text_side
+    image, strength = _apply_scrim(image, box=text_box, side=side, color=scrim_color, text=text_color)
 
-    mask = Image.new("L", (text_box.width, text_box.height), 0)
-    draw_lines(ImageDraw.Draw(mask), layout, book=book, origin=(0, 0))
+    mask = text_mask(layout, book=book)
     image.paste(text_color, text_box.as_tuple(), mask)
 
     cta_contrast = None
     if copy.cta:
         label = cta_label_size(layout.size)
         pill = rgb_palette[0] if rgb_palette else INK
+        left = block.right - cta_width(copy.cta, label, book=book, locale=copy.locale) if text.rtl else block.left
         cta_contrast = _draw_cta(
             image,
             copy.cta,
-            at=(block.left, text_box.bottom + round(layout.size * 0.4)),
+            at=(left, text_box.bottom + round(layout.size * 0.4)),
             size=label,
             book=book,
             color=pill,
+            locale=copy.locale,
         )
-    logo_box = place_logo(image, logo, placement) if logo is not None else None
+    logo_box = place_logo(image, logo, placement, text.rtl) if logo is not None else None
     return Rendered(
         image=image,
         text_box=text_box,

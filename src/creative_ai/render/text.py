@@ -1,23 +1,33 @@
-"""Fonts, glyph coverage and auto-fit of the headline.
+"""Fonts, glyph coverage, line breaking and auto-fit of the copy, for every script.
 
-Text is laid out as *runs*, each set in one font. Today the font book holds the bundled Latin/Cyrillic/Greek
-face; more faces (with their own scripts) slot in through :class:`FontBook` without changing the callers:
-``runs()`` picks, per character, the first face that covers it.
+The brand face (Inter, bundled) sets copy it covers alone with Pillow; any other copy is set by Pango with the
+Noto faces as fallbacks (Arabic, Hebrew, Devanagari, Thai, CJK), which shapes and orders each line (bidi).
+Coverage is checked against the same faces before anything is drawn: no missing-glyph boxes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
-from PIL import ImageDraw, ImageFont, features
+from PIL import Image
 
 from creative_ai.errors import GlyphCoverageError, TextFitError
+from creative_ai.render import shaping
+from creative_ai.render.linebreak import Token, hyphenate, tokens
 
+SYSTEM_FACES = (
+    "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
+    "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)
+RTL_LANGS = ("ar", "he", "fa", "ur", "yi")
 LINE_HEIGHT = 1.12
 
 
@@ -37,38 +47,39 @@ class Face:
         return self.path.stem
 
     def covers(self, char: str) -> bool:
-        return ord(char) in _cmap(str(self.path)) or char.isspace()
+        return ord(char) in _cmap(str(self.path)) or char.isspace() or char in INVISIBLE
+
+
+INVISIBLE = "\u200b\u200c\u200d\u00ad\u2060"
 
 
 @cache
 def _cmap(path: str) -> frozenset[int]:
-    with TTFont(path, lazy=True) as font:
+    with TTFont(path, lazy=True, fontNumber=0) as font:
         return frozenset(font.getBestCmap().keys())
 
 
-@cache
-def _pil_font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
-    return ImageFont.truetype(path, size, layout_engine=engine)
-
-
-@lru_cache(maxsize=8192)
-def _measure(path: str, text: str, size: int) -> float:
-    """Advance width of ``text`` (fitting asks the same questions for every placement and locale)."""
-    return float(_pil_font(path, size).getlength(text))
+def is_rtl(locale: str) -> bool:
+    return locale.split("-")[0].lower() in RTL_LANGS
 
 
 class FontBook:
-    """Ordered faces; the first that covers a character sets it."""
+    """The brand face first, then the fallback faces; copy the brand face covers alone never leaves it."""
 
     def __init__(self, faces: Sequence[Face]) -> None:
         if not faces:
             raise ValueError("a font book needs at least one face")
         self.faces = tuple(faces)
+        self.brand = self.faces[0]
 
     @classmethod
     def default(cls, weight: str = "Bold") -> FontBook:
-        return cls([Face(_bundled(f"Inter-{weight}.otf"))])
+        system = [Face(Path(p)) for p in SYSTEM_FACES if Path(p).is_file()]
+        return cls([Face(_bundled(f"Inter-{weight}.otf")), *system])
+
+    @property
+    def brand_family(self) -> str:
+        return _family(str(self.brand.path))
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` no face covers, in order of first appearance."""
@@ -87,12 +98,44 @@ class FontBook:
                 f"({shown!r}); fonts: {', '.join(f.name for f in self.faces)}"
             )
 
-    def font(self, size: int) -> ImageFont.FreeTypeFont:
-        """The primary face at ``size`` (single-face books set every run in it)."""
-        return _pil_font(str(self.faces[0].path), size)
+    def _brand_only(self, text: str) -> bool:
+        return all(self.brand.covers(c) for c in text)
 
-    def measure(self, text: str, size: int) -> float:
-        return _measure(str(self.faces[0].path), text, size)
+    def measure(self, text: str, size: int, locale: str = "en") -> float:
+        """Advance width of one line of ``text``."""
+        if self._brand_only(text):
+            return shaping.pillow_width(str(self.brand.path), text, size)
+        width, _ = shaping.pango_size(
+            text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale
+        )
+        return float(width)
+
+    def line_height(self, text: str, size: int, locale: str = "en") -> int:
+        """Pitch of the lines of ``text``: the brand face's, or the tallest fallback line Pango sets."""
+        base = round(size * LINE_HEIGHT)
+        if self._brand_only(text):
+            return base
+        _, height = shaping.pango_size(
+            text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale
+        )
+        return max(base, height)
+
+    def line(self, text: str, size: int, *, locale: str, line_height: int) -> Image.Image:
+        """One line of ``text`` as an ``L`` mask ``line_height`` tall."""
+        if self._brand_only(text):
+            return shaping.pillow_line(str(self.brand.path), text, size, line_height)
+        mask = shaping.pango_line(text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale)
+        if mask.height == line_height:
+            return mask
+        out = Image.new("L", (mask.width, line_height), 0)
+        out.paste(mask, (0, max(0, (line_height - mask.height) // 2)))
+        return out
+
+
+@cache
+def _family(path: str) -> str:
+    with TTFont(path, lazy=True) as font:
+        return str(font["name"].getDebugName(1))
 
 
 @dataclass(frozen=True)
@@ -105,38 +148,58 @@ class TextLayout:
     line_height: int
     width: int
     height: int
+    locale: str = "en"
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.locale)
 
 
-def wrap(words: Sequence[str], *, book: FontBook, size: int, max_width: float) -> list[str] | None:
-    """Greedy wrap; None when one word alone is wider than ``max_width``."""
+def wrap(
+    pieces: Sequence[Token], *, measure: Callable[[str], float], max_width: float, locale: str = "en"
+) -> list[str] | None:
+    """Greedy wrap of ``pieces``; a word too wide alone is hyphenated (the locale's dictionary) or None."""
+    queue = list(pieces)
     lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
-        if book.measure(candidate, size) <= max_width:
-            current = candidate
+    current, hyphen = "", False
+    while queue:
+        token = queue.pop(0)
+        candidate = f"{current}{token.sep}{token.text}" if current else token.text
+        if measure(candidate + ("-" if token.hyphen else "")) <= max_width:
+            current, hyphen = candidate, token.hyphen
             continue
-        if not current or book.measure(word, size) > max_width:
+        if measure(token.text + ("-" if token.hyphen else "")) > max_width:
+            pieces_of = hyphenate(token, locale) if not token.hyphen else [token]
+            if len(pieces_of) < 2:
+                return None
+            queue[:0] = pieces_of
+            continue
+        if not current:
             return None
-        lines.append(current)
-        current = word
+        lines.append(current + ("-" if hyphen else ""))
+        current, hyphen = token.text, token.hyphen
     if current:
-        lines.append(current)
+        lines.append(current + ("-" if hyphen else ""))
     return lines
 
 
 def _layout(
-    text: str, *, book: FontBook, size: int, max_width: int, max_height: int, max_lines: int
+    text: str, *, book: FontBook, size: int, max_width: int, max_height: int, max_lines: int, locale: str
 ) -> TextLayout | None:
-    lines = wrap(text.split(), book=book, size=size, max_width=max_width)
+    lines = wrap(
+        tokens(text, locale),
+        measure=lambda candidate: book.measure(candidate, size, locale),
+        max_width=max_width,
+        locale=locale,
+    )
     if lines is None or len(lines) > max_lines:
         return None
-    line_height = round(size * LINE_HEIGHT)
+    line_height = max(book.line_height(line, size, locale) for line in lines)
     height = line_height * len(lines)
     if height > max_height:
         return None
-    width = max(round(book.measure(line, size)) for line in lines)
-    return TextLayout(text, size, tuple(lines), line_height, width, height)
+    width = max(round(book.measure(line, size, locale)) for line in lines)
+    return TextLayout(text, size, tuple(lines), line_height, width, height, locale)
 
 
 def fit_text(
@@ -148,9 +211,11 @@ def fit_text(
     max_size: int,
     min_size: int,
     max_lines: int = 3,
+    locale: str = "en",
 ) -> TextLayout:
     """The largest size in [min_size, max_size] at which ``text`` wraps into the box; TextFitError below min."""
-    smallest = _layout(text, book=book, size=min_size, max_width=max_width, max_height=max_height, max_lines=max_lines)
+    args = dict(book=book, max_width=max_width, max_height=max_height, max_lines=max_lines, locale=locale)
+    smallest = _layout(text, size=min_size, **args)  # type: ignore[arg-type]
     if smallest is None:
         raise TextFitError(
             f"the message ({len(text)} characters) does not fit in {max_lines} lines of a {max_width}×{max_height} px "
@@ -159,7 +224,7 @@ def fit_text(
     lo, hi, best = min_size, max_size, smallest
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        found = _layout(text, book=book, size=mid, max_width=max_width, max_height=max_height, max_lines=max_lines)
+        found = _layout(text, size=mid, **args)  # type: ignore[arg-type]
         if found is None:
             hi = mid - 1
         else:
@@ -167,21 +232,11 @@ def fit_text(
     return best
 
 
-def draw_lines(
-    draw: ImageDraw.ImageDraw,
-    layout: TextLayout,
-    *,
-    book: FontBook,
-    origin: tuple[int, int],
-    align: str = "left",
-    fill: int = 255,
-) -> None:
-    """Draw the layout's lines into ``draw`` (an ``L`` mask), top-left at ``origin``."""
-    font = book.font(layout.size)
-    x0, y0 = origin
-    ascent, descent = font.getmetrics()
-    pad = (layout.line_height - (ascent + descent)) // 2
-    for i, line in enumerate(layout.lines):
-        width = book.measure(line, layout.size)
-        x = x0 + (layout.width - width if align == "right" else 0)
-        draw.text((x, y0 + i * layout.line_height + pad), line, font=font, fill=fill)
+def text_mask(layout: TextLayout, *, book: FontBook) -> Image.Image:
+    """The layout's lines as one ``L`` mask of the layout's size: flush left, or flush right for RTL copy."""
+    mask = Image.new("L", (layout.width, layout.height), 0)
+    for i, text in enumerate(layout.lines):
+        line = book.line(text, layout.size, locale=layout.locale, line_height=layout.line_height)
+        x = layout.width - line.width if layout.rtl else 0
+        mask.paste(line, (max(0, x), i * layout.line_height))
+    return mask

@@ -1,0 +1,76 @@
+"""Setting one line of text into a mask: Pillow for copy the brand face covers alone (Latin, Cyrillic, Greek),
+Pango (through libvips) for everything else — font fallback across scripts, shaping, bidi — in one call per line.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont, features
+
+CJK_FAMILY = {
+    "ja": "Noto Sans CJK JP",
+    "ko": "Noto Sans CJK KR",
+    "zh": "Noto Sans CJK SC",
+    "zh-hant": "Noto Sans CJK TC",
+}
+FALLBACK = ("Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai")
+
+
+@lru_cache(maxsize=64)
+def _pil_font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC
+    return ImageFont.truetype(path, size, layout_engine=engine)
+
+
+@lru_cache(maxsize=16384)
+def pillow_width(path: str, text: str, size: int) -> float:
+    return float(_pil_font(path, size).getlength(text))
+
+
+def pillow_line(path: str, text: str, size: int, line_height: int) -> Image.Image:
+    """``text`` in the face at ``path``, vertically centred in a ``line_height`` tall ``L`` mask."""
+    font = _pil_font(path, size)
+    width = max(1, round(pillow_width(path, text, size)))
+    mask = Image.new("L", (width, line_height), 0)
+    ascent, descent = font.getmetrics()
+    ImageDraw.Draw(mask).text((0, (line_height - ascent - descent) // 2), text, font=font, fill=255)
+    return mask
+
+
+def cjk_key(locale: str) -> str:
+    low = locale.lower()
+    if low.startswith("zh") and ("hant" in low or low.endswith(("-tw", "-hk", "-mo"))):
+        return "zh-hant"
+    return low.split("-")[0]
+
+
+def families(brand_family: str, locale: str) -> str:
+    """The family list Pango tries in order: the brand face, the locale's CJK face, the other scripts' faces."""
+    cjk = CJK_FAMILY.get(cjk_key(locale), CJK_FAMILY["ja"])
+    others = [f for f in CJK_FAMILY.values() if f != cjk]
+    return ",".join([brand_family, cjk, *FALLBACK, *others])
+
+
+@lru_cache(maxsize=16384)
+def _pango(text: str, font: str, fontfile: str, lang: str) -> tuple[int, int, bytes]:
+    import pyvips
+
+    markup = f"<span lang='{html.escape(lang, quote=True)}'>{html.escape(text, quote=False)}</span>"
+    image = pyvips.Image.text(markup, font=font, fontfile=fontfile, dpi=72)
+    return image.width, image.height, image.write_to_memory()
+
+
+def pango_size(text: str, *, size: int, brand: Path, brand_family: str, locale: str) -> tuple[int, int]:
+    width, height, _ = _pango(text, f"{families(brand_family, locale)} Bold {size}", str(brand), locale)
+    return width, height
+
+
+def pango_line(text: str, *, size: int, brand: Path, brand_family: str, locale: str) -> Image.Image:
+    """``text`` shaped by Pango (fallback fonts, bidi) as an ``L`` mask of its logical size."""
+    width, height, data = _pango(text, f"{families(brand_family, locale)} Bold {size}", str(brand), locale)
+    pixels = np.frombuffer(data, dtype=np.uint8).reshape(height, width)
+    return Image.fromarray(pixels, mode="L")
