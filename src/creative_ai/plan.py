@@ -11,9 +11,10 @@ from pathlib import Path
 from creative_ai.assets import InputImage, find_product_image, load_image
 from creative_ai.brief import CampaignBrief, Product, normalize_locale
 from creative_ai.config import HeroStrategy
-from creative_ai.errors import GlyphCoverageError, InputError
+from creative_ai.errors import ConfigurationError, GlyphCoverageError, InputError
 from creative_ai.localize import LocalizedCopy, Translator, localize
 from creative_ai.placements import Placement, get_placement, normalize_ratio
+from creative_ai.render import shaping
 from creative_ai.render.text import FontBook
 
 
@@ -141,10 +142,13 @@ def plan_campaign(
         for locale in chosen_locales:
             copy = localize(brief, product, locale, translator=translator)
             problem = None
+            words = copy.headline + " " + (copy.cta or "")
             try:
-                book.require(copy.headline + " " + (copy.cta or ""), locale=locale)
+                book.require(words, locale=locale)
             except GlyphCoverageError as exc:
                 problem = str(exc)
+            if not book.brand_covers(words) and (why := shaping.complex_shaping_problem()):
+                raise ConfigurationError(f"locale {locale} needs complex-script shaping, which is unavailable: {why}")
             for placement in placements:
                 variants.append(VariantPlan(product, locale, placement, copy, problem))
     return CampaignPlan(

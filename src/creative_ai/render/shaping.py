@@ -20,6 +20,20 @@ CJK_FAMILY = {
 FALLBACK = ("Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai")
 
 
+@lru_cache(maxsize=1)
+def complex_shaping_problem() -> str | None:
+    """Why copy outside the brand face cannot be set here (None when it can): Pango via libvips, and raqm."""
+    if not features.check("raqm"):
+        return "Pillow has no raqm text shaping (install libfribidi0: make install does)"
+    try:
+        import pyvips
+
+        pyvips.Image.text("ok", dpi=72)
+    except Exception as exc:  # noqa: BLE001 any failure to load libvips or Pango means the same to the user
+        return f"libvips with Pango is unavailable ({type(exc).__name__}); reinstall pyvips-binary (make install)"
+    return None
+
+
 @lru_cache(maxsize=64)
 def _pil_font(path: str, size: int) -> ImageFont.FreeTypeFont:
     engine = ImageFont.Layout.RAQM if features.check("raqm") else ImageFont.Layout.BASIC

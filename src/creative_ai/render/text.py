@@ -98,8 +98,11 @@ class FontBook:
                 f"({shown!r}); fonts: {', '.join(f.name for f in self.faces)}"
             )
 
-    def _brand_only(self, text: str) -> bool:
+    def brand_covers(self, text: str) -> bool:
+        """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping needed)."""
         return all(self.brand.covers(c) for c in text)
+
+    _brand_only = brand_covers
 
     def measure(self, text: str, size: int, locale: str = "en") -> float:
         """Advance width of one line of ``text``."""
