@@ -26,7 +26,7 @@ from creative_ai.render.text import FontBook
 from creative_ai.storage import Store
 from creative_ai.summary import VariantOutcome
 
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
 PACKSHOT_FILL = 0.9
 
@@ -193,7 +193,6 @@ def produce_variant(
         palette=list(brief.brand_colors),
         logo=plan.logo.image if plan.logo else None,
         book=book,
-        focal=stage.focal,
     )
     ctx = ImageContext(
         image=rendered.image,
@@ -247,7 +246,9 @@ def produce_variant(
             "contrast_ratio": {r.name: r.measured for r in results}.get("legibility", {}).get("contrast_ratio"),
             "scrim_strength": rendered.scrim_strength,
             "cta_contrast_ratio": rendered.cta_contrast,
+            "direction": "rtl" if text.rtl else "ltr",
         },
+        "framing": rendered.framing.as_dict(),
         "checks": [r.to_dict() for r in results],
         "checks_overall": overall(results),
         "status": status,

@@ -21,7 +21,7 @@ from creative_ai.render.color import (
     luminance,
     worst_contrast,
 )
-from creative_ai.render.crop import cover_crop
+from creative_ai.render.framing import Framing, frame
 from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
@@ -57,6 +57,7 @@ class Rendered:
     lines: tuple[str, ...]
     text_mask: Image.Image
     cta_contrast: float | None
+    framing: Framing
 
 
 def content_box(placement: Placement) -> Box:
@@ -295,11 +296,11 @@ def render_creative(
     palette: list[str],
     logo: Image.Image | None,
     book: FontBook,
-    focal: tuple[float, float] = (0.5, 0.5),
 ) -> Rendered:
     """One creative at exactly the placement's size, from a hero and a fitted text plan."""
-    rgb = hero if hero.mode == "RGB" else hero.convert("RGB")
-    image = cover_crop(rgb, placement.width, placement.height, focal=focal)  # always a new image
+    image, framing = frame(hero, placement.width, placement.height)
+    if image is hero:
+        image = image.copy()
     copy, layout, text_box = text.copy, text.layout, text.text_box
     block = text.block
     rgb_palette = [hex_to_rgb(c) for c in palette]
@@ -338,4 +339,5 @@ def render_creative(
         lines=layout.lines,
         text_mask=mask,
         cta_contrast=cta_contrast,
+        framing=framing,
     )

@@ -1,0 +1,73 @@
+"""Subject-aware framing: the subject is found, each placement's crop keeps at least 85% of it, or the canvas is
+extended around the untouched picture; the sidecar records what happened."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from creative_ai.render.framing import find_subject, frame
+from tests.conftest import base_brief, write_brief
+
+GROUND = (236, 236, 232)
+RED = (200, 40, 40)
+
+
+def _packshot(box: tuple[int, int, int, int], size: tuple[int, int] = (1200, 1200)) -> Image.Image:
+    image = Image.new("RGB", size, GROUND)
+    ImageDraw.Draw(image).rectangle(box, fill=RED)
+    return image
+
+
+def test_subject_found_by_alpha_by_contrast_or_not_at_all() -> None:
+    cutout = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(cutout).rectangle((250, 40, 360, 200), fill=(10, 200, 10, 255))
+    assert find_subject(cutout) == ((250, 40, 361, 201), "alpha")
+    box, method = find_subject(_packshot((80, 60, 400, 500)))
+    assert method == "saliency" and abs(box[0] - 80) <= 10 and abs(box[3] - 500) <= 10
+    noise = Image.fromarray(np.random.default_rng(1).integers(0, 255, (300, 300, 3), dtype=np.uint8))
+    assert find_subject(noise)[1] == "full-bleed"
+
+
+def test_off_centre_subject_is_kept_by_moving_the_crop() -> None:
+    image = _packshot((40, 60, 420, 560))
+    for size in ((1080, 1920), (1920, 1080), (1080, 1350)):
+        out, framing = frame(image, *size)
+        assert out.size == size and not framing.extended and framing.kept_share >= 0.85
+
+
+def test_a_subject_the_crop_would_cut_extends_the_canvas_and_keeps_its_pixels() -> None:
+    image = _packshot((100, 500, 1100, 760))
+    out, framing = frame(image, 1080, 1920)
+    assert framing.extended and framing.kept_share == 1.0 and framing.crop_box[1] < 0  # reaches above the source
+    pixels = np.asarray(out)
+    red = np.all(np.abs(pixels.astype(int) - RED) < 4, axis=2)
+    ys, xs = np.nonzero(red)
+    assert xs.min() > 0 and xs.max() < 1079  # the whole subject is in the frame
+    assert red[ys.min() : ys.max(), xs.min() : xs.max()].mean() > 0.98  # the subject is not blurred
+
+
+def test_every_ratio_of_an_off_centre_packshot_keeps_its_subject(cli, workdir: Path) -> None:
+    (workdir / "shots").mkdir()
+    _packshot((30, 40, 330, 700)).save(workdir / "shots/left.png")
+    _packshot((60, 520, 1140, 700)).save(workdir / "shots/wide.png")
+    brief = base_brief(
+        products=[
+            {"id": "left", "name": "Left Item", "image": "shots/left.png"},
+            {"id": "wide", "name": "Wide Item", "image": "shots/wide.png"},
+        ],
+        aspect_ratios=["1x1", "9x16", "16x9", "4x5"],
+    )
+    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
+    assert result.code == 0, result.stderr
+    extended = 0
+    for variant in result.json()["variants"]:
+        sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
+        framing = sidecar["framing"]
+        assert framing["method"] == "saliency"
+        assert framing["kept_share"] >= 0.85 or framing["extended"], (variant["product_id"], variant["aspect_ratio"])
+        extended += framing["extended"]
+    assert extended >= 1  # the wide one cannot be cropped to 9:16 without losing it
