@@ -79,6 +79,12 @@ class Settings(BaseSettings):
     gemini_models: tuple[str, ...] = ("gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image")
     gemini_model: str = "gemini-3.1-flash-image"
 
+    # Machine translation of copy a brief does not give for a locale.
+    translator: Literal["none", "openai"] = Field(
+        default="none", description="openai: translate missing copy (marked machine_translated); none: flag it."
+    )
+    translator_model: str = Field(default="gpt-5.2-mini", description="Model that translates copy.")
+
     # MCP server.
     mcp_token: SecretStr | None = Field(
         default=None, description="Bearer token the MCP server requires over HTTP (required off loopback)."

@@ -83,6 +83,10 @@ def run_campaign(
     primary = chain[0]
     book = book or FontBook.default()
     fmt = image_format or settings.image_format
+    if translator is None:
+        from creative_ai.translate import make_translator
+
+        translator = make_translator(settings, repo)
 
     # 1. Plan: expand variants, load input assets, preflight copy and fonts (raises before any write).
     plan = plan_campaign(

@@ -1,0 +1,67 @@
+"""Copy a brief lacks for a locale: translated by a model (fake OpenAI Responses server) and marked
+machine_translated, kept for reruns, refused when it loses a number; without a translator, flagged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import base_brief, write_brief
+from tests.fake_llm import FakeLLM, Turn
+
+
+def _variants(result: Any) -> dict[str, dict[str, Any]]:
+    return {v["locale"]: v for v in result.json()["variants"]}
+
+
+def _sidecar(workdir: Path, variant: dict[str, Any]) -> dict[str, Any]:
+    return json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
+
+
+def test_missing_copy_is_machine_translated_and_kept(cli, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    brief = write_brief(
+        workdir,
+        base_brief(locales=["en", "de", "es"], messages={"de": "Hallo Welt 30%"}, campaign_message="Hello World 30%"),
+    )
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")
+        monkeypatch.setenv("CREATIVE_AI_TRANSLATOR", "openai")
+        llm.add(Turn(text="¡Hola Mundo 30%!"))
+        first = cli("run", str(brief), "--output", "out", "--json")
+        assert first.code == 0, first.stderr
+        by_locale = _variants(first)
+        spanish = _sidecar(workdir, by_locale["es"])
+        assert spanish["message"] == "¡Hola Mundo 30%!" and spanish["machine_translated"] is True
+        assert spanish["needs_translation"] is False
+        assert _sidecar(workdir, by_locale["de"])["machine_translated"] is False  # approved copy wins
+        (request,) = llm.requests
+        assert "to es" in request["input"] and "Hello World 30%" in request["input"]
+        again = cli("run", str(brief), "--output", "out", "--json")
+        assert again.code == 0 and len(llm.requests) == 1  # the accepted translation was kept
+        manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
+        assert {v["locale"]: v["message"] for v in manifest["variants"]}["es"] == "¡Hola Mundo 30%!"
+
+
+def test_a_translation_that_loses_a_number_is_refused(cli, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    brief = write_brief(workdir, base_brief(locales=["en", "fr"], campaign_message="Save 30% today"))
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")
+        monkeypatch.setenv("CREATIVE_AI_TRANSLATOR", "openai")
+        llm.add(Turn(text="Économisez aujourd'hui"))
+        result = cli("run", str(brief), "--output", "out", "--json")
+    assert result.code == 0, result.stderr
+    french = _sidecar(workdir, _variants(result)["fr"])
+    assert french["message"] == "Save 30% today" and french["needs_translation"] is True
+    assert french["machine_translated"] is False
+
+
+def test_without_a_translator_missing_copy_is_flagged(cli, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("run", str(write_brief(workdir, base_brief(locales=["en", "it"]))), "--output", "out", "--json")
+    assert result.code == 0
+    italian = _sidecar(workdir, _variants(result)["it"])
+    assert italian["needs_translation"] is True and italian["message"] == "Hello World"
+    gallery = (workdir / "out/test-campaign/index.html").read_text()
+    assert "needs translation" in gallery.lower()
