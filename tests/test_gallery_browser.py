@@ -52,3 +52,31 @@ def test_gallery_shows_every_creative_and_the_failed_one(cli, workdir: Path, bro
     assert "partial" in text and "needs translation" in text and "does not fit" in text
     page.screenshot(path=str(workdir / "gallery.png"), full_page=True)
     assert (workdir / "gallery.png").stat().st_size > 10_000
+
+
+def test_safe_zones_overlay_each_creative_where_the_placement_puts_them(cli, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    from creative_ai.placements import get_placement
+
+    brief = base_brief(aspect_ratios=["9x16", "16x9"], locales=["en", "ar"], messages={"ar": "اصنع موجة"})
+    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
+    assert result.code == 0, result.stderr
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((workdir / "out/test-campaign/index.html").as_uri())
+    zones = page.locator(".zone")
+    assert zones.count() == 4 and not zones.first.is_visible()
+    page.check("#zones")
+    for i in range(zones.count()):
+        zone = zones.nth(i)
+        zone.scroll_into_view_if_needed()
+        frame = zone.locator("xpath=..").bounding_box()
+        box = zone.bounding_box()
+        assert frame is not None and box is not None and zone.is_visible()
+        ratio = "9x16" if frame["height"] > frame["width"] else "16x9"
+        safe = get_placement(ratio).safe_box()
+        placement = get_placement(ratio)
+        assert abs((box["x"] - frame["x"]) / frame["width"] - safe.left / placement.width) < 0.01
+        assert abs((box["y"] - frame["y"]) / frame["height"] - safe.top / placement.height) < 0.01
+        assert abs(box["height"] / frame["height"] - safe.height / placement.height) < 0.01
+    heading = page.locator("h3[lang=ar]").text_content() or ""
+    assert "العربية" in heading and "right to left" in heading
+    page.screenshot(path=str(workdir / "zones.png"), full_page=True)

@@ -59,8 +59,15 @@ def _cmap(path: str) -> frozenset[int]:
         return frozenset(font.getBestCmap().keys())
 
 
+@cache
 def is_rtl(locale: str) -> bool:
-    return locale.split("-")[0].lower() in RTL_LANGS
+    """Whether the locale writes right to left (CLDR through babel; a short list when babel does not know it)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return bool(Locale.parse(locale.replace("-", "_")).text_direction == "rtl")
+    except (ValueError, UnknownLocaleError):
+        return locale.split("-")[0].lower() in RTL_LANGS
 
 
 class FontBook:

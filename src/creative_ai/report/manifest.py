@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from creative_ai.placements import get_placement
 from creative_ai.plan import CampaignPlan
 from creative_ai.summary import VariantOutcome
 
@@ -37,6 +38,7 @@ def build_manifest(
                 "sha256": sidecar.get("sha256") if sidecar else None,
                 "message": sidecar.get("message") if sidecar else None,
                 "needs_translation": outcome.needs_translation,
+                "machine_translated": bool(sidecar.get("machine_translated")) if sidecar else False,
                 "checks": {c["name"]: c["status"] for c in outcome.checks},
                 "created_at": sidecar.get("created_at") if sidecar else None,
             }
@@ -58,9 +60,33 @@ def build_manifest(
         "updated_at": max(stamps) if stamps else None,
         "variants_total": len(entries),
         "variants_ok": sum(1 for e in entries if e["status"] == "ok"),
+        "placements": {r: _placement(r) for r in plan.ratios},
+        "locale_names": {loc: _locale_name(loc) for loc in plan.locales},
         "variants": entries,
     }
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:
     return json.dumps(manifest, indent=2, ensure_ascii=False).encode() + b"\n"
+
+
+def _placement(ratio: str) -> dict[str, Any]:
+    placement = get_placement(ratio)
+    safe = placement.safe_box()
+    return {
+        "width": placement.width,
+        "height": placement.height,
+        "platform": placement.platform,
+        "safe_box": list(safe.as_tuple()),
+    }
+
+
+def _locale_name(locale: str) -> dict[str, str]:
+    """The locale's own name for itself and its writing direction (CLDR, through babel)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return {"name": locale, "direction": "ltr"}
+    return {"name": str(parsed.display_name or locale), "direction": str(parsed.text_direction)}
