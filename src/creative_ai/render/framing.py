@@ -91,7 +91,10 @@ def frame(image: Image.Image, width: int, height: int, *, min_keep: float = MIN_
     source_crop = (box[0] * fx, box[1] * fy, box[2] * fx, box[3] * fy)
     kept = _kept(subject, source_crop)
     if method == "full-bleed" or kept >= min_keep:
-        out = rgb.resize((width, height), Image.Resampling.LANCZOS, box=source_crop)
+        if (scaled_w, scaled_h) == rgb.size:
+            out = rgb.crop(box)  # no scaling needed: a plain cut
+        else:
+            out = rgb.resize((width, height), Image.Resampling.LANCZOS, box=source_crop)
         crop = tuple(round(v) for v in source_crop)
         return out, Framing(method, subject, crop, round(kept, 3), False)  # type: ignore[arg-type]
     return _extend(rgb, width, height, subject, method)
