@@ -22,8 +22,10 @@ system-deps:
 demo: install
 	$(BIN)/creative-ai run examples/brief_multi_product.json --provider local --output outputs
 	$(BIN)/creative-ai run examples/brief_packshots.yaml --provider local --output outputs
+	$(BIN)/creative-ai run examples/brief_world.yaml --provider local --output outputs
 	@echo "Galleries: $(CURDIR)/outputs/summer-splash-eu-2025/index.html"
 	@echo "           $(CURDIR)/outputs/tidewell-summer-2026/index.html"
+	@echo "           $(CURDIR)/outputs/tidewell-world-2026/index.html"
 
 test: install
 	@bash scripts/test-env.sh
