@@ -125,6 +125,7 @@ class CampaignBrief(_Model):
     cta: str | None = None
     messages_cta: dict[str, str] = Field(default_factory=dict)
     aspect_ratios: list[Ratio] = Field(default_factory=lambda: list(DEFAULT_RATIOS))
+    legal_rules: list[str] = Field(default_factory=list, description="Extra legal rule files (YAML), beside the brief.")
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
 

@@ -32,6 +32,7 @@ def confined_brief(data: Any, *, assets_dir: Path) -> CampaignBrief:
     paths = [(f"products[{i}].image", p.image) for i, p in enumerate(brief.products) if p.image]
     if brief.brand and brief.brand.logo:
         paths.append(("brand.logo", brief.brand.logo))
+    paths += [(f"legal_rules[{i}]", p) for i, p in enumerate(brief.legal_rules)]
     for field, value in paths:
         if Path(value).is_absolute() or ".." in Path(value).parts:
             raise InputError(f"{field}: {value!r} must be a path inside the assets folder (no absolute path, no '..')")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from creative_ai.assets import InputImage, find_product_image, load_image
 from creative_ai.brief import CampaignBrief, Product, normalize_locale
+from creative_ai.checks import CheckResult, legal
 from creative_ai.config import HeroStrategy
 from creative_ai.errors import ConfigurationError, GlyphCoverageError, InputError
 from creative_ai.localize import LocalizedCopy, Translator, localize
@@ -25,6 +26,7 @@ class VariantPlan:
     placement: Placement
     copy: LocalizedCopy
     preflight_error: str | None = None
+    copy_checks: tuple[CheckResult, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -89,6 +91,8 @@ def plan_campaign(
 
     ``ratios``, ``locales`` and ``only_products`` narrow the run to part of the brief (empty: all of it).
     """
+    rules = [_resolve(brief.base_dir, r) for r in brief.legal_rules]
+    legal.preflight(brief, rules)  # a prohibited term refuses the campaign here, before any generation
     known = [p.id for p in brief.products]
     unknown = [p for p in only_products if p not in known]
     if unknown:
@@ -149,8 +153,13 @@ def plan_campaign(
                 problem = str(exc)
             if not book.brand_covers(words) and (why := shaping.complex_shaping_problem()):
                 raise ConfigurationError(f"locale {locale} needs complex-script shaping, which is unavailable: {why}")
+            verdict = legal.variant_result(
+                copy.headline, copy.cta, locale=locale, market=brief.target_market, extra=rules
+            )
+            if verdict.status == "fail" and problem is None:  # e.g. a machine translation that says "guaranteed"
+                problem = f"legal: {verdict.evidence}"
             for placement in placements:
-                variants.append(VariantPlan(product, locale, placement, copy, problem))
+                variants.append(VariantPlan(product, locale, placement, copy, problem, (verdict,)))
     return CampaignPlan(
         brief=brief,
         products=products,

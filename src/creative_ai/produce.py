@@ -204,7 +204,7 @@ def produce_variant(
         logo_box=rendered.logo_box,
         expects_logo=plan.logo is not None,
     )
-    results = [check.run(ctx) for check in image_checks()]
+    results = [*variant.copy_checks, *(check.run(ctx) for check in image_checks())]
     failed = [r for r in results if r.status == "fail"]
     data = encode(rendered.image, fmt=fmt, settings=settings)
     status = "failed" if failed else "ok"
