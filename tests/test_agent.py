@@ -132,11 +132,16 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
     )
     assert cli("run", str(brief), "--provider", "openai").code == 0
     agent.run_pass(now=utcnow() + timedelta(seconds=agent.settings.agent_burst_window + 60))
-    assert {(a.rule, a.status) for a in _alerts(agent)} == {("failure_burst", "resolved"), ("missing_inputs", "open")}
-    # The rerun paid for generated heroes (no packshots): that is its own, informational alert.
-    assert [m.rcpt_tos for m in mail.received] == [["it@example.com"], ["marketing@example.com"]]
-    info = mail.received[1].message.get_content()
+    assert {(a.rule, a.status) for a in _alerts(agent)} == {
+        ("failure_burst", "resolved"),
+        ("missing_inputs", "open"),  # the rerun paid for generated heroes (no packshots)
+        ("compliance", "open"),  # the fake vendor's flat colours are off-brand: the brand-colour check fails
+    }
+    by_rcpt = {tuple(m.rcpt_tos): m.message.get_content() for m in mail.received}
+    assert set(by_rcpt) == {("it@example.com",), ("marketing@example.com",), ("legal@example.com",)}
+    info = by_rcpt[("marketing@example.com",)]
     assert "4 product(s) had no packshot; 12 hero(es) generated for $0.36" in info and "Likely cause" not in info
+    assert "brand_colors failed" in by_rcpt[("legal@example.com",)]
 
 
 def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]

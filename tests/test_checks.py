@@ -30,6 +30,7 @@ def _good() -> ImageContext:
         text_color=out.text_color,
         logo_box=out.logo_box,
         expects_logo=True,
+        base=out.base,
     )
 
 
@@ -67,3 +68,51 @@ def test_logo_check_passes_then_fails_on_missing_crowded_or_outside_logo() -> No
     assert corner.status == "fail" and "safe zone" in corner.evidence
     no_logo_wanted = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": None, "expects_logo": False}))
     assert no_logo_wanted.status == "warn"
+
+
+def _brand_ctx(hero_color: str, palette: list[str]) -> ImageContext:
+    text = plan_text(Copy("Make Waves This Summer"), placement=PLACEMENT, book=BOOK)
+    out = render_creative(
+        Image.new("RGB", (1080, 1080), hero_color), placement=PLACEMENT, text=text, palette=palette, logo=None,
+        book=BOOK,
+    )  # fmt: skip
+    return ImageContext(
+        image=out.image, placement=PLACEMENT, text_box=out.text_box, block_box=out.block_box,
+        text_mask=out.text_mask, text_color=out.text_color, logo_box=None, expects_logo=False,
+        base=out.base, palette=tuple(palette),
+    )  # fmt: skip
+
+
+def test_brand_colours_pass_on_brand_and_fail_off_brand() -> None:
+    from creative_ai.checks.brand_colors import BrandColorCheck
+
+    on = BrandColorCheck().run(_brand_ctx("#0A5290", ["#FF6B35", "#004E89"]))
+    assert on.status == "pass" and on.measured["near_brand_share"] > 0.9
+    assert on.measured["dominant"][0]["nearest_brand"] == "#004E89"
+    off = BrandColorCheck().run(_brand_ctx("#2E8B57", ["#FF6B35", "#004E89"]))
+    assert off.status == "fail" and off.measured["near_brand_share"] == 0 and "needs 15%" in off.evidence
+
+
+def test_our_scrim_and_text_cannot_rescue_an_off_brand_hero() -> None:
+    from creative_ai.checks.brand_colors import BrandColorCheck
+
+    # The brand colours are exactly what we paint (dark scrim, white text): measured on the final pixels they would
+    # pass; measured on the picture under our overlays, the green hero fails.
+    ctx = _brand_ctx("#7FBF3F", ["#16181D", "#FFFFFF"])
+    assert BrandColorCheck().run(ctx).status == "fail"
+    rescued = BrandColorCheck(min_share=0.01).run(ImageContext(**{**ctx.__dict__, "base": ctx.image}))
+    assert rescued.measured["near_brand_share"] > 0  # the overlays alone would have counted
+
+
+def test_ciede2000_matches_published_pairs() -> None:
+    import numpy as np
+
+    from creative_ai.checks.brand_colors import ciede2000
+
+    pairs = [  # Sharma, Wu, Dalal (2005), pairs 1, 3 and 17
+        ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+        ((50, 2.8361, -74.02), (50, 0, -82.7485), 3.4412),
+        ((50, 2.5, 0), (73, 25, -18), 27.1492),
+    ]
+    for a, b, expected in pairs:
+        assert round(float(ciede2000(np.array(a, float), np.array(b, float))), 4) == expected

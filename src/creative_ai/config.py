@@ -79,6 +79,14 @@ class Settings(BaseSettings):
     gemini_models: tuple[str, ...] = ("gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image")
     gemini_model: str = "gemini-3.1-flash-image"
 
+    # Checks: which failed checks fail the creative, and the brand-colour thresholds.
+    blocking_checks: list[str] = Field(
+        default_factory=lambda: ["legal", "legibility", "logo_placement"],
+        description="Checks whose failure fails the creative (others are recorded and scored).",
+    )
+    brand_max_delta_e: float = Field(default=20.0, gt=0, description="CIEDE2000 distance that counts as on-brand.")
+    brand_min_share: float = Field(default=0.15, ge=0, le=1, description="Share of the picture near a brand colour.")
+
     # Machine translation of copy a brief does not give for a locale.
     translator: Literal["none", "openai"] = Field(
         default="none", description="openai: translate missing copy (marked machine_translated); none: flag it."

@@ -203,9 +203,13 @@ def produce_variant(
         text_color=rendered.text_color,
         logo_box=rendered.logo_box,
         expects_logo=plan.logo is not None,
+        base=rendered.base,
+        palette=tuple(brief.brand_colors),
     )
-    results = [*variant.copy_checks, *(check.run(ctx) for check in image_checks())]
-    failed = [r for r in results if r.status == "fail"]
+    checks = image_checks(max_delta_e=settings.brand_max_delta_e, min_brand_share=settings.brand_min_share)
+    results = [*variant.copy_checks, *(check.run(ctx) for check in checks)]
+    # A failed check is always recorded; only the blocking ones (settings) fail the creative itself.
+    failed = [r for r in results if r.status == "fail" and r.name in settings.blocking_checks]
     data = encode(rendered.image, fmt=fmt, settings=settings)
     status = "failed" if failed else "ok"
     reason = "; ".join(f"check {r.name} failed: {r.evidence}" for r in failed) or None

@@ -46,6 +46,8 @@ class ImageContext:
     text_color: RGB
     logo_box: Box | None
     expects_logo: bool
+    base: Image.Image  # the framed picture before scrim, text, CTA and logo (a thumbnail is enough)
+    palette: tuple[str, ...] = ()
 
 
 class ImageCheck(ABC):
@@ -57,11 +59,19 @@ class ImageCheck(ABC):
         """Measure the creative and judge it."""
 
 
-def image_checks() -> list[ImageCheck]:
+BLOCKING = ("legal", "legibility", "logo_placement")
+
+
+def image_checks(*, max_delta_e: float = 20.0, min_brand_share: float = 0.15) -> list[ImageCheck]:
+    from creative_ai.checks.brand_colors import BrandColorCheck
     from creative_ai.checks.layout import LogoPlacementCheck
     from creative_ai.checks.legibility import LegibilityCheck
 
-    return [LegibilityCheck(), LogoPlacementCheck()]
+    return [
+        LegibilityCheck(),
+        LogoPlacementCheck(),
+        BrandColorCheck(max_delta_e=max_delta_e, min_share=min_brand_share),
+    ]
 
 
 def overall(results: list[CheckResult]) -> Status:

@@ -58,6 +58,7 @@ class Rendered:
     text_mask: Image.Image
     cta_contrast: float | None
     framing: Framing
+    base: Image.Image  # a thumbnail of the framed picture before any overlay (for the brand-colour check)
 
 
 def content_box(placement: Placement) -> Box:
@@ -301,6 +302,7 @@ def render_creative(
     image, framing = frame(hero, placement.width, placement.height)
     if image is hero:
         image = image.copy()
+    base = image.reduce(max(1, placement.short_side // 256))
     copy, layout, text_box = text.copy, text.layout, text.text_box
     block = text.block
     rgb_palette = [hex_to_rgb(c) for c in palette]
@@ -340,4 +342,5 @@ def render_creative(
         text_mask=mask,
         cta_contrast=cta_contrast,
         framing=framing,
+        base=base,
     )
