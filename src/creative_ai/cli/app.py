@@ -62,6 +62,6 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    from creative_ai.cli import admin, agent, mcp, run, serve, worker  # noqa: F401  (registers the commands)
+    from creative_ai.cli import admin, agent, mcp, report, run, serve, worker  # noqa: F401  (registers the commands)
 
     return app(args=argv if argv is not None else sys.argv[1:], prog_name="creative-ai")

@@ -60,6 +60,7 @@ def build_manifest(
         "updated_at": max(stamps) if stamps else None,
         "variants_total": len(entries),
         "variants_ok": sum(1 for e in entries if e["status"] == "ok"),
+        "compliance_score": _score(outcomes),
         "placements": {r: _placement(r) for r in plan.ratios},
         "locale_names": {loc: _locale_name(loc) for loc in plan.locales},
         "variants": entries,
@@ -90,3 +91,9 @@ def _locale_name(locale: str) -> dict[str, str]:
     except (ValueError, UnknownLocaleError):
         return {"name": locale, "direction": "ltr"}
     return {"name": str(parsed.display_name or locale), "direction": str(parsed.text_direction)}
+
+
+def _score(outcomes: list[VariantOutcome]) -> float | None:
+    from creative_ai.report.compliance import score
+
+    return score([c for o in outcomes for c in o.checks])

@@ -1,0 +1,40 @@
+"""``creative-ai report``: a campaign's compliance report (every check of every creative, and its score)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from creative_ai.cli.app import app, handles_errors
+from creative_ai.config import get_settings
+from creative_ai.db.repository import Repository
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    html = "html"
+
+
+@app.command()
+@handles_errors
+def report(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    fmt: Annotated[Format, typer.Option("--format", help="json, csv or html.")] = Format.json,
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print a campaign's compliance report: checks per creative, counts per check, the compliance score."""
+    from creative_ai.report.compliance import build, render
+
+    settings = get_settings()
+    repo = Repository.from_url(settings.database_url)
+    repo.migrate()
+    text = render(build(repo, campaign), fmt.value)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output}", err=True)
