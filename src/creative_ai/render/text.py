@@ -109,11 +109,9 @@ class FontBook:
         """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping needed)."""
         return all(self.brand.covers(c) for c in text)
 
-    _brand_only = brand_covers
-
     def measure(self, text: str, size: int, locale: str = "en") -> float:
         """Advance width of one line of ``text``."""
-        if self._brand_only(text):
+        if self.brand_covers(text):
             return shaping.pillow_width(str(self.brand.path), text, size)
         width, _ = shaping.pango_size(
             text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale
@@ -123,7 +121,7 @@ class FontBook:
     def line_height(self, text: str, size: int, locale: str = "en") -> int:
         """Pitch of the lines of ``text``: the brand face's, or the tallest fallback line Pango sets."""
         base = round(size * LINE_HEIGHT)
-        if self._brand_only(text):
+        if self.brand_covers(text):
             return base
         _, height = shaping.pango_size(
             text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale
@@ -132,7 +130,7 @@ class FontBook:
 
     def line(self, text: str, size: int, *, locale: str, line_height: int) -> Image.Image:
         """One line of ``text`` as an ``L`` mask ``line_height`` tall."""
-        if self._brand_only(text):
+        if self.brand_covers(text):
             return shaping.pillow_line(str(self.brand.path), text, size, line_height)
         mask = shaping.pango_line(text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale)
         if mask.height == line_height:
