@@ -65,3 +65,17 @@ def test_without_a_translator_missing_copy_is_flagged(cli, workdir: Path) -> Non
     assert italian["needs_translation"] is True and italian["message"] == "Hello World"
     gallery = (workdir / "out/test-campaign/index.html").read_text()
     assert "needs translation" in gallery.lower()
+
+
+def test_a_machine_translation_with_a_prohibited_term_fails_its_creative(cli, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    brief = write_brief(workdir, base_brief(locales=["en", "de"], campaign_message="Dry in 30 minutes"))
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")
+        monkeypatch.setenv("CREATIVE_AI_TRANSLATOR", "openai")
+        llm.add(Turn(text="Garantiert trocken in 30 Minuten"))
+        result = cli("run", str(brief), "--output", "out", "--json")
+    assert result.code == 1, result.stderr
+    german = _variants(result)["de"]
+    assert german["status"] == "failed" and "legal: prohibited term 'garantiert'" in german["reason"]
+    assert _variants(result)["en"]["status"] == "ok"
