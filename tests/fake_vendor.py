@@ -242,12 +242,23 @@ class FakeVendor:
         if "multipart" in headers.get("content-type", ""):  # images/edits: fields as form parts
             form = body.get("_form", {})
             size = str(form.get("size", size))
+            files = form.get("_files", {})
             body = {
                 "model": form.get("model", ""),
                 "prompt": form.get("prompt", ""),
                 "size": size,
                 "image_bytes": form.get("_image_bytes", 0),
+                "files": sorted(files),
+                "mask_transparent_share": None,
             }
+            problem = _edit_problem(files)
+            if problem is None and "mask" in files:
+                body["mask_transparent_share"] = _transparent_share(files["mask"])
+            if problem is not None:
+                entry = self._log("openai", h, str(body["model"]), size, headers, body)
+                entry.status = 400
+                self._send(h, 400, {"error": {"message": problem, "type": "invalid_request_error", "code": None}})
+                return
         entry = self._log("openai", h, str(body.get("model", "")), size, headers, body)
         if headers.get("authorization") != f"Bearer {self.openai_key}":
             given = headers.get("authorization", "").removeprefix("Bearer ")
@@ -353,6 +364,40 @@ def _png_b64(width: int, height: int, body: dict[str, Any]) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
+def _open(data: bytes) -> Image.Image | None:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except OSError:
+        return None
+    return image
+
+
+def _edit_problem(files: dict[str, bytes]) -> str | None:
+    """What the Images edit endpoint would refuse: no image, an undecodable one, a mask of another size or
+    without an alpha channel (its transparent pixels are what marks the area to paint)."""
+    if "image" not in files:
+        return "Missing required parameter: 'image'."
+    image = _open(files["image"])
+    if image is None:
+        return "Invalid image file or mode for image 1, please check your image file."
+    if "mask" in files:
+        mask = _open(files["mask"])
+        if mask is None or "A" not in mask.getbands():
+            return "Invalid mask image format - mask image missing alpha channel"
+        if mask.size != image.size:
+            return "Invalid mask image format - mask size does not match image size"
+    return None
+
+
+def _transparent_share(data: bytes) -> float:
+    mask = _open(data)
+    assert mask is not None
+    alpha = mask.getchannel("A")
+    histogram = alpha.histogram()
+    return round(histogram[0] / (mask.width * mask.height), 4)
+
+
 def _form_fields(raw: bytes, ctype: str) -> dict[str, Any]:
     """Text fields of a multipart body, plus the byte size of the uploaded image."""
     boundary = ctype.split("boundary=", 1)[-1].strip('"').encode()
@@ -364,7 +409,10 @@ def _form_fields(raw: bytes, ctype: str) -> dict[str, Any]:
             continue
         content = content.removesuffix(b"\r\n")
         if b"filename=" in head:
-            fields["_image_bytes"] = len(content)
+            name = match.group(1).decode().removesuffix("[]")
+            fields.setdefault("_files", {})[name] = content
+            if name == "image":
+                fields["_image_bytes"] = len(content)
         else:
             fields[match.group(1).decode()] = content.decode(errors="replace")
     return fields

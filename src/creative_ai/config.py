@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     jpeg_quality: int = Field(default=90, ge=1, le=100)
     webp_quality: int = Field(default=85, ge=1, le=100)
     hero_strategy: HeroStrategy = "per-orientation"
+    outpaint: bool = Field(
+        default=True,
+        description="When framing extends a canvas, let an edit-capable provider of the chain paint the new area "
+        "(one paid call per distinct canvas, kept and reused); else the offline mirrored-blur extension is used.",
+    )
     max_image_pixels: int = Field(default=50_000_000, gt=0, description="Input images with more pixels are refused.")
 
     # Generation: concurrency, retries, timeouts (all providers).

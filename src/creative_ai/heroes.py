@@ -107,17 +107,26 @@ def _recorded_bytes(store: Store, storage_key: str, sha256: str) -> bytes | None
     return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
 
+def recorded(key: str, *, store: Store, repo: Repository) -> Hero | None:
+    """The picture recorded under ``key``, if its file is still there and unchanged."""
+    record = repo.find_hero(key)
+    if record is None:
+        return None
+    data = _recorded_bytes(store, record.storage_key, record.sha256)
+    if data is None:
+        return None
+    return Hero(_decoder(data), record.sha256, "reused", record.provider, record.model, record.seed)
+
+
 def find_recorded(
     plan: ProductPlan, size_class: str, *, chain: Sequence[ImageProvider], store: Store, repo: Repository
 ) -> Hero | None:
     """A hero an earlier run made for the same product, prompt and size class with a provider of the chain."""
     for provider in chain:
-        record = repo.find_hero(hero_key(plan.product.id, plan.prompt, provider.name, provider.model, size_class))
-        if record is None:
-            continue
-        data = _recorded_bytes(store, record.storage_key, record.sha256)
-        if data is not None:
-            return Hero(_decoder(data), record.sha256, "reused", record.provider, record.model, record.seed)
+        key = hero_key(plan.product.id, plan.prompt, provider.name, provider.model, size_class)
+        found = recorded(key, store=store, repo=repo)
+        if found is not None:
+            return found
     return None
 
 
@@ -127,7 +136,7 @@ class _Job:
     size_class: str
 
 
-class _Generator:
+class Generator:
     """Makes one hero through the fallback chain, recording every attempt."""
 
     def __init__(
@@ -164,22 +173,43 @@ class _Generator:
             subject=job.plan.product.name,
             palette=self.palette,
         )
+        return self.make(
+            provider,
+            request,
+            call=provider.generate,
+            product_id=job.plan.product.id,
+            key=hero_key(job.plan.product.id, job.plan.prompt, provider.name, provider.model, job.size_class),
+            size_class=job.size_class,
+        )
+
+    def make(
+        self,
+        provider: ImageProvider,
+        request: GenerationRequest,
+        *,
+        call: Callable[[GenerationRequest], GenerationResult],
+        product_id: str,
+        key: str,
+        size_class: str,
+        is_hero: bool = True,
+    ) -> Hero:
+        """One provider call with retries; every attempt recorded, the picture stored and kept under ``key``."""
         row = dict(
             campaign_id=self.campaign_id,
-            product_id=job.plan.product.id,
+            product_id=product_id,
             provider=provider.name,
             model=provider.model,
-            prompt=job.plan.prompt,
-            seed=job.plan.seed,
-            width=width,
-            height=height,
+            prompt=request.prompt,
+            seed=request.seed,
+            width=request.width,
+            height=request.height,
         )
         started = [time.perf_counter()]
 
         def attempt() -> GenerationResult:
             started[0] = time.perf_counter()
             self.stats.add(calls=1)
-            return provider.generate(request)
+            return call(request)
 
         def failed(attempt_no: int, exc: TransientProviderError, wait: float | None) -> None:
             outcome = type(exc).__name__ if wait is None else f"retry:{type(exc).__name__}"
@@ -188,7 +218,7 @@ class _Generator:
                 "provider_attempt_failed",
                 provider=provider.name,
                 model=provider.model,
-                product_id=job.plan.product.id,
+                product_id=product_id,
                 attempt=attempt_no,
                 error=type(exc).__name__,
                 wait_s=wait,
@@ -215,19 +245,19 @@ class _Generator:
             raise GenerationFailed(str(exc)) from None
         self._record(row, started[0], outcome="ok", error=None, sha256=sha, cost=result.cost_usd)
         self.repo.save_hero(
-            key=hero_key(job.plan.product.id, job.plan.prompt, provider.name, provider.model, job.size_class),
+            key=key,
             sha256=sha,
             storage_key=storage_key,
-            product_id=job.plan.product.id,
-            prompt=job.plan.prompt,
+            product_id=product_id,
+            prompt=request.prompt,
             provider=result.provider,
             model=result.model,
-            size_class=job.size_class,
+            size_class=size_class,
             width=image.width,
             height=image.height,
             seed=result.seed,
         )
-        self.stats.add(generated=1, cost=result.cost_usd)
+        self.stats.add(generated=1 if is_hero else 0, cost=result.cost_usd)
         return Hero(_given(image), sha, "generated", result.provider, result.model, result.seed)
 
     def _record(
@@ -277,7 +307,7 @@ def make_all_heroes(
                 jobs.append(_Job(plan, size_class))
     if not jobs:
         return sets
-    generate = _Generator(
+    generate = Generator(
         campaign_id=campaign_id,
         palette=palette,
         chain=chain,

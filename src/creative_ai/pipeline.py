@@ -15,8 +15,9 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import RenderError
 from creative_ai.heroes import HeroStats, make_all_heroes
 from creative_ai.localize import Translator
+from creative_ai.outpaint import Outpainter
 from creative_ai.plan import CampaignPlan, VariantPlan, plan_campaign
-from creative_ai.produce import produce_variant, read_sidecar, size_class_for, variant_key
+from creative_ai.produce import needs_render, produce_variant, read_sidecar, size_class_for, variant_key
 from creative_ai.providers import ImageProvider
 from creative_ai.providers.retry import RetryPolicy
 from creative_ai.render.text import FontBook
@@ -115,6 +116,7 @@ def run_campaign(
 
     # 2. Heroes: input asset → recorded hero with the same key → generate (bounded pool, retries, fallback).
     stats = HeroStats()
+    policy = RetryPolicy(settings.max_attempts, settings.retry_base_delay, settings.retry_max_delay)
     heroes = make_all_heroes(
         plan.products,
         campaign_id=brief.campaign_id,
@@ -122,7 +124,7 @@ def run_campaign(
         chain=chain,
         store=store,
         repo=repo,
-        policy=RetryPolicy(settings.max_attempts, settings.retry_base_delay, settings.retry_max_delay),
+        policy=policy,
         concurrency=settings.concurrency,
         stats=stats,
         progress=lambda done, total: progress("heroes", done, total),
@@ -138,6 +140,38 @@ def run_campaign(
                 error_type="GenerationFailed",
                 message=failure,
             )
+
+    # 3a. Canvases framing must extend are painted by an edit-capable provider first, concurrently.
+    outpainter = Outpainter(
+        campaign_id=brief.campaign_id,
+        chain=chain if settings.outpaint else [],
+        store=store,
+        repo=repo,
+        policy=policy,
+        stats=stats,
+        palette=tuple(brief.brand_colors),
+    )
+    extension = outpainter.identity
+    if outpainter.chain:
+        todo = [
+            (variant, heroes[variant.product.id])
+            for variant in plan.variants
+            if variant.preflight_error is None
+            and heroes[variant.product.id].failure_for(size_class_for(heroes[variant.product.id], variant)) is None
+            and needs_render(
+                plan,
+                variant,
+                heroes[variant.product.id],
+                store=store,
+                settings=settings,
+                book=book,
+                fmt=fmt,
+                extension=extension,
+            )
+        ]
+        by_product = {p.product.id: p for p in plan.products}
+        outpainter.warm(by_product, todo, concurrency=settings.concurrency)
+    fills = {p.product.id: outpainter.for_product(p) for p in plan.products}
 
     # 3–5. Render, check and store every variant (unchanged ones are kept as they are).
     outcomes: list[VariantOutcome] = []
@@ -159,6 +193,8 @@ def run_campaign(
                     book=book,
                     fmt=fmt,
                     display_root=display_root,
+                    fill=fills[variant.product.id],
+                    extension=extension,
                 )
             except RenderError as exc:
                 reason = str(exc)

@@ -22,6 +22,7 @@ from creative_ai.plan import CampaignPlan, VariantPlan
 from creative_ai.providers.local_art import ART_VERSION, draw_backdrop, place_packshot
 from creative_ai.render.compose import Copy, TextPlan, logo_box_for, plan_text, product_region, render_creative
 from creative_ai.render.crop import alpha_focal_point
+from creative_ai.render.framing import Fill
 from creative_ai.render.text import FontBook
 from creative_ai.storage import Store
 from creative_ai.summary import VariantOutcome
@@ -63,7 +64,13 @@ def encode(image: Image.Image, *, fmt: str, settings: Settings) -> bytes:
 
 
 def render_key(
-    plan: CampaignPlan, variant: VariantPlan, stage_sha: str, fmt: str, settings: Settings, book: FontBook
+    plan: CampaignPlan,
+    variant: VariantPlan,
+    stage_sha: str,
+    fmt: str,
+    settings: Settings,
+    book: FontBook,
+    extension: str = "offline",
 ) -> str:
     quality = {
         "png": settings.png_compress_level,
@@ -82,6 +89,7 @@ def render_key(
             fmt,
             quality,
             [f.name for f in book.faces],
+            extension,
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -157,6 +165,24 @@ def unchanged(store: Store, image_key: str, sidecar_key: str, key: str) -> dict[
     return sidecar
 
 
+def needs_render(
+    plan: CampaignPlan,
+    variant: VariantPlan,
+    heroes: HeroSet,
+    *,
+    store: Store,
+    settings: Settings,
+    book: FontBook,
+    fmt: str,
+    extension: str = "offline",
+) -> bool:
+    """Whether :func:`produce_variant` would draw this variant (its stored creative is missing or stale)."""
+    image_key = variant_key(plan, variant, fmt)
+    sidecar_key = str(PurePosixPath(image_key).with_suffix(".json"))
+    key = render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book, extension)
+    return unchanged(store, image_key, sidecar_key, key) is None
+
+
 def produce_variant(
     plan: CampaignPlan,
     variant: VariantPlan,
@@ -167,8 +193,13 @@ def produce_variant(
     book: FontBook,
     fmt: str,
     display_root: str,
+    fill: Fill | None = None,
+    extension: str = "offline",
 ) -> tuple[VariantOutcome, dict[str, Any] | None]:
-    """Render (or keep) one creative; returns its outcome and sidecar. RenderError propagates to the caller."""
+    """Render (or keep) one creative; returns its outcome and sidecar. RenderError propagates to the caller.
+
+    ``fill`` paints the new area when framing extends the canvas (``extension`` names who may, for the key).
+    """
     brief, placement = plan.brief, variant.placement
     image_key = variant_key(plan, variant, fmt)
     sidecar_key = str(PurePosixPath(image_key).with_suffix(".json"))
@@ -177,7 +208,7 @@ def produce_variant(
     if plan.logo is not None:
         logo_box = logo_box_for(plan.logo.image.size, placement, text.rtl)
         logo_w = logo_box.width + logo_box.height // 2
-    key = render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book)
+    key = render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book, extension)
     file_path = f"{display_root.rstrip('/')}/{image_key}"
     kept = unchanged(store, image_key, sidecar_key, key)
     if kept is not None:
@@ -193,6 +224,7 @@ def produce_variant(
         palette=list(brief.brand_colors),
         logo=plan.logo.image if plan.logo else None,
         book=book,
+        fill=fill,
     )
     ctx = ImageContext(
         image=rendered.image,

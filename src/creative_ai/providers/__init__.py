@@ -89,9 +89,11 @@ class ImageProvider(ABC):
         """Make one image for the request; raise a ProviderError subclass on failure."""
 
     def extend(self, image: bytes, request: GenerationRequest) -> GenerationResult:
-        """Edit/extend: return ``image`` (encoded) grown to the request's size, new area filled to match.
+        """Outpaint: ``image`` is a PNG of the request's size whose fully transparent pixels are to be painted as a
+        seamless continuation of the opaque ones (their RGB holds a blurred sketch of that continuation).
 
-        Providers with ``supports_edit`` implement it; the renderer asks only those.
+        Providers with ``supports_edit`` implement it; the renderer asks only those, and pastes the original
+        pixels back over the answer.
         """
         raise ProviderUnavailable(f"provider {self.name!r} cannot edit or extend images")
 

@@ -42,3 +42,14 @@ def exact_png(data: bytes, width: int, height: int, *, vendor: str) -> bytes:
     buffer = io.BytesIO()
     rgb.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
+
+
+def flatten_png(data: bytes) -> bytes:
+    """The PNG without its alpha channel (the RGB under transparent pixels shows), for vendors that ignore masks."""
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    if image.mode == "RGB":
+        return data
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()

@@ -22,7 +22,7 @@ from creative_ai.errors import (
 )
 from creative_ai.prices import estimate_usd
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
-from creative_ai.providers._images import exact_png, nearest_ratio
+from creative_ai.providers._images import exact_png, flatten_png, nearest_ratio
 
 if TYPE_CHECKING:
     from creative_ai.config import Settings
@@ -145,7 +145,9 @@ class GeminiProvider(ImageProvider):
 
     def extend(self, image: bytes, request: GenerationRequest) -> GenerationResult:
         contents = [
-            types.Part.from_bytes(data=image, mime_type="image/png"),
-            f"Extend this image to fill a wider frame seamlessly, keeping the product untouched. {request.prompt}",
+            types.Part.from_bytes(data=flatten_png(image), mime_type="image/png"),
+            "The sharp rectangle is a photograph; the blurred margins around it are a placeholder. Repaint the "
+            "margins as a seamless, sharp continuation of the photograph; keep the photograph and the product "
+            f"unchanged; no text, no logos. {request.prompt}",
         ]
         return self._call(contents, request)

@@ -137,8 +137,12 @@ class OpenAIProvider(ImageProvider):
         try:
             response = self._client.images.edit(
                 model=self.model,
-                image=("hero.png", image, "image/png"),
-                prompt=f"Extend this image to fill the frame seamlessly. {request.prompt}",
+                image=("canvas.png", image, "image/png"),
+                mask=("mask.png", image, "image/png"),  # its transparent pixels are the ones to paint
+                prompt=(
+                    "Paint the transparent area as a seamless continuation of the picture; leave the product and "
+                    f"everything already visible unchanged; no text, no logos. {request.prompt}"
+                ),
                 size=f"{size[0]}x{size[1]}",
                 n=1,
             )

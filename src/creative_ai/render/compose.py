@@ -21,7 +21,7 @@ from creative_ai.render.color import (
     luminance,
     worst_contrast,
 )
-from creative_ai.render.framing import Framing, frame
+from creative_ai.render.framing import Fill, Framing, frame
 from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
@@ -297,9 +297,10 @@ def render_creative(
     palette: list[str],
     logo: Image.Image | None,
     book: FontBook,
+    fill: Fill | None = None,
 ) -> Rendered:
     """One creative at exactly the placement's size, from a hero and a fitted text plan."""
-    image, framing = frame(hero, placement.width, placement.height)
+    image, framing = frame(hero, placement.width, placement.height, fill=fill)
     if image is hero:
         image = image.copy()
     base = image.reduce(max(1, placement.short_side // 256))

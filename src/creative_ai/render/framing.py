@@ -1,19 +1,27 @@
 """Subject-aware framing: find what matters in a picture, crop each placement around it, and when a crop would
-cut away more than 15% of it, extend the canvas instead (blurred mirrored edges; the original pixels kept).
+cut away more than 15% of it, extend the canvas instead: an edit-capable provider fills the new area when one is
+given (``fill``), else the picture's own edges, mirrored and blurred, do. The original pixels are kept either way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageFilter
 
+from creative_ai.errors import ProviderError
 from creative_ai.render.crop import crop_box_for
 
 MIN_KEEP = 0.85
+OFFLINE = "mirrored-blur"
 Box = tuple[int, int, int, int]
+# Fills an extended canvas: gets it as RGBA (alpha 255 where the picture is, 0 where new pixels are wanted; the RGB
+# there already holds the offline extension as a sketch) and returns an RGB picture of the same size and what made
+# it ("provider/model"). Raises ProviderError when it cannot.
+Fill = Callable[[Image.Image], tuple[Image.Image, str]]
 
 
 @dataclass(frozen=True)
@@ -25,16 +33,21 @@ class Framing:
     crop_box: tuple[int, int, int, int]  # the source region shown (may reach past the source when extended)
     kept_share: float
     extended: bool
+    extension: str | None = None  # what filled the new area: "mirrored-blur" or "provider/model"
+    extension_note: str | None = None  # why a provider's fill was not used
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "method": self.method,
             "subject_box": list(self.subject),
             "crop_box": list(self.crop_box),
             "kept_share": self.kept_share,
             "extended": self.extended,
-            "extension": "mirrored-blur" if self.extended else None,
+            "extension": self.extension,
         }
+        if self.extension_note:
+            data["extension_note"] = self.extension_note
+        return data
 
 
 def find_subject(image: Image.Image) -> tuple[Box, str]:
@@ -77,7 +90,9 @@ def _kept(subject: Box, crop: tuple[float, float, float, float]) -> float:
     return inter / area
 
 
-def frame(image: Image.Image, width: int, height: int, *, min_keep: float = MIN_KEEP) -> tuple[Image.Image, Framing]:
+def frame(
+    image: Image.Image, width: int, height: int, *, min_keep: float = MIN_KEEP, fill: Fill | None = None
+) -> tuple[Image.Image, Framing]:
     """Exactly ``width``×``height`` from ``image``, cropped around its subject or extended to keep it."""
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     if rgb.size == (width, height):
@@ -97,12 +112,14 @@ def frame(image: Image.Image, width: int, height: int, *, min_keep: float = MIN_
             out = rgb.resize((width, height), Image.Resampling.LANCZOS, box=source_crop)
         crop = tuple(round(v) for v in source_crop)
         return out, Framing(method, subject, crop, round(kept, 3), False)  # type: ignore[arg-type]
-    return _extend(rgb, width, height, subject, method)
+    return _extend(rgb, width, height, subject, method, fill)
 
 
-def _extend(rgb: Image.Image, width: int, height: int, subject: Box, method: str) -> tuple[Image.Image, Framing]:
-    """The whole subject in the frame: the picture scaled to fit it, the uncovered sides filled by its own edges
-    mirrored and blurred. The picture's pixels are pasted unchanged on top (only scaled)."""
+def _extend(
+    rgb: Image.Image, width: int, height: int, subject: Box, method: str, fill: Fill | None
+) -> tuple[Image.Image, Framing]:
+    """The whole subject in the frame: the picture scaled to fit it, the uncovered sides filled by the provider's
+    outpainting or by the picture's own edges mirrored and blurred. Its pixels are pasted unchanged on top."""
     sx0, sy0, sx1, sy1 = subject
     cover = max(width / rgb.width, height / rgb.height)
     fit = min(width / max(1, sx1 - sx0), height / max(1, sy1 - sy0)) * 0.96
@@ -126,5 +143,19 @@ def _extend(rgb: Image.Image, width: int, height: int, subject: Box, method: str
     canvas = canvas.filter(ImageFilter.GaussianBlur(max(6, min(width, height) // 30)))
     canvas.paste(inner, (left, top))
     crop = (round(-left / scale), round(-top / scale), round((width - left) / scale), round((height - top) / scale))
-    kept = _kept(subject, crop)
-    return canvas, Framing(method, subject, crop, round(kept, 3), True)
+    kept = round(_kept(subject, crop), 3)
+    if fill is None:
+        return canvas, Framing(method, subject, crop, kept, True, OFFLINE)
+    keep = Image.new("L", (width, height), 0)
+    keep.paste(255, (left, top, left + inner_w, top + inner_h))
+    sketch = canvas.copy()
+    sketch.putalpha(keep)
+    try:
+        filled, source = fill(sketch)
+    except ProviderError as exc:
+        return canvas, Framing(method, subject, crop, kept, True, OFFLINE, f"outpainting failed, used {OFFLINE}: {exc}")
+    if filled.size != (width, height):
+        filled = filled.resize((width, height), Image.Resampling.LANCZOS)
+    out = filled.convert("RGB")
+    out.paste(inner, (left, top))  # the picture itself is never repainted
+    return out, Framing(method, subject, crop, kept, True, source)

@@ -1,0 +1,182 @@
+"""Outpainting of extended canvases by the edit-capable providers of the campaign's chain.
+
+When framing must grow a canvas to keep a subject (see :mod:`creative_ai.render.framing`), a provider with
+``supports_edit`` paints the new area; the original pixels are pasted back over its answer. Each fill is a paid
+call, so it is kept like a hero (content-addressed in the store, a ``heroes`` row keyed by what was asked) and
+every later render of the same canvas reuses it; every attempt is a ``generations`` row. Fills of distinct
+canvases run ``concurrency`` at a time before the render loop; a canvas no provider could fill falls back to the
+offline extension and says why in the sidecar.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import io
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from creative_ai.db.repository import Repository
+from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderError
+from creative_ai.heroes import Generator, HeroSet, HeroStats, recorded
+from creative_ai.logs import log
+from creative_ai.plan import ProductPlan, VariantPlan
+from creative_ai.produce import size_class_for
+from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
+from creative_ai.providers.retry import RetryPolicy
+from creative_ai.render.framing import Fill, frame
+from creative_ai.storage import Store
+
+OFFLINE_IDENTITY = "offline"
+
+
+def canvas_digest(sketch: Image.Image) -> str:
+    """What identifies a canvas to fill: its size, mode and pixels (alpha included)."""
+    head = json.dumps([sketch.size, sketch.mode]).encode()
+    return hashlib.sha256(head + sketch.tobytes()).hexdigest()
+
+
+def fill_key(digest: str, provider: ImageProvider, prompt: str) -> str:
+    return hashlib.sha256(json.dumps(["outpaint", digest, provider.name, provider.model, prompt]).encode()).hexdigest()
+
+
+def _extend_with(provider: ImageProvider, png: bytes) -> Callable[[GenerationRequest], GenerationResult]:
+    return lambda request: provider.extend(png, request)
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
+
+
+@dataclass
+class Outpainter:
+    """Fills canvases through the chain's edit-capable providers, each canvas once per process and per store."""
+
+    campaign_id: str
+    chain: Sequence[ImageProvider]
+    store: Store
+    repo: Repository
+    policy: RetryPolicy
+    stats: HeroStats
+    palette: tuple[str, ...] = ()
+    _done: dict[str, tuple[Image.Image, str] | ProviderError] = field(default_factory=dict, repr=False)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.chain = [p for p in self.chain if p.supports_edit]
+        self._generator = Generator(
+            campaign_id=self.campaign_id,
+            palette=self.palette,
+            chain=self.chain,
+            store=self.store,
+            repo=self.repo,
+            policy=self.policy,
+            stats=self.stats,
+            sleep=time.sleep,
+        )
+
+    @property
+    def identity(self) -> str:
+        """Which providers may fill canvases (part of every render key: another chain paints other pixels)."""
+        return ",".join(f"{p.name}/{p.model}" for p in self.chain) or OFFLINE_IDENTITY
+
+    def for_product(self, plan: ProductPlan) -> Fill | None:
+        if not self.chain:
+            return None
+        return lambda sketch: self.fill(plan, sketch)
+
+    def fill(self, plan: ProductPlan, sketch: Image.Image) -> tuple[Image.Image, str]:
+        """The filled canvas and "provider/model"; raises ProviderError (remembered) when no provider could."""
+        digest = canvas_digest(sketch)
+        with self._guard:
+            lock = self._locks.setdefault(digest, threading.Lock())
+        with lock:
+            if digest not in self._done:
+                try:
+                    self._done[digest] = self._fill(plan, sketch, digest)
+                except ProviderError as exc:
+                    self._done[digest] = exc
+            done = self._done[digest]
+        if isinstance(done, ProviderError):
+            raise done
+        return done
+
+    def _fill(self, plan: ProductPlan, sketch: Image.Image, digest: str) -> tuple[Image.Image, str]:
+        request = GenerationRequest(
+            prompt=plan.prompt,
+            width=sketch.width,
+            height=sketch.height,
+            seed=plan.seed,
+            subject=plan.product.name,
+            palette=self.palette,
+        )
+        for provider in self.chain:
+            kept = recorded(fill_key(digest, provider, plan.prompt), store=self.store, repo=self.repo)
+            if kept is not None:
+                return kept.image, f"{kept.provider}/{kept.model}"
+        png = _png(sketch)
+        reasons = []
+        for provider in self.chain:
+            try:
+                hero = self._generator.make(
+                    provider,
+                    request,
+                    call=_extend_with(provider, png),
+                    product_id=plan.product.id,
+                    key=fill_key(digest, provider, plan.prompt),
+                    size_class=f"fill:{sketch.width}x{sketch.height}"[:16],
+                    is_hero=False,
+                )
+            except ProviderError as exc:
+                reasons.append(f"{provider.name}/{provider.model}: {exc}")
+                continue
+            return hero.image, f"{hero.provider}/{hero.model}"
+        log.warning("outpaint_failed", campaign_id=self.campaign_id, product_id=plan.product.id, reasons=reasons)
+        raise GenerationFailed("; then ".join(reasons))
+
+    def warm(
+        self,
+        plan_by_product: dict[str, ProductPlan],
+        todo: Sequence[tuple[VariantPlan, HeroSet]],
+        *,
+        concurrency: int,
+    ) -> None:
+        """Fill, ``concurrency`` at a time, every canvas the variants about to be rendered will ask for."""
+        if not self.chain:
+            return
+        jobs: dict[tuple[str, int, int], tuple[ProductPlan, Image.Image, int, int]] = {}
+        for variant, heroes in todo:
+            packshot = heroes.packshot
+            if packshot is not None and packshot.has_transparency:
+                continue  # a cut-out is set on art of the placement's own size: never extended
+            if packshot is not None:
+                ident, image = packshot.sha256, packshot.image
+            else:
+                hero = heroes.by_class.get(size_class_for(heroes, variant))
+                if hero is None:
+                    continue
+                ident, image = hero.sha256, hero.image
+            w, h = variant.placement.width, variant.placement.height
+            jobs.setdefault((ident, w, h), (plan_by_product[variant.product.id], image, w, h))
+        if not jobs:
+            return
+
+        def run(job: tuple[ProductPlan, Image.Image, int, int]) -> None:
+            product, image, w, h = job
+            try:
+                frame(image, w, h, fill=self.for_product(product))
+            except CreativeAIError as exc:  # the render of that variant meets it again and reports it
+                log.warning("outpaint_warm_failed", product_id=product.product.id, error=str(exc))
+
+        contexts = [contextvars.copy_context() for _ in jobs]
+        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs))), thread_name_prefix="fill") as pool:
+            list(pool.map(lambda pair: pair[0].run(run, pair[1]), zip(contexts, jobs.values(), strict=True)))
