@@ -1,7 +1,8 @@
 FROM python:3.11-slim-bookworm
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libfribidi0 \
-    && rm -rf /var/lib/apt/lists/*
+COPY scripts/system-deps.sh /tmp/system-deps.sh
+RUN bash /tmp/system-deps.sh && rm -rf /var/lib/apt/lists/* /tmp/system-deps.sh
+# The OCR runtime of the painted-text check reports usage over the network unless this is set.
+ENV ORT_DISABLE_TELEMETRY=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src

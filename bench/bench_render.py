@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import os
+from timing import RUNS, median_ms, one_core, sample_logo
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+one_core()  # before numeric libraries are imported
 
 import json
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from creative_ai.config import Settings
 from creative_ai.placements import HERO_SIZES, PLACEMENTS
@@ -24,36 +20,15 @@ from creative_ai.render.compose import Copy, plan_text, render_creative
 from creative_ai.render.crop import cover_crop
 from creative_ai.render.text import FontBook
 
-RUNS = 9
 PALETTE = ["#FF6B35", "#004E89", "#F4F4F4"]
 TARGET_MS, TARGET_RATIO = 120.0, 1.5
 SEED_9X16_S = 1.73  # seconds per 9:16 creative in the system this replaces
 
 
-def _median_ms(func: Callable[[], object]) -> float:
-    func()  # warm-up
-    samples = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
-
-
-def _logo() -> Image.Image:
-    logo = Image.new("RGBA", (600, 160), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(logo)
-    draw.ellipse((10, 10, 150, 150), fill=(255, 255, 255, 255))
-    draw.rectangle((180, 50, 580, 110), fill=(255, 255, 255, 255))
-    return logo
-
-
 def main() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     settings = Settings()
     book = FontBook.default()
-    logo = _logo()
+    logo = sample_logo()
     heroes = {
         name: draw_backdrop(width=w, height=h, palette=PALETTE, seed=7, title="Premium Beach Towel")
         for name, (w, h) in HERO_SIZES.items()
@@ -77,7 +52,7 @@ def main() -> None:
             out = render_creative(hero, placement=placement, text=text, palette=PALETTE, logo=logo, book=book)
             return encode(out.image, fmt="jpg", settings=settings)
 
-        full_ms, floor_ms, jpg_ms = _median_ms(creative), _median_ms(floor), _median_ms(jpeg)
+        full_ms, floor_ms, jpg_ms = median_ms(creative), median_ms(floor), median_ms(jpeg)
         rows.append(
             {
                 "placement": ratio,
@@ -138,7 +113,7 @@ def by_script(book: FontBook, logo: Image.Image, hero: Image.Image, settings: Se
             out = render_creative(hero, placement=placement, text=text, palette=PALETTE, logo=logo, book=book)
             return encode(out.image, fmt="png", settings=settings)
 
-        rows.append({"locale": locale, "creative_ms": round(_median_ms(creative), 1)})
+        rows.append({"locale": locale, "creative_ms": round(median_ms(creative), 1)})
     base = float(rows[0]["creative_ms"])  # type: ignore[arg-type]
     print(f"\n9x16 creative by script (world example copy, text caches cleared each run), median of {RUNS}")
     print(f"{'locale':<7} {'creative ms':>11} {'vs en':>6}")

@@ -15,6 +15,9 @@ import pytest
 
 from tests.receivers import smtp_server, webhook  # noqa: F401  (fixtures for every test module)
 
+# The OCR runtime reports usage over the network unless told not to, and reads this when first imported.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 VENDOR_VARIABLES = {

@@ -16,9 +16,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 GEMINI_SIZES = {
     "1:1": (1024, 1024),
@@ -30,6 +31,7 @@ GEMINI_SIZES = {
     "16:9": (1344, 768),
     "21:9": (1536, 672),
 }
+INTER_BOLD = Path(__file__).resolve().parents[1] / "src/creative_ai/fonts/Inter-Bold.otf"
 GEMINI_PATH = re.compile(r"^/v1(?:beta|alpha)?/models/(?P<model>[^/:]+):generateContent$")
 
 
@@ -60,6 +62,7 @@ class FakeVendor:
     openai_key: str = "sk-test-openai"
     gemini_key: str = "gemini-test-key"
     latency: float = 0.0
+    painted_text: str | None = None  # lettering drawn into every picture, as image models sometimes do
     requests: list[Logged] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=lambda: {"openai": [], "gemini": []})
     in_flight: int = 0
@@ -284,7 +287,7 @@ class FakeVendor:
             200,
             {
                 "created": int(time.time()),
-                "data": [{"b64_json": _png_b64(width, height, body)}],
+                "data": [{"b64_json": _png_b64(width, height, body, self.painted_text)}],
                 "usage": {"input_tokens": 10, "output_tokens": 100, "total_tokens": 110},
             },
         )
@@ -320,7 +323,14 @@ class FakeVendor:
                     {
                         "content": {
                             "role": "model",
-                            "parts": [{"inlineData": {"mimeType": "image/png", "data": _png_b64(width, height, body)}}],
+                            "parts": [
+                                {
+                                    "inlineData": {
+                                        "mimeType": "image/png",
+                                        "data": _png_b64(width, height, body, self.painted_text),
+                                    }
+                                }
+                            ],
                         },
                         "finishReason": "STOP",
                     }
@@ -351,14 +361,20 @@ class FakeVendor:
             pass  # the client gave up (a timeout test); nothing to answer
 
 
-def _png_b64(width: int, height: int, body: dict[str, Any]) -> str:
-    """A real PNG of the size asked for: two colour fields and a disc, seeded by the request."""
+def _png_b64(width: int, height: int, body: dict[str, Any], text: str | None = None) -> str:
+    """A real PNG of the size asked for: two colour fields and a disc, seeded by the request (and ``text``
+    lettered across its upper half when given)."""
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).digest()
     image = Image.new("RGB", (width, height), (digest[0], digest[1], digest[2]))
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, height // 2, width, height), fill=(digest[3], digest[4], digest[5]))
     r = min(width, height) // 4
     draw.ellipse((width // 2 - r, height // 2 - r, width // 2 + r, height // 2 + r), fill=(240, 240, 240))
+    if text:
+        font = ImageFont.truetype(str(INTER_BOLD), max(24, min(width, height) // 9))
+        draw.text(
+            (width // 10, height // 8), text, font=font, fill=(250, 250, 250), stroke_width=3, stroke_fill=(0, 0, 0)
+        )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return base64.b64encode(buffer.getvalue()).decode()

@@ -8,6 +8,7 @@ from creative_ai.checks import ImageContext
 from creative_ai.checks.layout import LogoPlacementCheck
 from creative_ai.checks.legibility import LegibilityCheck
 from creative_ai.placements import PLACEMENTS, Box
+from creative_ai.produce import check_context
 from creative_ai.render.compose import Copy, plan_text, render_creative
 from creative_ai.render.text import FontBook
 
@@ -21,17 +22,7 @@ def _good() -> ImageContext:
     out = render_creative(
         Image.new("RGB", (1080, 1080), "#223344"), placement=PLACEMENT, text=text, palette=[], logo=logo, book=BOOK
     )
-    return ImageContext(
-        image=out.image,
-        placement=PLACEMENT,
-        text_box=out.text_box,
-        block_box=out.block_box,
-        text_mask=out.text_mask,
-        text_color=out.text_color,
-        logo_box=out.logo_box,
-        expects_logo=True,
-        base=out.base,
-    )
+    return check_context(out, PLACEMENT, logo=logo, palette=())
 
 
 def test_legibility_passes_on_rendered_creative() -> None:

@@ -16,18 +16,28 @@ from typing import Any
 from PIL import Image
 
 from creative_ai.checks import ImageContext, image_checks, overall
+from creative_ai.checks.painted_text import applies_to, painted_text_for
 from creative_ai.config import Settings
 from creative_ai.heroes import Hero, HeroSet
+from creative_ai.placements import Placement
 from creative_ai.plan import CampaignPlan, VariantPlan
 from creative_ai.providers.local_art import ART_VERSION, draw_backdrop, place_packshot
-from creative_ai.render.compose import Copy, TextPlan, logo_box_for, plan_text, product_region, render_creative
+from creative_ai.render.compose import (
+    Copy,
+    Rendered,
+    TextPlan,
+    logo_box_for,
+    plan_text,
+    product_region,
+    render_creative,
+)
 from creative_ai.render.crop import alpha_focal_point
 from creative_ai.render.framing import Fill
 from creative_ai.render.text import FontBook
 from creative_ai.storage import Store
 from creative_ai.summary import VariantOutcome
 
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
 PACKSHOT_FILL = 0.9
 
@@ -165,6 +175,25 @@ def unchanged(store: Store, image_key: str, sidecar_key: str, key: str) -> dict[
     return sidecar
 
 
+def check_context(
+    rendered: Rendered, placement: Placement, *, logo: Image.Image | None, palette: tuple[str, ...]
+) -> ImageContext:
+    """What the image checks see of one rendered creative."""
+    return ImageContext(
+        image=rendered.image,
+        placement=placement,
+        text_box=rendered.text_box,
+        block_box=rendered.block_box,
+        text_mask=rendered.text_mask,
+        text_color=rendered.text_color,
+        logo_box=rendered.logo_box,
+        expects_logo=logo is not None,
+        base=rendered.base,
+        palette=palette,
+        logo=logo,
+    )
+
+
 def needs_render(
     plan: CampaignPlan,
     variant: VariantPlan,
@@ -177,10 +206,27 @@ def needs_render(
     extension: str = "offline",
 ) -> bool:
     """Whether :func:`produce_variant` would draw this variant (its stored creative is missing or stale)."""
+    image_key, sidecar_key, key = _keys(plan, variant, heroes, fmt, settings, book, extension)
+    return unchanged(store, image_key, sidecar_key, key) is None
+
+
+def _keys(
+    plan: CampaignPlan,
+    variant: VariantPlan,
+    heroes: HeroSet,
+    fmt: str,
+    settings: Settings,
+    book: FontBook,
+    extension: str,
+) -> tuple[str, str, str]:
+    """The creative's store key, its sidecar's, and the render key of what it would be made from."""
     image_key = variant_key(plan, variant, fmt)
     sidecar_key = str(PurePosixPath(image_key).with_suffix(".json"))
-    key = render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book, extension)
-    return unchanged(store, image_key, sidecar_key, key) is None
+    return (
+        image_key,
+        sidecar_key,
+        render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book, extension),
+    )
 
 
 def produce_variant(
@@ -201,14 +247,12 @@ def produce_variant(
     ``fill`` paints the new area when framing extends the canvas (``extension`` names who may, for the key).
     """
     brief, placement = plan.brief, variant.placement
-    image_key = variant_key(plan, variant, fmt)
-    sidecar_key = str(PurePosixPath(image_key).with_suffix(".json"))
+    image_key, sidecar_key, key = _keys(plan, variant, heroes, fmt, settings, book, extension)
     text = plan_text(Copy(variant.copy.headline, variant.copy.cta, variant.locale), placement=placement, book=book)
     logo_w = 0
     if plan.logo is not None:
         logo_box = logo_box_for(plan.logo.image.size, placement, text.rtl)
         logo_w = logo_box.width + logo_box.height // 2
-    key = render_key(plan, variant, stage_identity(heroes, variant), fmt, settings, book, extension)
     file_path = f"{display_root.rstrip('/')}/{image_key}"
     kept = unchanged(store, image_key, sidecar_key, key)
     if kept is not None:
@@ -226,20 +270,15 @@ def produce_variant(
         book=book,
         fill=fill,
     )
-    ctx = ImageContext(
-        image=rendered.image,
-        placement=placement,
-        text_box=rendered.text_box,
-        block_box=rendered.block_box,
-        text_mask=rendered.text_mask,
-        text_color=rendered.text_color,
-        logo_box=rendered.logo_box,
-        expects_logo=plan.logo is not None,
-        base=rendered.base,
-        palette=tuple(brief.brand_colors),
+    ctx = check_context(
+        rendered, placement, logo=plan.logo.image if plan.logo else None, palette=tuple(brief.brand_colors)
     )
     checks = image_checks(max_delta_e=settings.brand_max_delta_e, min_brand_share=settings.brand_min_share)
     results = [*variant.copy_checks, *(check.run(ctx) for check in checks)]
+    # An image model's hero is read once per process (by sha256) before any overlay; every creative cut from it
+    # carries the result. It only warns.
+    if applies_to(source=stage.source, provider=stage.provider):
+        results.append(painted_text_for(stage.sha256, lambda: stage.image))
     # A failed check is always recorded; only the blocking ones (settings) fail the creative itself.
     failed = [r for r in results if r.status == "fail" and r.name in settings.blocking_checks]
     data = encode(rendered.image, fmt=fmt, settings=settings)

@@ -48,6 +48,7 @@ class ImageContext:
     expects_logo: bool
     base: Image.Image  # the framed picture before scrim, text, CTA and logo (a thumbnail is enough)
     palette: tuple[str, ...] = ()
+    logo: Image.Image | None = None  # the brand logo the creative should carry (the logo check looks for it)
 
 
 class ImageCheck(ABC):
@@ -59,17 +60,19 @@ class ImageCheck(ABC):
         """Measure the creative and judge it."""
 
 
-BLOCKING = ("legal", "legibility", "logo_placement")
+BLOCKING = ("legal", "legibility", "logo_placement", "logo")
 
 
 def image_checks(*, max_delta_e: float = 20.0, min_brand_share: float = 0.15) -> list[ImageCheck]:
     from creative_ai.checks.brand_colors import BrandColorCheck
     from creative_ai.checks.layout import LogoPlacementCheck
     from creative_ai.checks.legibility import LegibilityCheck
+    from creative_ai.checks.logo_presence import LogoPresenceCheck
 
     return [
         LegibilityCheck(),
         LogoPlacementCheck(),
+        LogoPresenceCheck(),
         BrandColorCheck(max_delta_e=max_delta_e, min_share=min_brand_share),
     ]
 

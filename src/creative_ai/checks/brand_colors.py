@@ -1,13 +1,14 @@
 """Brand colours (phase ``image``): how much of the picture *under* our overlays is near a brand colour.
 
 The picture is measured before scrim, text, CTA and logo are added, so our own overlays can never make it pass.
-Its dominant colours (median-cut, area-weighted) are compared with the brand colours in CIEDE2000.
+Its dominant colours (fast octree, area-weighted) are compared with the brand colours in CIEDE2000.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from PIL import Image
 
 from creative_ai.checks import CheckResult, ImageCheck, ImageContext
 from creative_ai.render.color import hex_to_rgb
@@ -80,7 +81,7 @@ class BrandColorCheck(ImageCheck):
             return CheckResult(self.name, "warn", "the brief gives no brand colours to compare with", {})
         picture = ctx.base.convert("RGB")
         picture.thumbnail((128, 128))
-        quantized = picture.quantize(colors=COLOURS, method=0)
+        quantized = picture.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE)
         counts = np.bincount(np.asarray(quantized).ravel(), minlength=COLOURS).astype(np.float64)
         palette = np.array((quantized.getpalette() or [])[: COLOURS * 3], dtype=np.float64).reshape(-1, 3)
         counts = counts[: len(palette)]  # a picture with few colours gets a shorter palette

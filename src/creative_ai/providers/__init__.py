@@ -58,6 +58,7 @@ class ImageProvider(ABC):
     default_model: ClassVar[str]
     native_ratios: ClassVar[tuple[str, ...]] = ()
     supports_edit: ClassVar[bool] = False
+    generative: ClassVar[bool] = True  # an image model's pictures (may paint stray text into them)
     needs_key: ClassVar[bool] = False
 
     def __init__(self, *, settings: Settings, model: str | None = None) -> None:

@@ -15,6 +15,7 @@ class LocalProvider(ImageProvider):
     models = ("brand-art-1",)
     default_model = "brand-art-1"
     native_ratios = ("1x1", "9x16", "16x9", "4x5")
+    generative = False
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         image = draw_backdrop(
