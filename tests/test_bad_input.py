@@ -77,6 +77,10 @@ def _case(workdir: Path, name: str) -> tuple[list[str], str]:
     if name == "missing_logo":
         write_brief(workdir, base_brief(brand={"logo": "logo.png"}))
         return [], "brand.logo: file not found"
+    if name == "transparent_logo":
+        (workdir / "logo.png").write_bytes(_png_bytes((120, 40), "RGBA"))  # every pixel alpha 0
+        write_brief(workdir, base_brief(brand={"logo": "logo.png"}))
+        return [], "is fully transparent"
     if name == "no_brief_file":
         return ["missing.json"], "brief file not found"
     if name == "txt_brief":
@@ -110,6 +114,7 @@ CASES = [
     "bomb_over_limit",
     "bomb_over_pillow_limit",
     "missing_logo",
+    "transparent_logo",
     "no_brief_file",
     "txt_brief",
     "bad_ratio_flag",

@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from creative_ai.checks import BLOCKING, CheckResult, ImageContext, image_checks
 from creative_ai.checks.logo_presence import (
@@ -180,7 +180,7 @@ def test_a_different_logo_fails() -> None:
 def test_synthetic_logo_passes_then_fails_when_painted_over(ratio: str) -> None:
     ctx = _ctx(ratio, BADGE, brand=BADGE, seed=3)
     found = _run(ctx)
-    assert found.status == "pass" and found.measured["score"] >= 0.95, found
+    assert found.status == "pass" and found.measured["score"] >= 0.8, found
     assert ctx.logo_box is not None
     gone = _run(_with_image(ctx, _paint_over(ctx.image, ctx.logo_box)))
     assert gone.status == "fail" and gone.measured["score"] < 0.7, gone
@@ -193,10 +193,10 @@ def test_flat_colour_wordmark_is_matched_by_its_shape(color: tuple[int, int, int
     assert template.ink is not None and template.search_mode == "ink"  # nothing to correlate under its mask
     ctx = _ctx("4x5", logo, brand=logo, seed=5)
     found = _run(ctx)
-    assert found.status == "pass" and found.measured["score"] >= 0.85, found
+    assert found.status == "pass" and found.measured["score"] >= 0.8, found
     assert ctx.logo_box is not None
     gone = _run(_with_image(ctx, _paint_over(ctx.image, ctx.logo_box)))
-    assert gone.status == "fail" and gone.measured["score"] < 0.6, gone
+    assert gone.status == "fail" and gone.measured["score"] < 0.7, gone
 
 
 def test_no_logo_in_the_brief_warns() -> None:
@@ -230,3 +230,33 @@ def test_logo_check_is_registered_and_blocking_by_default() -> None:
     assert "logo" in [check.name for check in image_checks()]
     assert "logo" in BLOCKING
     assert Settings().blocking_checks == ["legal", "legibility", "logo_placement", "logo"]
+
+
+def _ring() -> Image.Image:
+    """A thin outline: nearly every logo pixel is an edge pixel mixed with the background when scaled."""
+    logo = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse((10, 10, 390, 390), outline=(255, 200, 40, 255), width=6)
+    return logo
+
+
+def _two_colour_wordmark() -> Image.Image:
+    """A very wide wordmark of two flat colours: under its mask alone, a smooth gradient correlates with it."""
+    logo = Image.new("RGBA", (1600, 90), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(logo)
+    bold = ImageFont.truetype(str(Path(__file__).resolve().parents[1] / "src/creative_ai/fonts/Inter-Bold.otf"), 70)
+    draw.text((5, 5), "TIDEWELL OUTDOOR", font=bold, fill=(20, 60, 140, 255))
+    draw.text((800, 5), "COMPANY", font=bold, fill=(230, 90, 40, 255))
+    return logo
+
+
+@pytest.mark.parametrize("ratio", ["1x1", "9x16", "16x9", "4x5"])
+@pytest.mark.parametrize("seed", [0, 2])
+@pytest.mark.parametrize("make", [_ring, _two_colour_wordmark], ids=["thin-ring", "wide-two-colour"])
+def test_thin_and_wide_logos_pass_and_fail_once_removed(make, seed: int, ratio: str) -> None:  # type: ignore[no-untyped-def]
+    logo = make()
+    ctx = _ctx(ratio, logo, brand=logo, seed=seed)
+    found = _run(ctx)
+    assert found.status == "pass", found
+    assert ctx.logo_box is not None
+    gone = _run(_with_image(ctx, _paint_over(ctx.image, ctx.logo_box)))
+    assert gone.status == "fail", gone

@@ -109,8 +109,8 @@ def test_openai_paints_each_extended_canvas_once(cli, workdir: Path, vendor) -> 
         assert request.body["files"] == ["image", "mask"] and 0 < request.body["mask_transparent_share"] < 1
     assert summary["provider_calls"] == len(edits) and summary["cost_estimate_usd"] > 0
     db = sqlite3.connect(workdir / "creative_ai.db")
-    ok = db.execute("select count(*) from generations where outcome = 'ok' and provider = 'openai'").fetchone()[0]
-    assert ok == len(edits)
+    kinds = dict(db.execute("select kind, count(*) from generations where outcome = 'ok' group by kind").fetchall())
+    assert kinds == {"fill": len(edits)}  # paid for, and not counted as heroes
     # The painted area comes from the vendor, the packshot's own pixels are where they were.
     nine = next(s for s in sidecars if s["aspect_ratio"] == "9x16" and s["locale"] == "en")
     assert nine["framing"]["extended"]
@@ -151,6 +151,15 @@ def test_a_vendor_that_cannot_paint_leaves_the_offline_extension(cli, workdir: P
         assert "HTTP 500" in sidecar["framing"]["extension_note"]
     ratios = {s["aspect_ratio"] for s in extended}
     assert len(_edits(vendor)) == 2 * len(ratios)  # two attempts per canvas, not per creative
+
+    # The vendor is back: an unchanged rerun paints what was extended offline, and keeps the rest.
+    vendor.faults["openai"].clear()
+    again = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
+    assert again.code == 0, again.stderr
+    assert len(_edits(vendor)) == 3 * len(ratios)
+    painted = [s for s in _sidecars(workdir, again.json()) if s["framing"]["extended"]]
+    assert {s["framing"]["extension"] for s in painted} == {f"openai/{again.json()['model']}"}
+    assert all(v["reused"] for v in again.json()["variants"] if v["aspect_ratio"] not in ratios)
 
 
 def test_outpainting_can_be_turned_off(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -84,7 +84,7 @@ def _exercise(repo: Repository) -> None:
     assert len(repo.variants("c1")) == 1
     campaign = repo.campaign("c1")
     assert campaign is not None and campaign.status == "succeeded"
-    assert repo.current_revision() == "0007"
+    assert repo.current_revision() == "0008"
 
 
 def test_sqlite_migrates_in_wal_mode(tmp_path: Path) -> None:

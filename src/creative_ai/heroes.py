@@ -194,8 +194,9 @@ class Generator:
         is_hero: bool = True,
     ) -> Hero:
         """One provider call with retries; every attempt recorded, the picture stored and kept under ``key``."""
-        row = dict(
+        row: dict[str, object] = dict(
             campaign_id=self.campaign_id,
+            kind="hero" if is_hero else "fill",
             product_id=product_id,
             provider=provider.name,
             model=provider.model,

@@ -67,6 +67,7 @@ class Outpainter:
     policy: RetryPolicy
     stats: HeroStats
     palette: tuple[str, ...] = ()
+    sleep: Callable[[float], None] = time.sleep
     _done: dict[str, tuple[Image.Image, str] | ProviderError] = field(default_factory=dict, repr=False)
     _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -81,7 +82,7 @@ class Outpainter:
             repo=self.repo,
             policy=self.policy,
             stats=self.stats,
-            sleep=time.sleep,
+            sleep=self.sleep,
         )
 
     @property
@@ -97,15 +98,16 @@ class Outpainter:
     def fill(self, plan: ProductPlan, sketch: Image.Image) -> tuple[Image.Image, str]:
         """The filled canvas and "provider/model"; raises ProviderError (remembered) when no provider could."""
         digest = canvas_digest(sketch)
+        memo = f"{digest}:{hashlib.sha256(plan.prompt.encode()).hexdigest()}"  # the prompt guides the painting
         with self._guard:
-            lock = self._locks.setdefault(digest, threading.Lock())
+            lock = self._locks.setdefault(memo, threading.Lock())
         with lock:
-            if digest not in self._done:
+            if memo not in self._done:
                 try:
-                    self._done[digest] = self._fill(plan, sketch, digest)
+                    self._done[memo] = self._fill(plan, sketch, digest)
                 except ProviderError as exc:
-                    self._done[digest] = exc
-            done = self._done[digest]
+                    self._done[memo] = exc
+            done = self._done[memo]
         if isinstance(done, ProviderError):
             raise done
         return done
@@ -153,7 +155,7 @@ class Outpainter:
         """Fill, ``concurrency`` at a time, every canvas the variants about to be rendered will ask for."""
         if not self.chain:
             return
-        jobs: dict[tuple[str, int, int], tuple[ProductPlan, Image.Image, int, int]] = {}
+        jobs: dict[tuple[str, str, int, int], tuple[ProductPlan, Image.Image, int, int]] = {}
         for variant, heroes in todo:
             packshot = heroes.packshot
             if packshot is not None and packshot.has_transparency:
@@ -166,7 +168,8 @@ class Outpainter:
                     continue
                 ident, image = hero.sha256, hero.image
             w, h = variant.placement.width, variant.placement.height
-            jobs.setdefault((ident, w, h), (plan_by_product[variant.product.id], image, w, h))
+            product = plan_by_product[variant.product.id]
+            jobs.setdefault((ident, product.prompt, w, h), (product, image, w, h))
         if not jobs:
             return
 

@@ -12,7 +12,7 @@ from creative_ai.assets import InputImage, find_product_image, load_image
 from creative_ai.brief import CampaignBrief, Product, normalize_locale
 from creative_ai.checks import CheckResult, legal
 from creative_ai.config import HeroStrategy
-from creative_ai.errors import ConfigurationError, GlyphCoverageError, InputError
+from creative_ai.errors import AssetError, ConfigurationError, GlyphCoverageError, InputError
 from creative_ai.localize import LocalizedCopy, Translator, localize
 from creative_ai.placements import Placement, get_placement, normalize_ratio
 from creative_ai.render import shaping
@@ -112,6 +112,8 @@ def plan_campaign(
     logo = None
     if brief.brand and brief.brand.logo:
         logo = load_image(_resolve(brief.base_dir, brief.brand.logo), field="brand.logo", max_pixels=max_pixels)
+        if logo.image.mode in ("RGBA", "LA") and not any(logo.image.getchannel("A").histogram()[128:]):
+            raise AssetError(f"brand.logo: {logo.path} is fully transparent: there is no logo to place")
 
     products: list[ProductPlan] = []
     variants: list[VariantPlan] = []

@@ -328,7 +328,10 @@ def produce_variant(
         "checks_overall": overall(results),
         "status": status,
         "reason": reason,
-        "render_key": key,
+        # A canvas the provider could not paint was extended offline: keyed as such, the next run paints it again.
+        "render_key": key
+        if rendered.framing.extension_note is None
+        else _keys(plan, variant, heroes, fmt, settings, book, "offline")[2],
     }
     store.write(image_key, data)
     store.write(sidecar_key, json.dumps(sidecar, indent=2, ensure_ascii=False).encode() + b"\n")

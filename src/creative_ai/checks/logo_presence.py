@@ -36,7 +36,7 @@ Pixels = NDArray[np.float32]
 Mask = NDArray[np.uint8]
 Mode = Literal["grey", "colour", "ink"]  # what is correlated: grey levels, RGB, or distance to the logo's one colour
 
-DEFAULT_THRESHOLD = 0.75
+DEFAULT_THRESHOLD = 0.7  # measured: logos present 0.75-0.99; painted over, blurred or another logo <= 0.64
 MIN_SCALE, MAX_SCALE = 0.5, 2.0
 SCALE_STEPS = 7  # searched scales, evenly spaced in log from MIN_SCALE to MAX_SCALE (a factor 1.26 apart)
 SCAN_HEIGHT = 14  # px: the logo's height at the resolution each scale is scanned at over the whole creative
@@ -73,15 +73,16 @@ class LogoTemplate:
 class LogoMatch:
     """A place the logo was found: its score, its scale against the expected size, its box in creative pixels.
 
-    The score of a judged match is ``correlation * colour_agreement``: the correlation compares patterns only (each
-    window's mean is subtracted), so a shape of the right pattern in the wrong colours would score high on it alone.
+    The score of a judged match is ``sqrt(correlation * edge_agreement)``: the correlation compares the pixels
+    under the logo only, so a smooth gradient can match a logo of a few flat colours; the edges add its outline.
     """
 
     score: float
     scale: float
     box: Box
     correlation: float | None = None  # TM_CCOEFF_NORMED at the last confirmation (judged matches only)
-    colour_agreement: float | None = None  # 1 - mean |creative - logo| / 255 over the logo's opaque pixels
+    colour_agreement: float | None = None  # 1 - mean |creative - logo| / 255, weighted by the logo's alpha²
+    edge_agreement: float | None = None  # TM_CCOEFF_NORMED of edge maps, logo outline included (judged matches)
 
 
 def logo_template(logo: Image.Image) -> LogoTemplate:
@@ -274,18 +275,22 @@ class LogoFinder:
         return self.judge(self.confirm(hit, 1.0, 1, CONFIRM_HEIGHT, self.template.confirm_mode, slack=0.0))
 
     def judge(self, match: LogoMatch) -> LogoMatch:
-        """``match`` with its score times the colour agreement of the creative with the logo in its box."""
+        """``match`` scored as the geometric mean of correlation and edge agreement; colour agreement is recorded.
+
+        The masked correlation sees only the pixels under the logo, so a smooth gradient can correlate with a logo
+        of a few flat colours. The edge agreement also sees the logo's outline against whatever is around it.
+        """
         k = min(1.0, CONFIRM_HEIGHT / match.box.height)
         templ, _, _ = self._template(round(match.box.height * k), "colour")
         crop = np.asarray(self.image.crop(match.box.as_tuple()).convert("RGB"))
         crop = cv2.resize(crop, (templ.shape[1], templ.shape[0]), interpolation=cv2.INTER_AREA).astype(np.uint8)
         alpha = cv2.resize(self.template.alpha, (templ.shape[1], templ.shape[0]), interpolation=cv2.INTER_AREA)
-        opaque = cv2.erode((alpha >= 0.5).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        if not opaque.any():
-            opaque = alpha >= 0.5
-        error = float(np.abs(_prepared(crop, "colour", None) - templ)[opaque].mean())
-        agreement = max(0.0, 1.0 - error / 255.0)
-        return LogoMatch(match.score * agreement, match.scale, match.box, match.score, agreement)
+        weight = alpha**2  # pixels the logo only partly covers (thin strokes, edges) count less
+        error = float((np.abs(_prepared(crop, "colour", None) - templ).mean(axis=2) * weight).sum() / weight.sum())
+        colour = max(0.0, 1.0 - error / 255.0)
+        edge = edge_agreement(self.image, match.box, self.template)
+        score = math.sqrt(max(match.score, 0.0) * max(edge, 0.0))
+        return LogoMatch(score, match.scale, match.box, match.score, colour, edge)
 
     def near(self, box: Box) -> LogoMatch | None:
         """The logo around ``box`` at any searched scale: overlapping it, or within half its height of it."""
@@ -345,6 +350,42 @@ def find_logo(
     return max(found, key=lambda m: m.score, default=None)
 
 
+EDGE_HEIGHT = 48  # px: the logo's height when edge maps are compared
+EDGE_SLACK = 0.15  # share of the logo's height the edges may sit off the judged box
+
+
+def _edges(values: Pixels) -> Pixels:
+    """Gradient magnitude (Sobel), the largest over the channels."""
+    gx = cv2.Sobel(values, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(values, cv2.CV_32F, 0, 1, ksize=3)
+    magnitude: Pixels = np.sqrt(gx**2 + gy**2)
+    return magnitude.max(axis=2) if magnitude.ndim == 3 else magnitude
+
+
+def edge_agreement(image: Image.Image, box: Box, template: LogoTemplate) -> float:
+    """How well the creative's edges around ``box`` match the logo's own (outline and inner edges), -1..1."""
+    height = EDGE_HEIGHT
+    k = height / max(box.height, 1)
+    width = max(round(box.width * k), 4)
+    margin = round(EDGE_SLACK * height)
+    around = (
+        round(box.left - margin / k),
+        round(box.top - margin / k),
+        round(box.right + margin / k),
+        round(box.bottom + margin / k),
+    )
+    size = (width + 2 * margin, height + 2 * margin)
+    crop = np.asarray(image.convert("RGB").crop(around).resize(size, Image.Resampling.BOX), dtype=np.float32)
+    alpha = cv2.resize(template.alpha, (width, height), interpolation=cv2.INTER_AREA)
+    rgb = cv2.resize(template.rgb, (width, height), interpolation=cv2.INTER_AREA)  # premultiplied by alpha
+    logo_edges = np.maximum(_edges((alpha * 255).astype(np.float32)), _edges(rgb.astype(np.float32)))
+    found = cv2.GaussianBlur(_edges(crop), (0, 0), 1.0)
+    wanted = cv2.GaussianBlur(logo_edges, (0, 0), 1.0)
+    scores = cv2.matchTemplate(found, wanted, cv2.TM_CCOEFF_NORMED)
+    scores = np.where(np.isfinite(scores), scores, 0.0)
+    return float(np.clip(scores.max(), -1.0, 1.0))
+
+
 def iou(a: Box, b: Box) -> float:
     """Intersection over union of two boxes (0 when they do not overlap)."""
     w = min(a.right, b.right) - max(a.left, b.left)
@@ -373,16 +414,20 @@ class LogoPresenceCheck(ImageCheck):
                 )
             return CheckResult(self.name, "warn", "no logo: the brief names none (brand.logo)")
         expected = logo_box_for(ctx.logo.size, ctx.placement)  # where the renderer puts it, at scale 1
-        match = find_logo(
-            ctx.image, ctx.logo, height=expected.height, near=ctx.logo_box or expected, threshold=self.threshold
-        )
+        try:
+            match = find_logo(
+                ctx.image, ctx.logo, height=expected.height, near=ctx.logo_box or expected, threshold=self.threshold
+            )
+        except ValueError as exc:  # a logo with nothing opaque in it
+            return CheckResult(self.name, "fail", f"the brand logo cannot be looked for: {exc}")
         score = round(match.score, 3) if match else 0.0
         measured: dict[str, object] = {"score": score, "threshold": self.threshold}
         if match is not None:
             measured |= {
                 "scale": round(match.scale, 3),
                 "found_box": list(match.box.as_tuple()),
-                "correlation": round(match.correlation or 0.0, 3),  # the score is correlation * colour agreement
+                "correlation": round(match.correlation or 0.0, 3),  # score = sqrt(correlation * edge agreement)
+                "edge_agreement": round(match.edge_agreement or 0.0, 3),
                 "colour_agreement": round(match.colour_agreement or 0.0, 3),
             }
         if ctx.logo_box is not None:

@@ -124,7 +124,10 @@ class RapidOcrReader:
         with self._lock:
             if self._engine is None:
                 self._engine = self._load()
-            found = self._engine(bgr)
+            try:
+                found = self._engine(bgr)
+            except Exception as exc:  # the OCR runtime's own errors: this check warns, it never ends a run
+                raise OcrUnavailable(f"OCR failed on this hero ({type(exc).__name__}: {exc})") from exc
         boxes, texts, scores = (
             getattr(found, "boxes", None),
             getattr(found, "txts", None),

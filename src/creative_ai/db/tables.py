@@ -98,6 +98,7 @@ class Generation(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="hero", server_default="hero")  # hero | fill
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

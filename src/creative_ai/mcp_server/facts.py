@@ -117,7 +117,7 @@ class Facts:
             variants_failed=sum(1 for v in variants if v.status != "ok"),
             provider_calls=len(generations),
             provider_errors=sum(1 for g in generations if g.outcome != "ok"),
-            heroes_generated=sum(1 for g in generations if g.outcome == "ok"),
+            heroes_generated=sum(1 for g in generations if g.outcome == "ok" and g.kind == "hero"),
             cost_usd=round(sum(g.cost_usd for g in generations), 4),
             jobs=[
                 m.JobLine(
