@@ -180,3 +180,23 @@ def test_gemini_paints_through_generate_content(cli, workdir: Path, vendor, prov
     extended = [s for s in _sidecars(workdir, summary) if s["framing"]["extended"]]
     assert extended and all(s["framing"]["extension"] == f"gemini/{summary['model']}" for s in extended)
     assert vendor.count("gemini") == len({s["aspect_ratio"] for s in extended})
+
+
+def test_turning_outpainting_off_redraws_what_the_provider_painted(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    first = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
+    assert first.code == 0, first.stderr
+    painted = {s["file_path"] for s in _sidecars(workdir, first.json()) if s["framing"]["extended"]}
+    assert painted
+    monkeypatch.setenv("CREATIVE_AI_OUTPAINT", "false")
+    second = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
+    assert second.code == 0, second.stderr
+    redrawn = {s["file_path"]: s for s in _sidecars(workdir, second.json())}
+    assert {redrawn[path]["framing"]["extension"] for path in painted} == {OFFLINE}
+    # And a new prompt (the product's description) paints its canvases again.
+    monkeypatch.delenv("CREATIVE_AI_OUTPAINT")
+    before = len(_edits(vendor))
+    brief = json.loads(_brief(workdir).read_text())
+    brief["products"][0]["description"] = "A wide item on a sunny terrace"
+    third = cli("run", str(write_brief(workdir, brief)), "--provider", "openai", "--output", "out", "--json")
+    assert third.code == 0, third.stderr
+    assert len(_edits(vendor)) > before

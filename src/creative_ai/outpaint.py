@@ -90,6 +90,12 @@ class Outpainter:
         """Which providers may fill canvases (part of every render key: another chain paints other pixels)."""
         return ",".join(f"{p.name}/{p.model}" for p in self.chain) or OFFLINE_IDENTITY
 
+    def identity_for(self, plan: ProductPlan) -> str:
+        """:attr:`identity` plus the prompt that guides the painting (another prompt paints other pixels)."""
+        if not self.chain:
+            return OFFLINE_IDENTITY
+        return f"{self.identity}:{hashlib.sha256(plan.prompt.encode()).hexdigest()[:16]}"
+
     def for_product(self, plan: ProductPlan) -> Fill | None:
         if not self.chain:
             return None

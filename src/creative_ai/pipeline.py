@@ -151,7 +151,7 @@ def run_campaign(
         stats=stats,
         palette=tuple(brief.brand_colors),
     )
-    extension = outpainter.identity
+    extension = {p.product.id: outpainter.identity_for(p) for p in plan.products}
     if outpainter.chain:
         todo = [
             (variant, heroes[variant.product.id])
@@ -166,7 +166,7 @@ def run_campaign(
                 settings=settings,
                 book=book,
                 fmt=fmt,
-                extension=extension,
+                extension=extension[variant.product.id],
             )
         ]
         by_product = {p.product.id: p for p in plan.products}
@@ -194,7 +194,7 @@ def run_campaign(
                     fmt=fmt,
                     display_root=display_root,
                     fill=fills[variant.product.id],
-                    extension=extension,
+                    extension=extension[variant.product.id],
                 )
             except RenderError as exc:
                 reason = str(exc)
