@@ -19,12 +19,12 @@ from pathlib import Path
 from PIL import Image
 
 from creative_ai.brief import parse_brief
-from creative_ai.checks import image_checks
 from creative_ai.checks.legal import preflight
 from creative_ai.checks.painted_text import PaintedTextCheck
+from creative_ai.checks.suite import image_checks
 from creative_ai.config import Settings
+from creative_ai.pipeline.variant import check_context, encode
 from creative_ai.placements import HERO_SIZES, PLACEMENTS
-from creative_ai.produce import check_context, encode
 from creative_ai.providers.local_art import draw_backdrop
 from creative_ai.render.compose import Copy, plan_text, render_creative
 from creative_ai.render.text import FontBook

@@ -20,7 +20,7 @@ from creative_ai.agent.monitor import Agent
 from creative_ai.api import create_app
 from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository, utcnow
-from creative_ai.jobs import InProcessJobs
+from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.storage.local import LocalStore
 from tests.conftest import base_brief, write_brief
 from tests.fake_llm import FakeLLM, Turn
@@ -412,7 +412,7 @@ def test_one_alert_failing_to_send_does_not_starve_the_others(cli, env: Path, sm
 
 def test_inbox_keeps_a_brief_until_it_is_queued(env: Path) -> None:
     from creative_ai.agent.inbox import scan_inbox
-    from creative_ai.jobs import JobQueue
+    from creative_ai.jobs.queue import JobQueue
 
     class Down(JobQueue):
         def enqueue(self, job_id: str) -> None:

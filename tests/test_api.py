@@ -237,7 +237,8 @@ def test_api_and_jobs_on_postgresql(workdir: Path, postgres_url: str) -> None:
 
 def test_in_process_jobs_left_unfinished_resume_on_restart(workdir: Path) -> None:
     from creative_ai.db.repository import Repository
-    from creative_ai.jobs import confined_brief, submit_job
+    from creative_ai.jobs.outcome import confined_brief
+    from creative_ai.jobs.submit import submit_job
 
     settings = get_settings(
         output_dir=workdir / "out", database_url=f"sqlite:///{workdir / 'api.db'}", assets_dir=workdir / "assets"

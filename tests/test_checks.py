@@ -7,8 +7,8 @@ from PIL import Image
 from creative_ai.checks import ImageContext
 from creative_ai.checks.layout import LogoPlacementCheck
 from creative_ai.checks.legibility import LegibilityCheck
+from creative_ai.pipeline.variant import check_context
 from creative_ai.placements import PLACEMENTS, Box
-from creative_ai.produce import check_context
 from creative_ai.render.compose import Copy, plan_text, render_creative
 from creative_ai.render.text import FontBook
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from creative_ai.checks import BLOCKING, CheckResult, ImageContext, image_checks
+from creative_ai.checks import BLOCKING, CheckResult, ImageContext
 from creative_ai.checks.logo_match import DEFAULT_THRESHOLD, correlate, iou, logo_template
 from creative_ai.checks.logo_presence import LogoPresenceCheck
+from creative_ai.checks.suite import image_checks
 from creative_ai.config import Settings
 from creative_ai.placements import PLACEMENTS, Box
 from creative_ai.render.compose import Copy, logo_box_for, plan_text, render_creative

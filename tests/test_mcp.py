@@ -18,7 +18,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository, utcnow
-from creative_ai.jobs import InProcessJobs
+from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.mcp_server.server import ACTION_TOOLS, READ_TOOLS, build_server
 from creative_ai.storage.local import LocalStore
 from tests.conftest import base_brief, write_brief
@@ -180,7 +180,7 @@ def test_http_transport_needs_the_token(seeded: Path) -> None:
 def test_recent_error_window(seeded: Path) -> None:
     settings = get_settings(output_dir=seeded / "out")
     repo = Repository.from_url(settings.database_url)
-    from creative_ai.mcp_server.facts import Facts
+    from creative_ai.facts import Facts
 
     facts = Facts(settings=settings, repo=repo, store=LocalStore(settings.output_dir))
     assert facts.recent_errors(minutes=60).total == 1

@@ -27,8 +27,8 @@ from creative_ai.checks.painted_text import (
     RapidOcrReader,
     Reading,
     applies_to,
-    painted_text_for,
 )
+from creative_ai.checks.suite import CheckSuite
 from creative_ai.providers.local_art import draw_backdrop
 from tests.conftest import base_brief, write_brief
 
@@ -283,7 +283,7 @@ def test_memo_reads_once_when_many_threads_ask_for_the_same_hero() -> None:
     assert reader.calls == 1 and len(results) == 6 and {r.status for r in results} == {"pass"}
 
 
-def test_painted_text_for_runs_the_real_ocr_once_per_hero_sha() -> None:
+def test_suite_runs_the_real_ocr_once_per_hero_sha() -> None:
     painted, _ink = with_words(hero(seed=21), "SALE 50% OFF", size=110)
     loads = []
 
@@ -292,8 +292,10 @@ def test_painted_text_for_runs_the_real_ocr_once_per_hero_sha() -> None:
         return painted
 
     sha = "e3" * 32
-    first = painted_text_for(sha, load)
-    second = painted_text_for(sha, load)
+    suite = CheckSuite()
+    first = suite.painted_text.get(sha, load)
+    second = suite.painted_text.get(sha, load)
+    assert CheckSuite().painted_text.get(sha, lambda: hero(seed=22)).status == "pass"  # a new suite reads again
     assert len(loads) == 1 and first is second
     assert first.status == "warn" and first.measured["texts"] == ["SALE 50% OFF"]
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from creative_ai import fanout
 from creative_ai.brief import parse_brief
 from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository
-from creative_ai.jobs import submit_job
+from creative_ai.jobs import fanout
+from creative_ai.jobs.submit import submit_job
 from tests.conftest import base_brief
 
 PRODUCTS = [{"id": "p0", "name": "Zero"}, {"id": "p1", "name": "One"}]

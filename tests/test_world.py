@@ -153,7 +153,7 @@ def test_a_compound_that_cannot_fit_fails_with_a_reason(cli, workdir: Path) -> N
 
 def test_missing_complex_shaping_is_a_clear_configuration_error(cli, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from creative_ai.brief import parse_brief
-    from creative_ai.plan import plan_campaign
+    from creative_ai.pipeline.plan import plan_campaign
 
     monkeypatch.setattr(shaping, "complex_shaping_problem", lambda: "libvips with Pango is unavailable (test)")
     brief = parse_brief(base_brief(locales=["en", "ar"], messages={"ar": "اصنع موجة"}))

@@ -7,7 +7,7 @@ from creative_ai.brief import CampaignBrief, load_brief, parse_brief
 from creative_ai.config import Settings, get_settings
 from creative_ai.pipeline import run_campaign
 from creative_ai.providers import get_provider
-from creative_ai.summary import RunSummary
+from creative_ai.records import RunSummary
 
 __all__ = [
     "CampaignBrief",

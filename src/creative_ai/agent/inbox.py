@@ -12,7 +12,9 @@ from pathlib import Path
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, InputError
-from creative_ai.jobs import JobQueue, confined_brief, submit_job
+from creative_ai.jobs.outcome import confined_brief
+from creative_ai.jobs.queue import JobQueue
+from creative_ai.jobs.submit import submit_job
 from creative_ai.logs import log
 
 SUFFIXES = (".json", ".yaml", ".yml")

@@ -19,9 +19,9 @@ from creative_ai.agent.inbox import InboxResult, scan_inbox
 from creative_ai.agent.rules import evaluate
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
-from creative_ai.jobs import JobQueue
+from creative_ai.facts import Facts
+from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import log
-from creative_ai.mcp_server.facts import Facts
 from creative_ai.mcp_server.server import build_server
 from creative_ai.scrub import scrub
 from creative_ai.storage import Store

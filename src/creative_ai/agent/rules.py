@@ -9,7 +9,7 @@ from typing import Any
 
 from creative_ai.db import tables as t
 from creative_ai.errors import InputError
-from creative_ai.mcp_server.facts import Facts, classify
+from creative_ai.facts import Facts, classify
 
 RULES = (
     "few_variants",

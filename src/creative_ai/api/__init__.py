@@ -12,7 +12,9 @@ from creative_ai.api.metrics import install_metrics
 from creative_ai.api.routes import campaigns, gallery, jobs, system
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.jobs import InProcessJobs, JobQueue, make_queue
+from creative_ai.jobs import make_queue
+from creative_ai.jobs.inprocess import InProcessJobs
+from creative_ai.jobs.queue import JobQueue
 from creative_ai.storage import make_store
 
 

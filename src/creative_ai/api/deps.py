@@ -9,7 +9,7 @@ from fastapi import Cookie, Depends, Header, HTTPException, Request
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.jobs import JobQueue
+from creative_ai.jobs.queue import JobQueue
 from creative_ai.storage import Store
 
 

@@ -1,82 +1,11 @@
-"""Checks: small classes with a name, a phase and a result; a registry lists them.
+"""Checks: small classes with a name, a phase and a result.
 
-``copy`` checks run on the words before any generation, ``image`` checks on a rendered creative.
+``copy`` checks run on the words before any generation, ``image`` checks on a rendered creative; the suite
+(:mod:`creative_ai.checks.suite`) is what a run is given.
 """
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from creative_ai.checks.base import BLOCKING, CheckResult, ImageCheck, ImageContext, Phase, Status, overall
 
-from PIL import Image
-
-from creative_ai.placements import Box, Placement
-from creative_ai.render.color import RGB
-
-Status = Literal["pass", "warn", "fail"]
-Phase = Literal["copy", "image"]
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    status: Status
-    evidence: str
-    measured: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.status,
-            "evidence": self.evidence,
-            "measured": self.measured,
-        }
-
-
-@dataclass(frozen=True)
-class ImageContext:
-    """What an image check sees: the final creative and where text and logo were put."""
-
-    image: Image.Image
-    placement: Placement
-    text_box: Box
-    block_box: Box
-    text_mask: Image.Image
-    text_color: RGB
-    logo_box: Box | None
-    expects_logo: bool
-    base: Image.Image  # the framed picture before scrim, text, CTA and logo (a thumbnail is enough)
-    palette: tuple[str, ...] = ()
-    logo: Image.Image | None = None  # the brand logo the creative should carry (the logo check looks for it)
-
-
-class ImageCheck(ABC):
-    name: ClassVar[str]
-    phase: ClassVar[Phase] = "image"
-
-    @abstractmethod
-    def run(self, ctx: ImageContext) -> CheckResult:
-        """Measure the creative and judge it."""
-
-
-BLOCKING = ("legal", "legibility", "logo_placement", "logo")
-
-
-def image_checks(*, max_delta_e: float = 20.0, min_brand_share: float = 0.15) -> list[ImageCheck]:
-    from creative_ai.checks.brand_colors import BrandColorCheck
-    from creative_ai.checks.layout import LogoPlacementCheck
-    from creative_ai.checks.legibility import LegibilityCheck
-    from creative_ai.checks.logo_presence import LogoPresenceCheck
-
-    return [
-        LegibilityCheck(),
-        LogoPlacementCheck(),
-        LogoPresenceCheck(),
-        BrandColorCheck(max_delta_e=max_delta_e, min_share=min_brand_share),
-    ]
-
-
-def overall(results: list[CheckResult]) -> Status:
-    statuses = {r.status for r in results}
-    return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
+__all__ = ["BLOCKING", "CheckResult", "ImageCheck", "ImageContext", "Phase", "Status", "overall"]

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image
 
-from creative_ai.checks import CheckResult, ImageCheck, ImageContext
+from creative_ai.checks.base import CheckResult, ImageCheck, ImageContext
 from creative_ai.render.color import hex_to_rgb
 
 COLOURS = 12

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from creative_ai.checks import CheckResult, ImageCheck, ImageContext
+from creative_ai.checks.base import CheckResult, ImageCheck, ImageContext
 from creative_ai.placements import Box
 
 

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import yaml
 
-from creative_ai.checks import CheckResult
+from creative_ai.checks.base import CheckResult
 from creative_ai.errors import InputError
 
 Severity = Literal["fail", "warn"]

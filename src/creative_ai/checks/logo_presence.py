@@ -6,7 +6,7 @@ logo was found.
 
 from __future__ import annotations
 
-from creative_ai.checks import CheckResult, ImageCheck, ImageContext
+from creative_ai.checks.base import CheckResult, ImageCheck, ImageContext
 from creative_ai.checks.logo_match import DEFAULT_THRESHOLD, find_logo, iou
 from creative_ai.render.compose import logo_box_for
 

@@ -2,7 +2,7 @@
 
 Image models often paint words, or word-like gibberish, into a picture; under our own copy they clash. The hero
 is read once, before any overlay, so our own headline is never mistaken for painted text, and every creative
-cut from that hero reuses the result (``painted_text_for``).
+cut from that hero reuses the result (a :class:`HeroTextMemo`, owned by the run's check suite).
 
 OCR is rapidocr on onnxruntime with the detector and recogniser that ship inside the rapidocr wheel, loaded by
 path, so nothing is ever downloaded; onnxruntime's telemetry is switched off. The hero is shrunk to about
@@ -29,7 +29,7 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
-from creative_ai.checks import CheckResult
+from creative_ai.checks.base import CheckResult
 
 NAME = "painted_text"
 # Heroes this check is for: pictures from an image model, generated now or recorded from an earlier run. The
@@ -147,7 +147,6 @@ class RapidOcrReader:
 
 _shared_lock = threading.RLock()
 _shared_reader: RapidOcrReader | None = None
-_shared_memo: HeroTextMemo | None = None
 
 
 def shared_reader() -> RapidOcrReader:
@@ -288,13 +287,3 @@ def applies_to(*, source: str, provider: str) -> bool:
         return load_provider_class(provider).generative
     except ProviderError:
         return True
-
-
-def painted_text_for(sha256: str, load: Callable[[], Image.Image]) -> CheckResult:
-    """The painted-text result for the hero with this sha256; ``load`` is called only when it was not read yet."""
-    global _shared_memo
-    with _shared_lock:
-        if _shared_memo is None:
-            _shared_memo = HeroTextMemo(PaintedTextCheck())
-        memo = _shared_memo
-    return memo.get(sha256, load)

@@ -5,10 +5,9 @@ Exit codes: 0 all ok · 1 some variants failed · 2 bad input · 3 configuration
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -59,9 +58,3 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exit_code_for(exc)) from None
 
     return wrapper
-
-
-def main(argv: list[str] | None = None) -> Any:
-    from creative_ai.cli import admin, agent, mcp, report, run, serve, worker  # noqa: F401  (registers the commands)
-
-    return app(args=argv if argv is not None else sys.argv[1:], prog_name="creative-ai")

@@ -11,7 +11,8 @@ from creative_ai.cli.app import app, handles_errors
 from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import ConfigurationError
-from creative_ai.jobs import JobQueue, make_queue
+from creative_ai.jobs import make_queue
+from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import configure_logging
 from creative_ai.storage import make_store
 

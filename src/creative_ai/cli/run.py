@@ -17,12 +17,12 @@ from creative_ai.cli.app import EXIT_FAILED, EXIT_OK, app, err, handles_errors
 from creative_ai.config import HeroStrategy, ImageFormat, get_settings
 from creative_ai.db.repository import Repository
 from creative_ai.pipeline import run_campaign
-from creative_ai.plan import plan_campaign
+from creative_ai.pipeline.plan import plan_campaign
 from creative_ai.providers.selection import current_selection, resolve_chain
+from creative_ai.records import RunSummary
 from creative_ai.render.text import FontBook
 from creative_ai.report.dry_run import dry_run_report
 from creative_ai.storage import make_store
-from creative_ai.summary import RunSummary
 
 BriefArg = Annotated[Path, typer.Argument(help="Campaign brief (.json, .yaml or .yml).", show_default=False)]
 

@@ -23,7 +23,7 @@ def worker(
     configure_logging()
     if not settings.broker_url:
         raise ConfigurationError("no broker: set CREATIVE_AI_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
-    from creative_ai.worker import make_celery
+    from creative_ai.jobs.celery_app import make_celery
 
     celery_app = make_celery(settings)
     celery_app.worker_main(

@@ -11,9 +11,11 @@ from mcp.server.mcpserver.exceptions import ToolError
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError
-from creative_ai.jobs import JobQueue, confined_brief, submit_job
-from creative_ai.mcp_server import models as m
-from creative_ai.mcp_server.facts import Facts
+from creative_ai.facts import Facts
+from creative_ai.facts import models as m
+from creative_ai.jobs.outcome import confined_brief
+from creative_ai.jobs.queue import JobQueue
+from creative_ai.jobs.submit import submit_job
 from creative_ai.storage import Store
 
 T = TypeVar("T")

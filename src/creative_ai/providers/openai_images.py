@@ -16,9 +16,9 @@ from creative_ai.errors import (
     RateLimited,
     TransientProviderError,
 )
-from creative_ai.prices import estimate_usd
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers._images import exact_png, size_divisible_by
+from creative_ai.providers.prices import estimate_usd
 
 if TYPE_CHECKING:
     from creative_ai.config import Settings

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from creative_ai.db.repository import Repository
-from creative_ai.heroes import find_recorded
+from creative_ai.pipeline.heroes import find_recorded
+from creative_ai.pipeline.plan import CampaignPlan
 from creative_ai.placements import HERO_SIZES
-from creative_ai.plan import CampaignPlan
-from creative_ai.prices import estimate_usd
 from creative_ai.providers import ImageProvider
+from creative_ai.providers.prices import estimate_usd
 from creative_ai.storage import Store
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from creative_ai.pipeline.plan import CampaignPlan
 from creative_ai.placements import get_placement
-from creative_ai.plan import CampaignPlan
-from creative_ai.summary import VariantOutcome
+from creative_ai.records import VariantOutcome
 
 
 def build_manifest(

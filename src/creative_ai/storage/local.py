@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from creative_ai.errors import StorageError
-from creative_ai.storage import Store, safe_key
+from creative_ai.storage.base import Store, safe_key
 
 
 class LocalStore(Store):

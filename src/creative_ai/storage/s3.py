@@ -11,7 +11,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from creative_ai.errors import StorageError
-from creative_ai.storage import Store, safe_key
+from creative_ai.storage.base import Store, safe_key
 
 
 class S3Store(Store):

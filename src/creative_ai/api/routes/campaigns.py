@@ -12,9 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from creative_ai.api.body import BRIEF_BODY, read_json
 from creative_ai.api.deps import DisplayRootDep, Protected, RepoDep, SettingsDep, StoreDep
 from creative_ai.errors import StorageError
-from creative_ai.jobs import confined_brief
+from creative_ai.jobs.outcome import confined_brief
 from creative_ai.pipeline import run_campaign
-from creative_ai.plan import plan_campaign
+from creative_ai.pipeline.plan import plan_campaign
 from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.render.text import FontBook
 from creative_ai.storage import safe_key

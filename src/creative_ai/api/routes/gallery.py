@@ -13,7 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreDep, key_ok
 from creative_ai.db.repository import Repository
-from creative_ai.mcp_server.facts import variant_store_key
+from creative_ai.facts import variant_store_key
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
 _env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))

@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 
 from creative_ai.api.body import BRIEF_BODY, read_json
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
-from creative_ai.jobs import confined_brief, submit_job
+from creative_ai.jobs.outcome import confined_brief
+from creative_ai.jobs.submit import submit_job
 
 router = APIRouter(tags=["jobs"], dependencies=Protected)
 

@@ -10,21 +10,22 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from creative_ai.brief import CampaignBrief
+from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import HeroStrategy, ImageFormat, Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import RenderError
-from creative_ai.heroes import HeroStats, make_all_heroes
-from creative_ai.localize import Translator
-from creative_ai.outpaint import Outpainter
-from creative_ai.plan import CampaignPlan, VariantPlan, plan_campaign
-from creative_ai.produce import needs_render, produce_variant, read_sidecar, size_class_for, variant_key
+from creative_ai.localize.copy import Translator
+from creative_ai.pipeline.heroes import HeroStats, make_all_heroes
+from creative_ai.pipeline.outpaint import Outpainter
+from creative_ai.pipeline.plan import CampaignPlan, VariantPlan, plan_campaign
+from creative_ai.pipeline.variant import needs_render, produce_variant, read_sidecar, size_class_for, variant_key
 from creative_ai.providers import ImageProvider
 from creative_ai.providers.retry import RetryPolicy
+from creative_ai.records import RunSummary, VariantOutcome, overall_status
 from creative_ai.render.text import FontBook
 from creative_ai.report.gallery import render_gallery
 from creative_ai.report.manifest import build_manifest, manifest_bytes
 from creative_ai.storage import Store
-from creative_ai.summary import RunSummary, VariantOutcome, overall_status
 
 Progress = Callable[[str, int, int], None]
 
@@ -69,6 +70,7 @@ def run_campaign(
     image_format: ImageFormat | None = None,
     translator: Translator | None = None,
     book: FontBook | None = None,
+    checks: CheckSuite | None = None,
     progress: Progress = _noop,
 ) -> RunSummary:
     """Turn a brief into checked, stored, recorded creatives; returns an honest RunSummary.
@@ -83,9 +85,10 @@ def run_campaign(
         raise ValueError("run_campaign needs at least one provider")
     primary = chain[0]
     book = book or FontBook.default()
+    checks = checks or CheckSuite.from_settings(settings)
     fmt = image_format or settings.image_format
     if translator is None:
-        from creative_ai.translate import make_translator
+        from creative_ai.localize.translators import make_translator
 
         translator = make_translator(settings, repo)
 
@@ -193,6 +196,7 @@ def run_campaign(
                     book=book,
                     fmt=fmt,
                     display_root=display_root,
+                    checks=checks,
                     fill=fills[variant.product.id],
                     extension=extension[variant.product.id],
                 )

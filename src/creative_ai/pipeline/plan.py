@@ -13,7 +13,7 @@ from creative_ai.brief import CampaignBrief, Product, normalize_locale
 from creative_ai.checks import CheckResult, legal
 from creative_ai.config import HeroStrategy
 from creative_ai.errors import AssetError, ConfigurationError, GlyphCoverageError, InputError
-from creative_ai.localize import LocalizedCopy, Translator, localize
+from creative_ai.localize.copy import LocalizedCopy, Translator, localize
 from creative_ai.placements import Placement, get_placement, normalize_ratio
 from creative_ai.render import shaping
 from creative_ai.render.text import FontBook

@@ -8,8 +8,9 @@ from celery import Celery
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.fanout import execute_part, lease_for
-from creative_ai.jobs import JobQueue, execute_job
+from creative_ai.jobs.fanout import execute_part, lease_for
+from creative_ai.jobs.queue import JobQueue
+from creative_ai.jobs.runner import execute_job
 
 TASK_NAME = "creative_ai.run_job"
 PART_TASK_NAME = "creative_ai.run_job_part"

@@ -24,10 +24,10 @@ from PIL import Image
 
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderError
-from creative_ai.heroes import Generator, HeroSet, HeroStats, recorded
 from creative_ai.logs import log
-from creative_ai.plan import ProductPlan, VariantPlan
-from creative_ai.produce import size_class_for
+from creative_ai.pipeline.heroes import Generator, HeroSet, HeroStats, recorded
+from creative_ai.pipeline.plan import ProductPlan, VariantPlan
+from creative_ai.pipeline.variant import size_class_for
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy
 from creative_ai.render.framing import Fill, frame

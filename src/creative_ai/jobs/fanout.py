@@ -16,13 +16,14 @@ from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
 from creative_ai.errors import CreativeAIError
-from creative_ai.jobs import JobQueue, confined_brief, fail_job, record_outcome
+from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
+from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
 from creative_ai.pipeline import publish_campaign, run_campaign
 from creative_ai.providers.selection import current_selection, resolve_chain
+from creative_ai.records import summary_from_dict
 from creative_ai.scrub import scrub
 from creative_ai.storage import make_store
-from creative_ai.summary import summary_from_dict
 
 MAX_PART_ATTEMPTS = 3
 PartResult = Literal["ran", "busy", "finished", "exhausted", "gone"]

@@ -15,13 +15,14 @@ from typing import Any
 
 from PIL import Image
 
-from creative_ai.checks import ImageContext, image_checks, overall
-from creative_ai.checks.painted_text import applies_to, painted_text_for
+from creative_ai.checks import ImageContext, overall
+from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
-from creative_ai.heroes import Hero, HeroSet
+from creative_ai.pipeline.heroes import Hero, HeroSet
+from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
 from creative_ai.placements import Placement
-from creative_ai.plan import CampaignPlan, VariantPlan
 from creative_ai.providers.local_art import ART_VERSION, draw_backdrop, place_packshot
+from creative_ai.records import VariantOutcome
 from creative_ai.render.compose import (
     Copy,
     Rendered,
@@ -35,7 +36,6 @@ from creative_ai.render.crop import alpha_focal_point
 from creative_ai.render.framing import Fill
 from creative_ai.render.text import FontBook
 from creative_ai.storage import Store
-from creative_ai.summary import VariantOutcome
 
 RENDER_VERSION = "3"
 EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
@@ -239,6 +239,7 @@ def produce_variant(
     book: FontBook,
     fmt: str,
     display_root: str,
+    checks: CheckSuite,
     fill: Fill | None = None,
     extension: str = "offline",
 ) -> tuple[VariantOutcome, dict[str, Any] | None]:
@@ -273,14 +274,14 @@ def produce_variant(
     ctx = check_context(
         rendered, placement, logo=plan.logo.image if plan.logo else None, palette=tuple(brief.brand_colors)
     )
-    checks = image_checks(max_delta_e=settings.brand_max_delta_e, min_brand_share=settings.brand_min_share)
-    results = [*variant.copy_checks, *(check.run(ctx) for check in checks)]
-    # An image model's hero is read once per process (by sha256) before any overlay; every creative cut from it
-    # carries the result. It only warns.
-    if applies_to(source=stage.source, provider=stage.provider):
-        results.append(painted_text_for(stage.sha256, lambda: stage.image))
-    # A failed check is always recorded; only the blocking ones (settings) fail the creative itself.
-    failed = [r for r in results if r.status == "fail" and r.name in settings.blocking_checks]
+    results = checks.run(
+        ctx,
+        copy_results=variant.copy_checks,
+        hero=(stage.source, stage.provider, stage.sha256),
+        load_hero=lambda: stage.image,
+    )
+    # A failed check is always recorded; only the blocking ones fail the creative itself.
+    failed = checks.failed(results)
     data = encode(rendered.image, fmt=fmt, settings=settings)
     status = "failed" if failed else "ok"
     reason = "; ".join(f"check {r.name} failed: {r.evidence}" for r in failed) or None

@@ -12,7 +12,7 @@ import re
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.localize import Translator
+from creative_ai.localize.copy import Translator
 from creative_ai.logs import log
 from creative_ai.scrub import scrub
 

@@ -12,7 +12,7 @@ from creative_ai.config import Settings
 from creative_ai.db import tables as t
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.errors import InputError, StorageError
-from creative_ai.mcp_server import models as m
+from creative_ai.facts import models as m
 from creative_ai.report.similarity import clusters, dhash, distance
 from creative_ai.scrub import scrub
 from creative_ai.storage import Store

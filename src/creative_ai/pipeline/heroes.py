@@ -23,8 +23,8 @@ from creative_ai.assets import InputImage
 from creative_ai.db.repository import Repository
 from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
 from creative_ai.logs import log
+from creative_ai.pipeline.plan import ProductPlan
 from creative_ai.placements import HERO_SIZES
-from creative_ai.plan import ProductPlan
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
 from creative_ai.storage import Store

@@ -1,0 +1,68 @@
+"""Running a job: the database holds each job's state; a queue only says which job to run next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from creative_ai.config import Settings
+from creative_ai.db.repository import Repository, utcnow
+from creative_ai.db.tables import Job
+from creative_ai.errors import CreativeAIError
+from creative_ai.jobs.fanout import fan_out
+from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
+from creative_ai.jobs.queue import JobQueue
+from creative_ai.logs import correlation, log
+from creative_ai.pipeline import run_campaign
+from creative_ai.providers.selection import current_selection, resolve_chain
+from creative_ai.storage import make_store
+
+
+def execute_job(job_id: str, *, settings: Settings, repo: Repository, queue: JobQueue | None = None) -> None:
+    """Run one job to its end, recording progress and outcome in the database.
+
+    With a ``queue`` and more than one product, the job fans out: one part per product, each queued for
+    whichever worker is free (:func:`execute_part`); the part that finishes last publishes the campaign.
+    """
+    job = repo.job(job_id)
+    if job is None or job.status not in ("queued", "running"):
+        return
+    with correlation(job.correlation_id, job_id=job_id, campaign_id=job.campaign_id):
+        log.info("job_started", redelivered=job.status == "running")
+        listed: Any = job.brief.get("products", [])
+        products = [str(p["id"]) for p in listed]
+        if queue is None or not settings.fan_out or len(products) < 2:
+            _execute(job, settings=settings, repo=repo)
+            return
+
+        fan_out(job, products, settings=settings, repo=repo, queue=queue)
+
+
+def _execute(job: Job, *, settings: Settings, repo: Repository) -> None:
+    job_id = job.id
+    repo.update_job(job_id, status="running", started_at=utcnow(), error=None)
+    try:
+        brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
+        chain = resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
+        store, display_root = make_store(settings)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage == "render":
+                repo.update_job(job_id, progress_done=done, progress_total=total)
+
+        summary = run_campaign(
+            brief,
+            provider=chain,
+            store=store,
+            repo=repo,
+            settings=settings,
+            display_root=display_root,
+            progress=progress,
+        )
+    except CreativeAIError as exc:
+        fail_job(job, str(exc), repo=repo)
+        return
+    except Exception as exc:  # noqa: BLE001 anything else must still end the job, not leave it running
+        fail_job(job, f"internal error ({type(exc).__name__})", repo=repo)
+        log.exception("job_crashed")
+        return
+    record_outcome(job_id, summary, repo=repo)
