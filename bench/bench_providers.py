@@ -47,7 +47,7 @@ def _run(vendor: FakeVendor, concurrency: int, tag: str) -> tuple[float, float, 
             openai_base_url=f"{vendor.url}/v1",
             concurrency=concurrency,
         )
-        repo = Repository.from_url(f"sqlite:///{tmp}/db.sqlite")
+        repo = Repository.open(f"sqlite:///{tmp}/db.sqlite")
         provider = get_provider("openai", settings=settings)
         marks: list[float] = []
 

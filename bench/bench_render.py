@@ -15,7 +15,7 @@ from PIL import Image
 from creative_ai.config import Settings
 from creative_ai.pipeline.variant import encode
 from creative_ai.placements import HERO_SIZES, PLACEMENTS
-from creative_ai.providers.local_art import draw_backdrop
+from creative_ai.render.backdrop import draw_backdrop
 from creative_ai.render.compose import Copy, plan_text, render_creative
 from creative_ai.render.crop import cover_crop
 from creative_ai.render.text import FontBook

@@ -49,7 +49,7 @@ def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monke
 
 def _agent(**overrides: Any) -> Agent:
     settings = get_settings(**overrides)
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     repo.migrate()
     return Agent(
         settings,
@@ -281,7 +281,7 @@ def test_agent_process_stops_on_sigterm(env: Path) -> None:
         [sys.executable, "-m", "creative_ai", "agent", "--interval", "0.2"],
         cwd=env, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    repo = Repository.from_url(get_settings().database_url)
+    repo = Repository.open(get_settings().database_url)
 
     def beating() -> bool:
         try:
@@ -435,7 +435,7 @@ def test_inbox_keeps_a_brief_until_it_is_queued(env: Path) -> None:
     inbox.mkdir()
     (inbox / "wait.json").write_text(json.dumps(base_brief(campaign_id="waits")))
     settings = get_settings()
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     assert scan_inbox(settings, repo=repo, queue=Down()) == []
     assert (inbox / "wait.json").is_file()  # not lost, not moved
     up = Up()

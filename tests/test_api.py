@@ -243,7 +243,7 @@ def test_in_process_jobs_left_unfinished_resume_on_restart(workdir: Path) -> Non
     settings = get_settings(
         output_dir=workdir / "out", database_url=f"sqlite:///{workdir / 'api.db'}", assets_dir=workdir / "assets"
     )
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     brief = confined_brief(base_brief(campaign_id="left-over"), assets_dir=settings.assets_dir)
     job_id = submit_job(brief, repo=repo, provider=None, idempotency_key=None).job.id  # accepted, never run
     with TestClient(create_app(settings)) as client:

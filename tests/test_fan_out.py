@@ -25,7 +25,7 @@ PRODUCTS = [{"id": f"item-{i}", "name": f"Item {i}"} for i in range(3)]
 @pytest.fixture
 def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
     settings = get_settings(output_dir=tmp_path / "out", assets_dir=tmp_path / "assets")
-    repo = Repository.from_url(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    repo = Repository.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
     FakeProvider.script = Script()
     return settings, repo, LocalStore(settings.output_dir), FakeProvider(settings=settings, model="fake-1")
 

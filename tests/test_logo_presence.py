@@ -16,7 +16,8 @@ from creative_ai.checks.logo_presence import LogoPresenceCheck
 from creative_ai.checks.suite import image_checks
 from creative_ai.config import Settings
 from creative_ai.placements import PLACEMENTS, Box
-from creative_ai.render.compose import Copy, logo_box_for, plan_text, render_creative
+from creative_ai.render.compose import Copy, plan_text, render_creative
+from creative_ai.render.measure import logo_box_for
 from creative_ai.render.text import FontBook
 
 BOOK = FontBook.default()

@@ -38,7 +38,7 @@ def seeded(cli, workdir: Path) -> Path:  # type: ignore[no-untyped-def]
     )
     result = cli("run", str(write_brief(workdir, brief)), "--output", "out")
     assert result.code == 0, result.stderr
-    repo = Repository.from_url(f"sqlite:///{workdir / 'creative_ai.db'}")
+    repo = Repository.open(f"sqlite:///{workdir / 'creative_ai.db'}")
     for n in range(3):
         repo.record_generation(
             campaign_id="test-campaign", product_id="towel", provider="openai", model="gpt-image-2", prompt="p",
@@ -54,7 +54,7 @@ def seeded(cli, workdir: Path) -> Path:  # type: ignore[no-untyped-def]
 
 def _server(workdir: Path, **overrides: object):  # type: ignore[no-untyped-def]
     settings = get_settings(output_dir=workdir / "out", **overrides)
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     queue = InProcessJobs(settings=settings, repo=repo)
     return build_server(settings=settings, repo=repo, store=LocalStore(settings.output_dir), queue=lambda: queue), queue
 
@@ -126,7 +126,7 @@ def test_action_tools_only_when_enabled(seeded: Path) -> None:
     submitted = anyio.run(scenario)
     queue.close()  # waits for the job
     assert submitted["campaign_id"] == "from-mcp" and submitted["created"] is True
-    job = Repository.from_url(get_settings().database_url).job(submitted["job_id"])
+    job = Repository.open(get_settings().database_url).job(submitted["job_id"])
     assert job is not None and job.status == "succeeded"
     assert (seeded / "out/from-mcp/prod_a/1x1/prod_a_1x1_en.png").is_file()
 
@@ -179,7 +179,7 @@ def test_http_transport_needs_the_token(seeded: Path) -> None:
 
 def test_recent_error_window(seeded: Path) -> None:
     settings = get_settings(output_dir=seeded / "out")
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     from creative_ai.facts import Facts
 
     facts = Facts(settings=settings, repo=repo, store=LocalStore(settings.output_dir))

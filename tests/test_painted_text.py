@@ -29,7 +29,7 @@ from creative_ai.checks.painted_text import (
     applies_to,
 )
 from creative_ai.checks.suite import CheckSuite
-from creative_ai.providers.local_art import draw_backdrop
+from creative_ai.render.backdrop import draw_backdrop
 from tests.conftest import base_brief, write_brief
 
 FONT = str(files("creative_ai") / "fonts" / "Inter-Bold.otf")

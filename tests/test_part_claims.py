@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from creative_ai import runtime
 from creative_ai.brief import parse_brief
 from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository
@@ -21,7 +22,7 @@ PRODUCTS = [{"id": "p0", "name": "Zero"}, {"id": "p1", "name": "One"}]
 @pytest.fixture
 def setup(workdir: Path):  # type: ignore[no-untyped-def]
     settings = get_settings(output_dir=workdir / "out", job_visibility_timeout=2)  # lease: 1 s
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     job = submit_job(parse_brief(base_brief(products=PRODUCTS)), repo=repo, provider=None, idempotency_key=None).job
     repo.ensure_parts(job.id, ["p0", "p1"])
     repo.update_job(job.id, status="running")
@@ -46,14 +47,14 @@ def test_a_live_claim_is_busy_a_dead_one_lapses_and_attempts_are_capped(setup) -
 
 def test_a_crashing_part_fails_its_product_and_the_job_still_ends(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     settings, repo, job_id = setup
-    real = fanout.run_campaign
+    real = runtime.run_campaign
 
     def flaky(brief, **kwargs):  # type: ignore[no-untyped-def]
         if kwargs["products"] == ["p1"]:
             raise RuntimeError("disk on fire")
         return real(brief, **kwargs)
 
-    monkeypatch.setattr(fanout, "run_campaign", flaky)
+    monkeypatch.setattr(runtime, "run_campaign", flaky)
     assert fanout.execute_part(job_id, "p0", settings=settings, repo=repo) == "ran"
     assert repo.job(job_id).status == "running"  # type: ignore[union-attr]
     assert fanout.execute_part(job_id, "p1", settings=settings, repo=repo) == "ran"

@@ -9,8 +9,9 @@ from PIL import Image
 from creative_ai.errors import TextFitError
 from creative_ai.placements import PLACEMENTS, normalize_ratio
 from creative_ai.render.color import contrast, luminance, worst_contrast
-from creative_ai.render.compose import Copy, content_box, measured_contrast, plan_text, render_creative
+from creative_ai.render.compose import Copy, plan_text, render_creative
 from creative_ai.render.crop import alpha_focal_point, cover_crop, crop_box_for
+from creative_ai.render.measure import content_box, measured_contrast
 from creative_ai.render.text import FontBook, fit_text
 
 BOOK = FontBook.default()

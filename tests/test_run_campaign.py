@@ -17,7 +17,7 @@ from tests.fakes import FakeProvider, Script
 @pytest.fixture
 def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
     settings = get_settings(output_dir=tmp_path / "out", assets_dir=tmp_path / "assets")
-    repo = Repository.from_url(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    repo = Repository.open(f"sqlite:///{tmp_path / 'db.sqlite'}")
     store = LocalStore(settings.output_dir)
     FakeProvider.script = Script()
     provider = FakeProvider(settings=settings, model="fake-2")

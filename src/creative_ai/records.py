@@ -1,9 +1,13 @@
-"""RunSummary: the honest result of a run, and its JSON form that scripts rely on."""
+"""The records a run produces: each creative's sidecar (``CreativeRecord``), each variant's outcome and the
+``RunSummary``, with the JSON forms that scripts and the gallery rely on."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 RunStatus = Literal["succeeded", "partial", "failed"]
 
@@ -56,3 +60,69 @@ def summary_from_dict(data: dict[str, Any]) -> RunSummary:
     """A RunSummary back from its JSON form (as stored with a job)."""
     fields = {k: v for k, v in data.items() if k != "variants"}
     return RunSummary(**fields, variants=[VariantOutcome(**v) for v in data.get("variants", [])])
+
+
+class TextRecord(BaseModel):
+    """How the copy was set: size, lines, colour and the contrast it reached."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    font_size_px: int
+    lines: list[str]
+    color: str
+    contrast_ratio: float | None
+    scrim_strength: float
+    cta_contrast_ratio: float | None
+    direction: Literal["ltr", "rtl"]
+
+
+class CreativeRecord(BaseModel):
+    """The metadata sidecar stored beside every creative (SPEC §6); its JSON keeps this field order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    campaign_id: str
+    product_id: str
+    product_name: str
+    aspect_ratio: str
+    dimensions: str
+    platform: str
+    target_market: str
+    target_audience: str
+    campaign_message: str
+    provider: str
+    model: str
+    reused: bool
+    file_path: str
+    file_size_bytes: int
+    created_at: str
+    checksum_md5: str
+    locale: str
+    message: str
+    cta: str | None
+    prompt: str | None
+    hero_sha256: str
+    hero_source: str
+    sha256: str
+    seed: int | None
+    format: str
+    needs_translation: bool
+    machine_translated: bool
+    text: TextRecord
+    framing: dict[str, Any]
+    checks: list[dict[str, Any]]
+    checks_overall: Literal["pass", "warn", "fail"]
+    status: Literal["ok", "failed"]
+    reason: str | None
+    render_key: str
+
+    def to_json(self) -> bytes:
+        return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False).encode() + b"\n"
+
+    @classmethod
+    def from_json(cls, data: bytes) -> CreativeRecord | None:
+        """The record in ``data``, or None when it is damaged or not a sidecar of this shape."""
+        try:
+            return cls.model_validate_json(data)
+        except (ValidationError, UnicodeDecodeError):
+            return None

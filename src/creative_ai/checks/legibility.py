@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from creative_ai.checks.base import CheckResult, ImageCheck, ImageContext
 from creative_ai.render.color import WCAG_AA
-from creative_ai.render.compose import measured_contrast
+from creative_ai.render.measure import measured_contrast
 
 
 class LegibilityCheck(ImageCheck):

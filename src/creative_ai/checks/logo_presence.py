@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from creative_ai.checks.base import CheckResult, ImageCheck, ImageContext
 from creative_ai.checks.logo_match import DEFAULT_THRESHOLD, find_logo, iou
-from creative_ai.render.compose import logo_box_for
+from creative_ai.render.measure import logo_box_for
 
 
 class LogoPresenceCheck(ImageCheck):

@@ -60,7 +60,7 @@ def providers_select(
 ) -> None:
     """Store the provider (and model) every run, API call and worker uses unless told otherwise."""
     settings = get_settings()
-    chosen = select(name, model, settings=settings, repo=Repository.from_url(settings.database_url))
+    chosen = select(name, model, settings=settings, repo=Repository.open(settings.database_url))
     typer.echo(f"selected {chosen.provider} with model {chosen.model}")
 
 
@@ -69,6 +69,6 @@ def providers_select(
 def db_upgrade() -> None:
     """Create or upgrade the database schema to the newest migration."""
     settings = get_settings()
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     repo.migrate()
     typer.echo(f"database at revision {repo.current_revision()}")

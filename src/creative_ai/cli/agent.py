@@ -22,7 +22,7 @@ app.add_typer(agent_app, name="agent")
 def _agent(settings: Settings) -> Any:
     from creative_ai.agent.monitor import Agent
 
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     repo.migrate()
     store, _root = make_store(settings)
     return Agent(settings, repo=repo, store=store, queue=make_queue(settings, repo))

@@ -36,7 +36,7 @@ def mcp_command(
     configure_logging(level="WARNING")
     if transport is Transport.http and settings.mcp_token is None:
         raise ConfigurationError("the MCP server over HTTP needs a bearer token: set CREATIVE_AI_MCP_TOKEN")
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     repo.migrate()
     store, _root = make_store(settings)
     queues: list[JobQueue] = []

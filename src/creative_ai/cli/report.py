@@ -30,7 +30,7 @@ def report(
     from creative_ai.report.compliance import build, render
 
     settings = get_settings()
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     repo.migrate()
     text = render(build(repo, campaign), fmt.value)
     if output is None:

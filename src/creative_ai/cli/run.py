@@ -16,12 +16,12 @@ from creative_ai.brief import load_brief
 from creative_ai.cli.app import EXIT_FAILED, EXIT_OK, app, err, handles_errors
 from creative_ai.config import HeroStrategy, ImageFormat, get_settings
 from creative_ai.db.repository import Repository
-from creative_ai.pipeline import run_campaign
 from creative_ai.pipeline.plan import plan_campaign
 from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.records import RunSummary
 from creative_ai.render.text import FontBook
 from creative_ai.report.dry_run import dry_run_report
+from creative_ai.runtime import Runtime
 from creative_ai.storage import make_store
 
 BriefArg = Annotated[Path, typer.Argument(help="Campaign brief (.json, .yaml or .yml).", show_default=False)]
@@ -70,7 +70,7 @@ def run(
     settings = get_settings(**overrides)
     campaign = load_brief(brief)
     book = FontBook.default()
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.from_url(settings.database_url)  # created and migrated by the run's first write, not before
     chain = resolve_chain(current_selection(settings, repo, flag=provider, model=model), settings=settings)
     if dry_run:
         plan = plan_campaign(
@@ -87,7 +87,7 @@ def run(
         typer.echo(json.dumps(report, indent=2) if as_json else "\n".join(f"{k}: {v}" for k, v in report.items()))
         raise typer.Exit(EXIT_OK)
 
-    store, display_root = make_store(settings)
+    runtime = Runtime.open(settings, repo=repo, migrate=False)
     show_progress = sys.stderr.isatty() and not as_json
     with Progress(
         TextColumn("{task.description}"),
@@ -101,19 +101,14 @@ def run(
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        summary = run_campaign(
+        summary = runtime.run(
             campaign,
-            provider=chain,
-            store=store,
-            repo=repo,
-            settings=settings,
-            display_root=display_root,
+            chain=chain,
             ratios=ratio or (),
             locales=locale or (),
             products=product or (),
             hero_strategy=hero,
             image_format=image_format,
-            book=book,
             progress=progress,
         )
     if as_json:

@@ -82,6 +82,13 @@ class Repository(JobStore, AlertStore):
     def from_url(cls, url: str) -> Repository:
         return cls(make_engine(url))
 
+    @classmethod
+    def open(cls, url: str) -> Repository:
+        """A repository on ``url`` with its schema migrated to the newest revision."""
+        repo = cls.from_url(url)
+        repo.migrate()
+        return repo
+
     # -- schema -----------------------------------------------------------------------------------------
     @contextmanager
     def _migration_lock(self) -> Iterator[None]:

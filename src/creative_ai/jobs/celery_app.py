@@ -34,7 +34,7 @@ def make_celery(settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": settings.job_visibility_timeout},
         worker_hijack_root_logger=False,
     )
-    repo = Repository.from_url(settings.database_url)
+    repo = Repository.open(settings.database_url)
     queue = CeleryJobs(app)
 
     @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]

@@ -19,11 +19,10 @@ from creative_ai.errors import CreativeAIError
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
-from creative_ai.pipeline import publish_campaign, run_campaign
-from creative_ai.providers.selection import current_selection, resolve_chain
+from creative_ai.pipeline import publish_campaign
 from creative_ai.records import summary_from_dict
+from creative_ai.runtime import Runtime
 from creative_ai.scrub import scrub
-from creative_ai.storage import make_store
 
 MAX_PART_ATTEMPTS = 3
 PartResult = Literal["ran", "busy", "finished", "exhausted", "gone"]
@@ -41,7 +40,7 @@ def fan_out(job: Job, products: list[str], *, settings: Settings, repo: Reposito
     """Check the job once, record its parts, and queue every part not yet ended."""
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
+        Runtime.open(settings, repo=repo).chain(provider=job.provider)  # an unknown provider fails the job here
     except CreativeAIError as exc:
         fail_job(job, str(exc), repo=repo)
         return
@@ -93,19 +92,9 @@ def _run_part(job: Job, product_id: str, attempt: int, *, settings: Settings, re
 
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        chain = resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
-        store, display_root = make_store(settings)
-        summary = run_campaign(
-            brief,
-            provider=chain,
-            store=store,
-            repo=repo,
-            settings=settings,
-            display_root=display_root,
-            products=[product_id],
-            publish=False,
-            progress=progress,
-        )
+        runtime = Runtime.open(settings, repo=repo)
+        chain = runtime.chain(provider=job.provider)
+        summary = runtime.run(brief, chain=chain, products=[product_id], publish=False, progress=progress)
     except CreativeAIError as exc:
         repo.finish_part(job.id, product_id, attempt, status="failed", error=scrub(str(exc), settings))
         log.warning("part_failed", error=type(exc).__name__)
@@ -137,11 +126,11 @@ def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository) -> 
     done = [summary_from_dict(p.summary) for p in parts if p.status == "done" and p.summary]
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        store, display_root = make_store(settings)
+        runtime = Runtime.open(settings, repo=repo)
         if done:
             provider, model = done[0].provider, done[0].model
         else:
-            first = resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)[0]
+            first = runtime.chain(provider=job.provider)[0]
             provider, model = first.name, first.model
         started = job.started_at or job.created_at
         summary = publish_campaign(
@@ -150,10 +139,9 @@ def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository) -> 
             failed_parts={p.product_id: p.error or "failed" for p in parts if p.status == "failed"},
             provider=provider,
             model=model,
-            store=store,
+            store=runtime.store,
             repo=repo,
-            settings=settings,
-            display_root=display_root,
+            display_root=runtime.display_root,
             duration_s=(utcnow() - _aware(started)).total_seconds(),
         )
     except CreativeAIError as exc:

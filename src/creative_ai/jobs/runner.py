@@ -12,9 +12,7 @@ from creative_ai.jobs.fanout import fan_out
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
-from creative_ai.pipeline import run_campaign
-from creative_ai.providers.selection import current_selection, resolve_chain
-from creative_ai.storage import make_store
+from creative_ai.runtime import Runtime
 
 
 def execute_job(job_id: str, *, settings: Settings, repo: Repository, queue: JobQueue | None = None) -> None:
@@ -42,22 +40,14 @@ def _execute(job: Job, *, settings: Settings, repo: Repository) -> None:
     repo.update_job(job_id, status="running", started_at=utcnow(), error=None)
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        chain = resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
-        store, display_root = make_store(settings)
+        runtime = Runtime.open(settings, repo=repo)
+        chain = runtime.chain(provider=job.provider)
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage == "render":
                 repo.update_job(job_id, progress_done=done, progress_total=total)
 
-        summary = run_campaign(
-            brief,
-            provider=chain,
-            store=store,
-            repo=repo,
-            settings=settings,
-            display_root=display_root,
-            progress=progress,
-        )
+        summary = runtime.run(brief, chain=chain, progress=progress)
     except CreativeAIError as exc:
         fail_job(job, str(exc), repo=repo)
         return

@@ -20,10 +20,11 @@ from functools import cached_property
 from PIL import Image
 
 from creative_ai.assets import InputImage
+from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
 from creative_ai.logs import log
-from creative_ai.pipeline.plan import ProductPlan
+from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
@@ -330,3 +331,41 @@ def make_all_heroes(
                 target.failures[job.size_class] = outcome
             progress(done, len(jobs))
     return sets
+
+
+def make_heroes(
+    plan: CampaignPlan,
+    *,
+    chain: Sequence[ImageProvider],
+    store: Store,
+    repo: Repository,
+    policy: RetryPolicy,
+    settings: Settings,
+    stats: HeroStats,
+    progress: Callable[[str, int, int], None],
+) -> dict[str, HeroSet]:
+    """Stage 2 for a planned campaign: every hero, with each size class that could not be made recorded."""
+    heroes = make_all_heroes(
+        plan.products,
+        campaign_id=plan.brief.campaign_id,
+        palette=tuple(plan.brief.brand_colors),
+        chain=chain,
+        store=store,
+        repo=repo,
+        policy=policy,
+        concurrency=settings.concurrency,
+        stats=stats,
+        progress=lambda done, total: progress("heroes", done, total),
+    )
+    for product_id, hero_set in heroes.items():
+        for size_class, failure in hero_set.failures.items():
+            repo.record_error(
+                campaign_id=plan.brief.campaign_id,
+                product_id=product_id,
+                locale=None,
+                aspect_ratio=size_class,
+                stage="hero",
+                error_type="GenerationFailed",
+                message=failure,
+            )
+    return heroes

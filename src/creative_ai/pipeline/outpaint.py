@@ -26,14 +26,14 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderError
 from creative_ai.logs import log
 from creative_ai.pipeline.heroes import Generator, HeroSet, HeroStats, recorded
-from creative_ai.pipeline.plan import ProductPlan, VariantPlan
-from creative_ai.pipeline.variant import size_class_for
+from creative_ai.pipeline.keys import OFFLINE, size_class_for
+from creative_ai.pipeline.plan import CampaignPlan, ProductPlan, VariantPlan
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy
 from creative_ai.render.framing import Fill, frame
 from creative_ai.storage import Store
 
-OFFLINE_IDENTITY = "offline"
+OFFLINE_IDENTITY = OFFLINE
 
 
 def canvas_digest(sketch: Image.Image) -> str:
@@ -83,6 +83,29 @@ class Outpainter:
             policy=self.policy,
             stats=self.stats,
             sleep=self.sleep,
+        )
+
+    @classmethod
+    def for_run(
+        cls,
+        plan: CampaignPlan,
+        *,
+        chain: Sequence[ImageProvider],
+        store: Store,
+        repo: Repository,
+        policy: RetryPolicy,
+        stats: HeroStats,
+        enabled: bool,
+    ) -> Outpainter:
+        """The outpainter of one run: the chain's edit-capable providers, or none when outpainting is off."""
+        return cls(
+            campaign_id=plan.brief.campaign_id,
+            chain=chain if enabled else [],
+            store=store,
+            repo=repo,
+            policy=policy,
+            stats=stats,
+            palette=tuple(plan.brief.brand_colors),
         )
 
     @property

@@ -11,7 +11,7 @@ from pathlib import Path
 from creative_ai.assets import InputImage, find_product_image, load_image
 from creative_ai.brief import CampaignBrief, Product, normalize_locale
 from creative_ai.checks import CheckResult, legal
-from creative_ai.config import HeroStrategy
+from creative_ai.config import HeroStrategy, Settings
 from creative_ai.errors import AssetError, ConfigurationError, GlyphCoverageError, InputError
 from creative_ai.localize.copy import LocalizedCopy, Translator, localize
 from creative_ai.placements import Placement, get_placement, normalize_ratio
@@ -43,6 +43,27 @@ class ProductPlan:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The part of a brief a run covers (empty: all of it) and how its heroes are cut."""
+
+    ratios: Sequence[str] = ()
+    locales: Sequence[str] = ()
+    products: Sequence[str] = ()
+    hero_strategy: HeroStrategy | None = None
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The variants a run covers, in plan order, with their copy; known without loading any asset."""
+
+    brief: CampaignBrief
+    products: list[Product]
+    ratios: list[str]
+    locales: list[str]
+    variants: list[VariantPlan]
+
+
+@dataclass(frozen=True)
 class CampaignPlan:
     brief: CampaignBrief
     products: list[ProductPlan]
@@ -51,6 +72,10 @@ class CampaignPlan:
     hero_strategy: HeroStrategy
     ratios: list[str] = field(default_factory=list)
     locales: list[str] = field(default_factory=list)
+
+    @property
+    def outline(self) -> Outline:
+        return Outline(self.brief, [p.product for p in self.products], self.ratios, self.locales, self.variants)
 
 
 def build_prompt(brief: CampaignBrief, product: Product) -> str:
@@ -75,6 +100,86 @@ def _resolve(base: Path, value: str) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def _choose(
+    brief: CampaignBrief, ratios: Sequence[str], locales: Sequence[str], only_products: Sequence[str]
+) -> tuple[list[Product], list[str], list[str]]:
+    """The products, ratios and locales a run covers; InputError naming the option that is wrong."""
+    known = [p.id for p in brief.products]
+    unknown = [p for p in only_products if p not in known]
+    if unknown:
+        raise InputError(f"--product: {', '.join(unknown)} not in the brief (its products: {', '.join(known)})")
+    try:
+        chosen_ratios = [normalize_ratio(r) for r in ratios] if ratios else list(brief.aspect_ratios)
+    except ValueError as exc:
+        raise InputError(f"--ratio: {exc}") from None
+    try:
+        chosen_locales = [normalize_locale(v) for v in locales] if locales else brief.target_locales
+    except ValueError as exc:
+        raise InputError(f"--locale: {exc}") from None
+    products = [p for p in brief.products if not only_products or p.id in only_products]
+    return products, list(dict.fromkeys(chosen_ratios)), list(dict.fromkeys(chosen_locales))
+
+
+def outline(
+    brief: CampaignBrief,
+    *,
+    ratios: Sequence[str] = (),
+    locales: Sequence[str] = (),
+    only_products: Sequence[str] = (),
+) -> Outline:
+    """Every variant of (part of) the brief with the brief's own copy, loading nothing and translating nothing."""
+    products, chosen_ratios, chosen_locales = _choose(brief, ratios, locales, only_products)
+    placements = [get_placement(r) for r in chosen_ratios]
+    variants = [
+        VariantPlan(product, locale, placement, copy)
+        for product in products
+        for locale in chosen_locales
+        for copy in (localize(brief, product, locale),)
+        for placement in placements
+    ]
+    return Outline(brief, products, chosen_ratios, chosen_locales, variants)
+
+
+def _load_logo(brief: CampaignBrief, *, max_pixels: int) -> InputImage | None:
+    if not (brief.brand and brief.brand.logo):
+        return None
+    logo = load_image(_resolve(brief.base_dir, brief.brand.logo), field="brand.logo", max_pixels=max_pixels)
+    if logo.image.mode in ("RGBA", "LA") and not any(logo.image.getchannel("A").histogram()[128:]):
+        raise AssetError(f"brand.logo: {logo.path} is fully transparent: there is no logo to place")
+    return logo
+
+
+def _packshot(brief: CampaignBrief, product: Product, *, assets_dir: Path, max_pixels: int) -> InputImage | None:
+    """The product's own picture: the brief's ``image``, else ``assets/products/<id>.*``, else none."""
+    index = next(i for i, p in enumerate(brief.products) if p is product)
+    if product.image:
+        return load_image(
+            _resolve(brief.base_dir, product.image), field=f"products[{index}].image", max_pixels=max_pixels
+        )
+    found = find_product_image(product.id, assets_dir)
+    if found is None:
+        return None
+    return load_image(found, field=f"products[{index}] asset {found}", max_pixels=max_pixels)
+
+
+def _preflight(
+    copy: LocalizedCopy, *, locale: str, brief: CampaignBrief, book: FontBook, rules: list[Path]
+) -> tuple[str | None, CheckResult]:
+    """Why this copy cannot be made (missing glyphs, a prohibited term), if it cannot; and its legal verdict."""
+    problem = None
+    words = copy.headline + " " + (copy.cta or "")
+    try:
+        book.require(words, locale=locale)
+    except GlyphCoverageError as exc:
+        problem = str(exc)
+    if not book.brand_covers(words) and (why := shaping.complex_shaping_problem()):
+        raise ConfigurationError(f"locale {locale} needs complex-script shaping, which is unavailable: {why}")
+    verdict = legal.variant_result(copy.headline, copy.cta, locale=locale, market=brief.target_market, extra=rules)
+    if verdict.status == "fail" and problem is None:  # e.g. a machine translation that says "guaranteed"
+        problem = f"legal: {verdict.evidence}"
+    return problem, verdict
+
+
 def plan_campaign(
     brief: CampaignBrief,
     *,
@@ -93,81 +198,36 @@ def plan_campaign(
     """
     rules = [_resolve(brief.base_dir, r) for r in brief.legal_rules]
     legal.preflight(brief, rules)  # a prohibited term refuses the campaign here, before any generation
-    known = [p.id for p in brief.products]
-    unknown = [p for p in only_products if p not in known]
-    if unknown:
-        raise InputError(f"--product: {', '.join(unknown)} not in the brief (its products: {', '.join(known)})")
-    try:
-        chosen_ratios = [normalize_ratio(r) for r in ratios] if ratios else list(brief.aspect_ratios)
-    except ValueError as exc:
-        raise InputError(f"--ratio: {exc}") from None
-    try:
-        chosen_locales = [normalize_locale(v) for v in locales] if locales else brief.target_locales
-    except ValueError as exc:
-        raise InputError(f"--locale: {exc}") from None
-    chosen_ratios = list(dict.fromkeys(chosen_ratios))
-    chosen_locales = list(dict.fromkeys(chosen_locales))
+    chosen, chosen_ratios, chosen_locales = _choose(brief, ratios, locales, only_products)
     placements = [get_placement(r) for r in chosen_ratios]
-
-    logo = None
-    if brief.brand and brief.brand.logo:
-        logo = load_image(_resolve(brief.base_dir, brief.brand.logo), field="brand.logo", max_pixels=max_pixels)
-        if logo.image.mode in ("RGBA", "LA") and not any(logo.image.getchannel("A").histogram()[128:]):
-            raise AssetError(f"brand.logo: {logo.path} is fully transparent: there is no logo to place")
-
+    logo = _load_logo(brief, max_pixels=max_pixels)
+    classes = ("single",) if hero_strategy == "single" else tuple(dict.fromkeys(p.orientation for p in placements))
     products: list[ProductPlan] = []
     variants: list[VariantPlan] = []
-    if hero_strategy == "single":
-        classes: tuple[str, ...] = ("single",)
-    else:
-        classes = tuple(dict.fromkeys(p.orientation for p in placements))
-    for index, product in enumerate(brief.products):
-        if only_products and product.id not in only_products:
-            continue
-        packshot = None
-        if product.image:
-            packshot = load_image(
-                _resolve(brief.base_dir, product.image),
-                field=f"products[{index}].image",
-                max_pixels=max_pixels,
-            )
-        else:
-            found = find_product_image(product.id, assets_dir)
-            if found is not None:
-                packshot = load_image(found, field=f"products[{index}] asset {found}", max_pixels=max_pixels)
+    for product in chosen:
+        packshot = _packshot(brief, product, assets_dir=assets_dir, max_pixels=max_pixels)
         prompt = build_prompt(brief, product)
-        products.append(
-            ProductPlan(
-                product=product,
-                packshot=packshot,
-                prompt=prompt,
-                seed=seed_for(product.id, prompt),
-                size_classes=() if packshot else classes,
-            )
-        )
+        seed = seed_for(product.id, prompt)
+        products.append(ProductPlan(product, packshot, prompt, seed, () if packshot else classes))
         for locale in chosen_locales:
             copy = localize(brief, product, locale, translator=translator)
-            problem = None
-            words = copy.headline + " " + (copy.cta or "")
-            try:
-                book.require(words, locale=locale)
-            except GlyphCoverageError as exc:
-                problem = str(exc)
-            if not book.brand_covers(words) and (why := shaping.complex_shaping_problem()):
-                raise ConfigurationError(f"locale {locale} needs complex-script shaping, which is unavailable: {why}")
-            verdict = legal.variant_result(
-                copy.headline, copy.cta, locale=locale, market=brief.target_market, extra=rules
-            )
-            if verdict.status == "fail" and problem is None:  # e.g. a machine translation that says "guaranteed"
-                problem = f"legal: {verdict.evidence}"
-            for placement in placements:
-                variants.append(VariantPlan(product, locale, placement, copy, problem, (verdict,)))
-    return CampaignPlan(
-        brief=brief,
-        products=products,
-        variants=variants,
-        logo=logo,
-        hero_strategy=hero_strategy,
-        ratios=chosen_ratios,
-        locales=chosen_locales,
+            problem, verdict = _preflight(copy, locale=locale, brief=brief, book=book, rules=rules)
+            variants.extend(VariantPlan(product, locale, p, copy, problem, (verdict,)) for p in placements)
+    return CampaignPlan(brief, products, variants, logo, hero_strategy, chosen_ratios, chosen_locales)
+
+
+def plan_run(
+    brief: CampaignBrief, scope: Scope, *, settings: Settings, book: FontBook, translator: Translator | None
+) -> CampaignPlan:
+    """Stage 1 of a run: :func:`plan_campaign` with the run's settings and scope."""
+    return plan_campaign(
+        brief,
+        assets_dir=settings.assets_dir,
+        max_pixels=settings.max_image_pixels,
+        book=book,
+        ratios=scope.ratios,
+        locales=scope.locales,
+        only_products=scope.products,
+        hero_strategy=scope.hero_strategy or settings.hero_strategy,
+        translator=translator,
     )

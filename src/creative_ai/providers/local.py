@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
-from creative_ai.providers.local_art import draw_backdrop
+from creative_ai.render.backdrop import draw_backdrop
 
 
 class LocalProvider(ImageProvider):

@@ -22,14 +22,13 @@ from creative_ai.render.color import (
     worst_contrast,
 )
 from creative_ai.render.framing import Fill, Framing, frame
+from creative_ai.render.measure import content_box, logo_box_for, mirror
 from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
-MARGIN = 0.06  # outer margin, share of the short side
 HEADLINE_MAX = 0.09
 HEADLINE_MIN = 0.04
 CTA_RATIO = 0.45
-LOGO_HEIGHT = 0.07
 WHITE: RGB = (255, 255, 255)
 INK: RGB = (17, 17, 20)
 
@@ -59,19 +58,6 @@ class Rendered:
     cta_contrast: float | None
     framing: Framing
     base: Image.Image  # a thumbnail of the framed picture before any overlay (for the brand-colour check)
-
-
-def content_box(placement: Placement) -> Box:
-    """The safe zone, shrunk further where the outer margin is wider."""
-    safe = placement.safe_box()
-    m = round(MARGIN * placement.short_side)
-    w, h = placement.width, placement.height
-    return Box(max(safe.left, m), max(safe.top, m), min(safe.right, w - m), min(safe.bottom, h - m))
-
-
-def mirror(box: Box, placement: Placement) -> Box:
-    """``box`` reflected across the frame's vertical centre line (right-to-left layouts)."""
-    return Box(placement.width - box.right, box.top, placement.width - box.left, box.bottom)
 
 
 def text_region(placement: Placement, rtl: bool = False) -> Box:
@@ -154,18 +140,6 @@ def _apply_scrim(image: Image.Image, *, box: Box, side: str, color: RGB, text: R
     return image, strength
 
 
-def measured_contrast(image: Image.Image, mask: Image.Image, box: Box, text: RGB) -> float:
-    """Contrast of the text colour against the final pixels around the glyphs (not under them).
-
-    ``mask`` is the glyph coverage of ``box`` (same size as the box). Every second pixel in each direction is
-    sampled: a quarter of the pixels gives the same deciles at a quarter of the cost.
-    """
-    region = np.asarray(image.crop(box.as_tuple()))[::2, ::2]
-    glyphs = np.asarray(mask)[::2, ::2]
-    background = region[glyphs == 0]
-    return round(worst_contrast(text, background), 2)
-
-
 def cta_width(label: str, size: int, *, book: FontBook, locale: str) -> int:
     return round(book.measure(label, size, locale)) + 2 * size
 
@@ -186,23 +160,6 @@ def _draw_cta(
     mask = book.line(label, size, locale=locale, line_height=line_height)
     image.paste(label_color, (x + pad, y + (height - line_height) // 2), mask)
     return round(contrast(luminance(label_color), pill_l), 2)
-
-
-def logo_box_for(logo_size: tuple[int, int], placement: Placement, rtl: bool = False) -> Box:
-    """Logo ~7% of the short side high (at most 35% of the width), top corner opposite the text block."""
-    box = _logo_box(logo_size, placement)
-    return mirror(box, placement) if rtl else box
-
-
-def _logo_box(logo_size: tuple[int, int], placement: Placement) -> Box:
-    c = content_box(placement)
-    logo_w, logo_h = logo_size
-    height = round(LOGO_HEIGHT * placement.short_side)
-    width = round(logo_w * height / logo_h)
-    max_width = round(placement.width * 0.35)
-    if width > max_width:
-        width, height = max_width, round(logo_h * max_width / logo_w)
-    return Box(c.right - width, c.top, c.right, c.top + height)
 
 
 _SCALED_LOGOS: dict[tuple[int, int, int], tuple[Image.Image, Image.Image]] = {}

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from creative_ai.pipeline.plan import CampaignPlan
+from creative_ai.pipeline.plan import Outline
 from creative_ai.placements import get_placement
-from creative_ai.records import VariantOutcome
+from creative_ai.records import CreativeRecord, VariantOutcome
 
 
 def build_manifest(
-    plan: CampaignPlan,
-    outcomes: list[VariantOutcome],
-    sidecars: list[dict[str, Any] | None],
+    plan: Outline,
+    outcomes: Sequence[VariantOutcome],
+    sidecars: Sequence[CreativeRecord | None],
     *,
     status: str,
     provider: str,
@@ -35,12 +36,12 @@ def build_manifest(
                 "reason": outcome.reason,
                 "file": rel,
                 "sidecar": rel.rsplit(".", 1)[0] + ".json" if rel else None,
-                "sha256": sidecar.get("sha256") if sidecar else None,
-                "message": sidecar.get("message") if sidecar else None,
+                "sha256": sidecar.sha256 if sidecar else None,
+                "message": sidecar.message if sidecar else None,
                 "needs_translation": outcome.needs_translation,
-                "machine_translated": bool(sidecar.get("machine_translated")) if sidecar else False,
+                "machine_translated": sidecar.machine_translated if sidecar else False,
                 "checks": {c["name"]: c["status"] for c in outcome.checks},
-                "created_at": sidecar.get("created_at") if sidecar else None,
+                "created_at": sidecar.created_at if sidecar else None,
             }
         )
     stamps: list[str] = [str(e["created_at"]) for e in entries if e["created_at"]]
@@ -53,7 +54,7 @@ def build_manifest(
         "brand_colors": brief.brand_colors,
         "locales": plan.locales,
         "aspect_ratios": plan.ratios,
-        "products": [{"id": p.product.id, "name": p.product.name} for p in plan.products],
+        "products": [{"id": p.id, "name": p.name} for p in plan.products],
         "status": status,
         "provider": provider,
         "model": model,
@@ -93,7 +94,7 @@ def _locale_name(locale: str) -> dict[str, str]:
     return {"name": str(parsed.display_name or locale), "direction": str(parsed.text_direction)}
 
 
-def _score(outcomes: list[VariantOutcome]) -> float | None:
+def _score(outcomes: Sequence[VariantOutcome]) -> float | None:
     from creative_ai.report.compliance import score
 
     return score([c for o in outcomes for c in o.checks])

@@ -1,4 +1,4 @@
-"""Offline brand-palette art for the local provider, and packshot staging on it.
+"""Offline brand-palette art: the local provider's heroes and the backdrop a cut-out packshot is set on.
 
 Smooth layers (gradient, blurred shapes, light, vignette, floor glow) are computed at 1/8 resolution and scaled
 up with bicubic filtering, which keeps them soft and cheap; only the title texture is drawn at full size.
@@ -13,7 +13,7 @@ from importlib.resources import files
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 ART_VERSION = "1"  # bump when the drawing changes, so staged packshots are drawn again
 DEFAULT_PALETTE = ("#1F3A5F", "#4D7EA8", "#F1E9DA")
@@ -110,33 +110,3 @@ def _title_texture(art: Image.Image, title: str, rng: np.random.Generator) -> Im
     draw.text((x + int(size * 0.6), y + int(size * 1.05)), word, font=font, fill=9)
     art.paste((255, 255, 255), (0, 0, width, height), mask)
     return art
-
-
-def place_packshot(
-    backdrop: Image.Image, packshot: Image.Image, *, region: tuple[int, int, int, int], fill: float
-) -> tuple[Image.Image, tuple[int, int, int, int]]:
-    """Composite an RGBA packshot into ``region`` with a soft contact shadow; returns the image and its box.
-
-    The packshot fills ``fill`` of the region's height (never more than 90% of its width), centred and resting
-    on the region's lower part.
-    """
-    left, top, right, bottom = region
-    rw, rh = max(1, right - left), max(1, bottom - top)
-    shot = packshot.convert("RGBA")
-    bbox = shot.getchannel("A").getbbox() or (0, 0, shot.width, shot.height)
-    shot = shot.crop(bbox)
-    scale = min(fill * rh / shot.height, 0.9 * rw / shot.width)
-    w, h = max(1, round(shot.width * scale)), max(1, round(shot.height * scale))
-    shot = shot.resize((w, h), Image.Resampling.LANCZOS)
-    x = left + (rw - w) // 2
-    y = top + (rh - h) // 2 + round(rh * (1 - fill) * 0.35)
-    out = backdrop.copy()
-    # Contact shadow: a flattened, blurred ellipse under the product's base.
-    sw_, sh_ = max(2, int(w * 1.05)), max(2, int(h * 0.08) + 4)
-    pad = max(4, sh_)
-    shadow = Image.new("L", (sw_ + 2 * pad, sh_ + 2 * pad), 0)
-    ImageDraw.Draw(shadow).ellipse((pad, pad, pad + sw_, pad + sh_), fill=110)
-    shadow = shadow.filter(ImageFilter.GaussianBlur(pad / 2))
-    out.paste((0, 0, 0), (x + (w - sw_) // 2 - pad, y + h - sh_ // 2 - pad), shadow)
-    out.paste(shot, (x, y), shot)
-    return out, (x, y, x + w, y + h)

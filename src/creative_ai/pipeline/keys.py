@@ -1,0 +1,109 @@
+"""What identifies a creative: its store keys and the render key of the inputs it is made from.
+
+Computed once per variant and run (stage 3): deciding which canvases to paint, rendering, and keying a creative
+whose canvas was extended offline all read the same :class:`VariantKeys`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from creative_ai.config import Settings
+from creative_ai.pipeline.heroes import Hero, HeroSet
+from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
+from creative_ai.render.backdrop import ART_VERSION
+from creative_ai.render.text import FontBook
+from creative_ai.storage import layout
+
+RENDER_VERSION = "3"
+EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
+OFFLINE = "offline"
+
+
+@dataclass(frozen=True)
+class VariantKeys:
+    """``image`` and ``sidecar`` are store keys; ``render`` keys the inputs with this run's outpainting chain,
+    ``offline`` the same inputs extended offline (what a creative is keyed by when no provider could paint)."""
+
+    image: str
+    sidecar: str
+    render: str
+    offline: str
+
+
+def variant_key(plan: CampaignPlan, variant: VariantPlan, fmt: str) -> str:
+    return layout.creative_key(
+        campaign_id=plan.brief.campaign_id,
+        product_id=variant.product.id,
+        ratio=variant.placement.ratio,
+        stem=variant.stem,
+        ext=EXTENSIONS[fmt],
+    )
+
+
+def render_key(
+    plan: CampaignPlan,
+    variant: VariantPlan,
+    stage_sha: str,
+    fmt: str,
+    settings: Settings,
+    book: FontBook,
+    extension: str = OFFLINE,
+) -> str:
+    quality = {
+        "png": settings.png_compress_level,
+        "jpg": settings.jpeg_quality,
+        "webp": settings.webp_quality,
+    }[fmt]
+    raw = json.dumps(
+        [
+            RENDER_VERSION,
+            stage_sha,
+            variant.placement.ratio,
+            variant.copy.headline,
+            variant.copy.cta,
+            plan.brief.brand_colors,
+            plan.logo.sha256 if plan.logo else None,
+            fmt,
+            quality,
+            [f.name for f in book.faces],
+            extension,
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def size_class_for(heroes: HeroSet, variant: VariantPlan) -> str:
+    """The hero class a variant is cut from: its orientation, or the single hero."""
+    return "single" if "single" in heroes.by_class or "single" in heroes.failures else variant.placement.orientation
+
+
+def hero_for(heroes: HeroSet, variant: VariantPlan) -> Hero:
+    return heroes.by_class[size_class_for(heroes, variant)]
+
+
+def stage_identity(heroes: HeroSet, variant: VariantPlan) -> str:
+    """What the stage is made from, known without drawing it: the packshot's or the hero's sha256."""
+    if heroes.packshot is not None:
+        art = f"+art{ART_VERSION}" if heroes.packshot.has_transparency else ""
+        return heroes.packshot.sha256 + art
+    return hero_for(heroes, variant).sha256
+
+
+def keys_for(
+    plan: CampaignPlan,
+    variant: VariantPlan,
+    heroes: HeroSet,
+    *,
+    fmt: str,
+    settings: Settings,
+    book: FontBook,
+    extension: str,
+) -> VariantKeys:
+    image = variant_key(plan, variant, fmt)
+    stage = stage_identity(heroes, variant)
+    offline = render_key(plan, variant, stage, fmt, settings, book, OFFLINE)
+    render = offline if extension == OFFLINE else render_key(plan, variant, stage, fmt, settings, book, extension)
+    return VariantKeys(image=image, sidecar=layout.sidecar_key(image), render=render, offline=offline)

@@ -1,0 +1,149 @@
+"""Stage 7: the campaign's manifest and gallery (rewritten only when their content changes), its status, and the
+summary of the whole run. A campaign made in parts publishes from its parts' outcomes and stored sidecars, without
+planning again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+from creative_ai.brief import CampaignBrief
+from creative_ai.db.repository import Repository
+from creative_ai.pipeline.plan import Outline, VariantPlan, outline
+from creative_ai.pipeline.variant import read_sidecar
+from creative_ai.records import CreativeRecord, RunSummary, VariantOutcome, overall_status
+from creative_ai.report.gallery import render_gallery
+from creative_ai.report.manifest import build_manifest, manifest_bytes
+from creative_ai.storage import Store, layout
+
+
+def failed_outcome(variant: VariantPlan, reason: str) -> VariantOutcome:
+    return VariantOutcome(
+        product_id=variant.product.id,
+        locale=variant.locale,
+        aspect_ratio=variant.placement.ratio,
+        status="failed",
+        reason=f"{variant.placement.ratio}/{variant.locale}: {reason}",
+        file_path=None,
+        reused=False,
+        needs_translation=variant.copy.needs_translation,
+    )
+
+
+def write_campaign(
+    grid: Outline,
+    outcomes: Sequence[VariantOutcome],
+    sidecars: Sequence[CreativeRecord | None],
+    *,
+    store: Store,
+    repo: Repository,
+    provider: str,
+    model: str,
+) -> str:
+    """Manifest, gallery and campaign status; returns the status."""
+    campaign_id = grid.brief.campaign_id
+    ok = sum(1 for o in outcomes if o.status == "ok")
+    status = overall_status(ok, len(outcomes))
+    manifest = build_manifest(grid, outcomes, sidecars, status=status, provider=provider, model=model)
+    store.write_if_changed(layout.manifest_key(campaign_id), manifest_bytes(manifest))
+    store.write_if_changed(layout.gallery_key(campaign_id), render_gallery(manifest))
+    repo.set_campaign_status(campaign_id, status)
+    return status
+
+
+def summarize(
+    brief: CampaignBrief,
+    outcomes: list[VariantOutcome],
+    *,
+    counts: tuple[int, int, int, float],
+    provider: str,
+    model: str,
+    display_root: str,
+    duration_s: float,
+    published: bool,
+) -> RunSummary:
+    """``counts`` is (heroes generated, heroes reused, provider calls, cost in USD)."""
+    generated, reused, calls, cost = counts
+    ok = sum(1 for o in outcomes if o.status == "ok")
+    root = display_root.rstrip("/")
+    return RunSummary(
+        campaign_id=brief.campaign_id,
+        status=overall_status(ok, len(outcomes)),
+        variants_total=len(outcomes),
+        variants_ok=ok,
+        variants_failed=len(outcomes) - ok,
+        heroes_generated=generated,
+        heroes_reused=reused,
+        provider_calls=calls,
+        cost_estimate_usd=round(cost, 4),
+        duration_s=round(duration_s, 3),
+        output_dir=root,
+        provider=provider,
+        model=model,
+        manifest_path=f"{root}/{layout.manifest_key(brief.campaign_id)}" if published else None,
+        gallery_path=f"{root}/{layout.gallery_key(brief.campaign_id)}" if published else None,
+        variants=outcomes,
+    )
+
+
+def _suffix(file_path: str) -> str:
+    ext = PurePosixPath(file_path).suffix.lstrip(".")
+    return "jpg" if ext == "jpeg" else ext
+
+
+def publish_campaign(
+    brief: CampaignBrief,
+    parts: Sequence[RunSummary],
+    *,
+    failed_parts: dict[str, str],
+    provider: str,
+    model: str,
+    store: Store,
+    repo: Repository,
+    display_root: str,
+    duration_s: float,
+) -> RunSummary:
+    """Publish a campaign made in parts (``run_campaign(products=[...], publish=False)`` per product).
+
+    ``failed_parts`` maps a product id to the error that stopped its part; its variants are reported failed
+    with that reason. Returns the summary of the whole campaign, in plan order.
+    """
+    grid = outline(brief)
+    made = {(v.product_id, v.locale, v.aspect_ratio): v for part in parts for v in part.variants}
+    outcomes: list[VariantOutcome] = []
+    sidecars: list[CreativeRecord | None] = []
+    for variant in grid.variants:
+        outcome = made.get((variant.product.id, variant.locale, variant.placement.ratio))
+        if outcome is None:
+            outcome = failed_outcome(variant, failed_parts.get(variant.product.id, "not made"))
+        sidecar = None
+        if outcome.status == "ok" and outcome.file_path:
+            image = layout.creative_key(
+                campaign_id=brief.campaign_id,
+                product_id=variant.product.id,
+                ratio=variant.placement.ratio,
+                stem=variant.stem,
+                ext=_suffix(outcome.file_path),
+            )
+            sidecar = read_sidecar(store, layout.sidecar_key(image))
+            if sidecar is None:  # removed or damaged since its part made it
+                outcome = failed_outcome(variant, "its stored sidecar is missing")
+        outcomes.append(outcome)
+        sidecars.append(sidecar)
+    write_campaign(grid, outcomes, sidecars, store=store, repo=repo, provider=provider, model=model)
+    counts = (
+        sum(p.heroes_generated for p in parts),
+        sum(p.heroes_reused for p in parts),
+        sum(p.provider_calls for p in parts),
+        sum(p.cost_estimate_usd for p in parts),
+    )
+    return summarize(
+        brief,
+        outcomes,
+        counts=counts,
+        provider=provider,
+        model=model,
+        display_root=display_root,
+        duration_s=duration_s,
+        published=True,
+    )

@@ -1,0 +1,61 @@
+"""What a run writes to the database: the campaign (stage 1), failed variants (stage 5) and every variant (stage 6)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from creative_ai.db.repository import Repository
+from creative_ai.pipeline.plan import CampaignPlan
+from creative_ai.records import CreativeRecord, VariantOutcome
+
+
+def record_campaign(plan: CampaignPlan, *, repo: Repository, display_root: str) -> None:
+    """The campaign row, marked running, with its brief and products."""
+    brief = plan.brief
+    brief_json: dict[str, Any] = brief.model_dump(mode="json", exclude_none=True)
+    repo.save_campaign(
+        campaign_id=brief.campaign_id,
+        name=brief.name,
+        status="running",
+        brief=brief_json,
+        brief_sha256=hashlib.sha256(json.dumps(brief_json, sort_keys=True).encode()).hexdigest(),
+        target_market=brief.target_market,
+        output_dir=display_root,
+        products=[(p.product.id, p.product.name, str(p.packshot.path) if p.packshot else None) for p in plan.products],
+    )
+
+
+def record_variant_failure(campaign_id: str, outcome: VariantOutcome, *, repo: Repository) -> None:
+    repo.record_error(
+        campaign_id=campaign_id,
+        product_id=outcome.product_id,
+        locale=outcome.locale,
+        aspect_ratio=outcome.aspect_ratio,
+        stage="render",
+        error_type="VariantFailed",
+        message=outcome.reason or "failed",
+    )
+
+
+def record_variants(
+    campaign_id: str, made: Sequence[tuple[VariantOutcome, CreativeRecord | None]], *, repo: Repository
+) -> None:
+    for outcome, sidecar in made:
+        repo.save_variant(
+            campaign_id=campaign_id,
+            product_id=outcome.product_id,
+            locale=outcome.locale,
+            aspect_ratio=outcome.aspect_ratio,
+            status=outcome.status,
+            reason=outcome.reason,
+            message=sidecar.message if sidecar else "",
+            file_path=outcome.file_path,
+            sha256=sidecar.sha256 if sidecar else None,
+            hero_sha256=sidecar.hero_sha256 if sidecar else None,
+            render_key=sidecar.render_key if sidecar else None,
+            reused=outcome.reused,
+            checks=outcome.checks,
+        )

@@ -1,0 +1,116 @@
+"""Stages 3–5 over the whole plan: each variant's keys (once), the canvases to paint first, then every variant
+rendered, checked and stored in plan order (unchanged ones are kept as they are)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from creative_ai.checks.suite import CheckSuite
+from creative_ai.config import Settings
+from creative_ai.db.repository import Repository
+from creative_ai.errors import RenderError
+from creative_ai.pipeline.heroes import HeroSet
+from creative_ai.pipeline.keys import VariantKeys, keys_for, size_class_for, variant_key
+from creative_ai.pipeline.outpaint import Outpainter
+from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
+from creative_ai.pipeline.publish import failed_outcome
+from creative_ai.pipeline.record import record_variant_failure
+from creative_ai.pipeline.variant import needs_render, produce_variant
+from creative_ai.records import CreativeRecord, VariantOutcome
+from creative_ai.render.text import FontBook
+from creative_ai.storage import Store, layout
+
+
+@dataclass(frozen=True)
+class Work:
+    """One variant to make: its heroes, and either its keys or why it cannot be made."""
+
+    variant: VariantPlan
+    heroes: HeroSet
+    keys: VariantKeys | None
+    reason: str | None
+
+
+def plan_work(
+    plan: CampaignPlan,
+    heroes: dict[str, HeroSet],
+    *,
+    outpainter: Outpainter,
+    fmt: str,
+    settings: Settings,
+    book: FontBook,
+) -> list[Work]:
+    """3. Every variant's keys, computed once for the whole run."""
+    extension = {p.product.id: outpainter.identity_for(p) for p in plan.products}
+    work = []
+    for variant in plan.variants:
+        hero_set = heroes[variant.product.id]
+        reason = variant.preflight_error or hero_set.failure_for(size_class_for(hero_set, variant))
+        keys = None
+        if reason is None:
+            keys = keys_for(
+                plan, variant, hero_set, fmt=fmt, settings=settings, book=book, extension=extension[variant.product.id]
+            )
+        work.append(Work(variant, hero_set, keys, reason))
+    return work
+
+
+def paint_canvases(
+    plan: CampaignPlan, work: list[Work], *, outpainter: Outpainter, store: Store, concurrency: int
+) -> None:
+    """4. The canvases framing must extend, painted by an edit-capable provider first, concurrently."""
+    if not outpainter.chain:
+        return
+    todo = [(w.variant, w.heroes) for w in work if w.keys is not None and needs_render(store, w.keys)]
+    outpainter.warm({p.product.id: p for p in plan.products}, todo, concurrency=concurrency)
+
+
+def render_variants(
+    plan: CampaignPlan,
+    work: list[Work],
+    *,
+    outpainter: Outpainter,
+    store: Store,
+    repo: Repository,
+    settings: Settings,
+    book: FontBook,
+    fmt: str,
+    display_root: str,
+    checks: CheckSuite,
+    progress: Callable[[str, int, int], None],
+) -> list[tuple[VariantOutcome, CreativeRecord | None]]:
+    """5. Render, check and store every variant; a variant that fails leaves no older creative behind."""
+    fills = {p.product.id: outpainter.for_product(p) for p in plan.products}
+    made: list[tuple[VariantOutcome, CreativeRecord | None]] = []
+    for i, item in enumerate(work):
+        progress("render", i, len(work))
+        reason = item.reason
+        if item.keys is not None:
+            try:
+                made.append(
+                    produce_variant(
+                        plan,
+                        item.variant,
+                        item.heroes,
+                        item.keys,
+                        store=store,
+                        settings=settings,
+                        book=book,
+                        fmt=fmt,
+                        display_root=display_root,
+                        checks=checks,
+                        fill=fills[item.variant.product.id],
+                    )
+                )
+                continue
+            except RenderError as exc:
+                reason = str(exc)
+        outcome = failed_outcome(item.variant, reason or "failed")
+        image = variant_key(plan, item.variant, fmt)
+        for key in (image, layout.sidecar_key(image)):  # an older creative (with older copy) must not look current
+            store.delete(key)
+        record_variant_failure(plan.brief.campaign_id, outcome, repo=repo)
+        made.append((outcome, None))
+    progress("render", len(work), len(work))
+    return made
