@@ -27,12 +27,12 @@ def report(
     output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print a campaign's compliance report: checks per creative, counts per check, the compliance score."""
-    from creative_ai.report.compliance import build, render
+    from creative_ai.facts import compliance
 
     settings = get_settings()
     repo = Repository.open(settings.database_url)
     repo.migrate()
-    text = render(build(repo, campaign), fmt.value)
+    text = compliance.render(compliance.report(repo, campaign), fmt.value)
     if output is None:
         typer.echo(text, nl=False)
     else:

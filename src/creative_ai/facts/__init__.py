@@ -1,316 +1,53 @@
-"""The campaign facts the MCP tools, the agent's rules and its drafters all read: one query layer."""
+"""The read model: campaign facts (``Facts``), typed results (``models``) and the one compliance report
+(``compliance``), read by the MCP tools, the agent, the review gallery and ``creative-ai report``."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import PurePosixPath
-from typing import Any
+from creative_ai.facts import compliance, models
+from creative_ai.facts.causes import ADVICE, classify
+from creative_ai.facts.models import (
+    AlertLine,
+    AlertList,
+    CampaignDetails,
+    CampaignItem,
+    CampaignList,
+    Cause,
+    ComplianceLine,
+    ComplianceReport,
+    DuplicatePair,
+    ErrorLine,
+    JobLine,
+    ProductLine,
+    ProductVariants,
+    RecentErrors,
+    RootCause,
+    Submitted,
+)
+from creative_ai.facts.read import Facts
+from creative_ai.facts.select import find_campaign, variant_store_key
 
-from creative_ai.config import Settings
-from creative_ai.db import tables as t
-from creative_ai.db.repository import Repository, utcnow
-from creative_ai.errors import InputError, StorageError
-from creative_ai.facts import models as m
-from creative_ai.report.similarity import clusters, dhash, distance
-from creative_ai.scrub import scrub
-from creative_ai.storage import Store
-
-ACCESS_OUTCOMES = {"ProviderAuthError": "auth_or_licence", "RateLimited": "quota"}
-ACCESS_WORDS = {
-    "auth_or_licence": ("401", "403", "unauthor", "forbidden", "api key", "licen", "permission", "not provisioned"),
-    "quota": ("429", "quota", "rate limit", "billing", "insufficient"),
-    "outage": ("500", "502", "503", "504", "timeout", "timed out", "unavailable", "connection"),
-    "refused_content": ("refus", "safety", "policy", "blocked"),
-}
-ADVICE: dict[str, str] = {
-    "auth_or_licence": "Check the provider key, its organisation's access to the image model, and its licence.",
-    "quota": "Raise the provider quota or lower CREATIVE_AI_CONCURRENCY; retries honour Retry-After.",
-    "outage": "The provider is failing or unreachable; retry later or put a fallback provider in the chain.",
-    "refused_content": "The provider refused the prompt; reword the product description or message.",
-    "bad_input": "Fix the brief or its assets (the error names the field), then rerun.",
-    "render": "Copy does not fit or a font lacks glyphs; shorten the message or add a font for the script.",
-    "none": "No errors recorded for this campaign.",
-    "unknown": "Read the recent errors; no known pattern matched.",
-}
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-@dataclass
-class Facts:
-    """Read access to campaigns, variants, errors, jobs and alerts, with secrets scrubbed from every text."""
-
-    settings: Settings
-    repo: Repository
-    store: Store
-    _hashes: dict[str, int] = field(default_factory=dict)
-
-    def _campaign(self, campaign_id: str) -> t.Campaign:
-        campaign = self.repo.campaign(campaign_id)
-        if campaign is None:
-            known = ", ".join(c.id for c in self.repo.campaigns()[:20]) or "none yet"
-            raise InputError(f"no campaign {campaign_id!r} (known: {known})")
-        return campaign
-
-    def _variants(self, c: t.Campaign) -> list[t.Variant]:
-        """The campaign's variants that its current brief still asks for (older ratios and locales left out)."""
-        brief: dict[str, Any] = dict(c.brief)
-        ratios = {str(r).replace(":", "x") for r in brief.get("aspect_ratios", [])}
-        locales = brief.get("locales") or [brief.get("locale")]
-        wanted = {str(loc).lower() for loc in locales if loc}
-        return [
-            v
-            for v in self.repo.variants(c.id)
-            if (not ratios or v.aspect_ratio in ratios) and (not wanted or v.locale.lower() in wanted)
-        ]
-
-    def list_campaigns(self) -> m.CampaignList:
-        items = []
-        for c in self.repo.campaigns():
-            variants = self._variants(c)
-            items.append(
-                m.CampaignItem(
-                    campaign_id=c.id,
-                    name=c.name,
-                    status=c.status,
-                    target_market=c.target_market,
-                    variants_total=len(variants),
-                    variants_ok=sum(1 for v in variants if v.status == "ok"),
-                    updated_at=c.updated_at.isoformat(),
-                )
-            )
-        return m.CampaignList(campaigns=items)
-
-    def campaign_details(self, campaign_id: str) -> m.CampaignDetails:
-        c = self._campaign(campaign_id)
-        variants = self._variants(c)
-        generations = self.repo.generations(campaign_id)
-        brief: dict[str, Any] = dict(c.brief)
-        products = []
-        for p in self.repo.products(campaign_id):
-            mine = [v for v in variants if v.product_id == p.product_id]
-            products.append(
-                m.ProductLine(
-                    product_id=p.product_id,
-                    name=p.name,
-                    has_input_asset=p.input_asset is not None,
-                    variants_ok=sum(1 for v in mine if v.status == "ok"),
-                    variants_failed=sum(1 for v in mine if v.status != "ok"),
-                )
-            )
-        jobs = [j for j in self.repo.jobs() if j.campaign_id == campaign_id]
-        return m.CampaignDetails(
-            campaign_id=c.id,
-            name=c.name,
-            status=c.status,
-            target_market=c.target_market,
-            locales=sorted({v.locale for v in variants}),
-            aspect_ratios=[str(r) for r in brief.get("aspect_ratios", [])]
-            or sorted({v.aspect_ratio for v in variants}),
-            products=products,
-            variants_total=len(variants),
-            variants_ok=sum(1 for v in variants if v.status == "ok"),
-            variants_failed=sum(1 for v in variants if v.status != "ok"),
-            provider_calls=len(generations),
-            provider_errors=sum(1 for g in generations if g.outcome != "ok"),
-            heroes_generated=sum(1 for g in generations if g.outcome == "ok" and g.kind == "hero"),
-            cost_usd=round(sum(g.cost_usd for g in generations), 4),
-            jobs=[
-                m.JobLine(
-                    job_id=j.id,
-                    status=j.status,
-                    progress_done=j.progress_done,
-                    progress_total=j.progress_total,
-                    created_at=j.created_at.isoformat(),
-                    started_at=iso(j.started_at),
-                    finished_at=iso(j.finished_at),
-                )
-                for j in jobs
-            ],
-            open_alerts=len(self.repo.alerts(status="open", campaign_id=campaign_id)),
-            updated_at=c.updated_at.isoformat(),
-            manifest_uri=f"campaign://{c.id}/manifest",
-        )
-
-    def _hash(self, variant: t.Variant) -> int | None:
-        if not variant.sha256 or not variant.file_path:
-            return None
-        key = variant_store_key(variant)
-        if variant.sha256 not in self._hashes:
-            try:
-                self._hashes[variant.sha256] = dhash(self.store.read(str(key)))
-            except (StorageError, OSError):
-                return None
-        return self._hashes[variant.sha256]
-
-    def product_variants(self, campaign_id: str, product_id: str) -> m.ProductVariants:
-        c = self._campaign(campaign_id)
-        variants = [v for v in self._variants(c) if v.product_id == product_id]
-        if not variants and product_id not in {p.product_id for p in self.repo.products(campaign_id)}:
-            raise InputError(f"campaign {campaign_id!r} has no product {product_id!r}")
-        ok = [v for v in variants if v.status == "ok"]
-        hashed = [(v, h) for v in ok if (h := self._hash(v)) is not None]
-        limit = self.settings.agent_duplicate_distance
-        groups = clusters([h for _, h in hashed], limit)
-        pairs = []
-        for i, (a, ha) in enumerate(hashed):
-            for b, hb in hashed[i + 1 :]:
-                same_inputs = a.aspect_ratio == b.aspect_ratio and a.message == b.message
-                if (d := distance(ha, hb)) <= limit and not same_inputs:
-                    pairs.append(m.DuplicatePair(a=_name(a), b=_name(b), distance=d))
-        brief: dict[str, Any] = dict(c.brief)
-        wanted_ratios = [str(r).replace(":", "x") for r in brief.get("aspect_ratios", [])]
-        wanted_locales = sorted({v.locale for v in variants})
-        return m.ProductVariants(
-            campaign_id=campaign_id,
-            product_id=product_id,
-            total=len(variants),
-            ok=len(ok),
-            failed=len(variants) - len(ok),
-            by_ratio=dict(sorted(Counter(v.aspect_ratio for v in ok).items())),
-            by_locale=dict(sorted(Counter(v.locale for v in ok).items())),
-            distinct=len(groups),
-            near_duplicates=pairs,
-            missing_ratios=[r for r in wanted_ratios if r not in {v.aspect_ratio for v in ok}],
-            missing_locales=[loc for loc in wanted_locales if loc not in {v.locale for v in ok}],
-        )
-
-    def recent_errors(self, campaign_id: str | None = None, minutes: int = 60, limit: int = 50) -> m.RecentErrors:
-        rows = self.repo.recent_errors(utcnow() - timedelta(minutes=minutes), campaign_id)
-        return m.RecentErrors(
-            window_minutes=minutes,
-            total=len(rows),
-            errors=[
-                m.ErrorLine(
-                    campaign_id=e.campaign_id,
-                    product_id=e.product_id,
-                    locale=e.locale,
-                    aspect_ratio=e.aspect_ratio,
-                    stage=e.stage,
-                    error_type=e.error_type,
-                    message=scrub(e.message, self.settings)[:500],
-                    at=e.created_at.isoformat(),
-                )
-                for e in rows[:limit]
-            ],
-        )
-
-    def alerts(self, status: str | None = "open", campaign_id: str | None = None) -> m.AlertList:
-        rows = self.repo.alerts(status=status, campaign_id=campaign_id)
-        return m.AlertList(
-            open=sum(1 for a in rows if a.status == "open") if status != "open" else len(rows),
-            alerts=[
-                m.AlertLine(
-                    alert_id=a.id,
-                    campaign_id=a.campaign_id,
-                    rule=a.rule,
-                    severity=a.severity,
-                    status=a.status,
-                    summary=scrub(a.summary, self.settings),
-                    first_seen=a.first_seen.isoformat(),
-                    last_seen=a.last_seen.isoformat(),
-                    notified_at=iso(a.notified_at),
-                    resolved_at=iso(a.resolved_at),
-                )
-                for a in rows
-            ],
-        )
-
-    def root_cause(self, campaign_id: str, minutes: int = 24 * 60) -> m.RootCause:
-        self._campaign(campaign_id)
-        since = utcnow() - timedelta(minutes=minutes)
-        calls = [
-            g
-            for g in self.repo.recent_generations(since, campaign_id)
-            if g.outcome != "ok" and not g.outcome.startswith("retry:")
-        ]
-        errors = self.repo.recent_errors(since, campaign_id)
-        counts: Counter[str] = Counter()
-        evidence: list[str] = []
-        for g in calls:
-            counts[classify(g.outcome, g.error or "")] += 1
-            if len(evidence) < 5:
-                evidence.append(f"{g.provider} {g.outcome}: {scrub(g.error or '', self.settings)[:160]}")
-        for e in errors:
-            if e.stage == "render":
-                counts["render" if "hero" not in e.message else classify("", e.message)] += 1
-                if len(evidence) < 5:
-                    evidence.append(f"render {e.aspect_ratio}/{e.locale}: {scrub(e.message, self.settings)[:160]}")
-            elif e.stage not in ("hero", "render"):
-                counts["bad_input"] += 1
-        cause: m.Cause = "none"
-        if counts:
-            cause = counts.most_common(1)[0][0]  # type: ignore[assignment]
-        return m.RootCause(
-            campaign_id=campaign_id,
-            cause=cause,
-            errors_considered=len(calls) + len(errors),
-            counts=dict(counts),
-            evidence=evidence,
-            advice=ADVICE[cause],
-        )
-
-    def compliance_report(self, campaign_id: str) -> m.ComplianceReport:
-        c = self._campaign(campaign_id)
-        by_check: dict[str, Counter[str]] = {}
-        failing: list[m.ComplianceLine] = []
-        warnings = 0
-        variants = [v for v in self._variants(c) if v.checks]
-        for v in variants:
-            for check in v.checks:
-                name, status = str(check.get("name")), str(check.get("status"))
-                by_check.setdefault(name, Counter())[status] += 1
-                warnings += status == "warn"
-                if status == "fail":
-                    failing.append(
-                        m.ComplianceLine(
-                            product_id=v.product_id,
-                            locale=v.locale,
-                            aspect_ratio=v.aspect_ratio,
-                            check=name,
-                            status=status,
-                            evidence=str(check.get("evidence", ""))[:300],
-                        )
-                    )
-        return m.ComplianceReport(
-            campaign_id=campaign_id,
-            variants_checked=len(variants),
-            by_check={k: dict(sorted(v.items())) for k, v in sorted(by_check.items())},
-            failing=failing,
-            warnings=warnings,
-        )
-
-    def manifest(self, campaign_id: str) -> str:
-        self._campaign(campaign_id)
-        try:
-            return self.store.read(f"{campaign_id}/manifest.json").decode()
-        except StorageError:
-            raise InputError(f"campaign {campaign_id!r} has no manifest yet") from None
-
-
-def classify(outcome: str, message: str) -> m.Cause:
-    """The likely cause of one failed provider call or hero error, from its type and text."""
-    if outcome in ACCESS_OUTCOMES:
-        return ACCESS_OUTCOMES[outcome]  # type: ignore[return-value]
-    if outcome == "ContentRefused":
-        return "refused_content"
-    text = f"{outcome} {message}".lower()
-    for cause, words in ACCESS_WORDS.items():
-        if any(word in text for word in words):
-            return cause  # type: ignore[return-value]
-    return "unknown"
-
-
-def variant_store_key(v: t.Variant) -> str | None:
-    """Where a variant's creative is in the store (its file name under campaign/product/ratio)."""
-    if not v.file_path:
-        return None
-    return str(PurePosixPath(v.campaign_id, v.product_id, v.aspect_ratio, PurePosixPath(v.file_path).name))
-
-
-def _name(v: t.Variant) -> str:
-    return f"{v.product_id}/{v.locale}/{v.aspect_ratio}"
+__all__ = [
+    "ADVICE",
+    "AlertLine",
+    "AlertList",
+    "CampaignDetails",
+    "CampaignItem",
+    "CampaignList",
+    "Cause",
+    "ComplianceLine",
+    "ComplianceReport",
+    "DuplicatePair",
+    "ErrorLine",
+    "Facts",
+    "JobLine",
+    "ProductLine",
+    "ProductVariants",
+    "RecentErrors",
+    "RootCause",
+    "Submitted",
+    "classify",
+    "compliance",
+    "find_campaign",
+    "models",
+    "variant_store_key",
+]

@@ -11,7 +11,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError
-from creative_ai.facts import Facts
+from creative_ai.facts import Facts, find_campaign
 from creative_ai.facts import models as m
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.queue import JobQueue
@@ -113,7 +113,7 @@ def build_server(
             """Queue a campaign's stored brief again (finished creatives are kept, failed ones retried)."""
 
             def rerun() -> m.Submitted:
-                return _submit(dict(facts._campaign(campaign_id).brief))
+                return _submit(dict(find_campaign(repo, campaign_id).brief))
 
             return _answer(rerun)
 

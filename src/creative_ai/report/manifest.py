@@ -95,6 +95,6 @@ def _locale_name(locale: str) -> dict[str, str]:
 
 
 def _score(outcomes: Sequence[VariantOutcome]) -> float | None:
-    from creative_ai.report.compliance import score
+    from creative_ai.facts.compliance import score
 
     return score([c for o in outcomes for c in o.checks])

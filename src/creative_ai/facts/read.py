@@ -1,0 +1,238 @@
+"""``Facts``: the campaign facts the MCP tools, the agent's rules and its drafters all read."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from creative_ai.config import Settings
+from creative_ai.db import tables as t
+from creative_ai.db.repository import Repository, utcnow
+from creative_ai.errors import InputError, StorageError
+from creative_ai.facts import compliance
+from creative_ai.facts import models as m
+from creative_ai.facts.causes import ADVICE, classify
+from creative_ai.facts.select import current_variants, find_campaign, iso, variant_store_key
+from creative_ai.report.similarity import clusters, dhash, distance
+from creative_ai.scrub import scrub
+from creative_ai.storage import Store, layout
+
+
+@dataclass
+class Facts:
+    """Read access to campaigns, variants, errors, jobs and alerts, with secrets scrubbed from every text."""
+
+    settings: Settings
+    repo: Repository
+    store: Store
+    _hashes: dict[str, int] = field(default_factory=dict)
+
+    def _campaign(self, campaign_id: str) -> t.Campaign:
+        return find_campaign(self.repo, campaign_id)
+
+    def _variants(self, c: t.Campaign) -> list[t.Variant]:
+        """The campaign's variants that its current brief still asks for (older ratios and locales left out)."""
+        return current_variants(self.repo, c)
+
+    def list_campaigns(self) -> m.CampaignList:
+        items = []
+        for c in self.repo.campaigns():
+            variants = self._variants(c)
+            items.append(
+                m.CampaignItem(
+                    campaign_id=c.id,
+                    name=c.name,
+                    status=c.status,
+                    target_market=c.target_market,
+                    variants_total=len(variants),
+                    variants_ok=sum(1 for v in variants if v.status == "ok"),
+                    updated_at=c.updated_at.isoformat(),
+                )
+            )
+        return m.CampaignList(campaigns=items)
+
+    def campaign_details(self, campaign_id: str) -> m.CampaignDetails:
+        c = self._campaign(campaign_id)
+        variants = self._variants(c)
+        generations = self.repo.generations(campaign_id)
+        brief: dict[str, Any] = dict(c.brief)
+        products = []
+        for p in self.repo.products(campaign_id):
+            mine = [v for v in variants if v.product_id == p.product_id]
+            products.append(
+                m.ProductLine(
+                    product_id=p.product_id,
+                    name=p.name,
+                    has_input_asset=p.input_asset is not None,
+                    variants_ok=sum(1 for v in mine if v.status == "ok"),
+                    variants_failed=sum(1 for v in mine if v.status != "ok"),
+                )
+            )
+        jobs = [j for j in self.repo.jobs() if j.campaign_id == campaign_id]
+        return m.CampaignDetails(
+            campaign_id=c.id,
+            name=c.name,
+            status=c.status,
+            target_market=c.target_market,
+            locales=sorted({v.locale for v in variants}),
+            aspect_ratios=[str(r) for r in brief.get("aspect_ratios", [])]
+            or sorted({v.aspect_ratio for v in variants}),
+            products=products,
+            variants_total=len(variants),
+            variants_ok=sum(1 for v in variants if v.status == "ok"),
+            variants_failed=sum(1 for v in variants if v.status != "ok"),
+            provider_calls=len(generations),
+            provider_errors=sum(1 for g in generations if g.outcome != "ok"),
+            heroes_generated=sum(1 for g in generations if g.outcome == "ok" and g.kind == "hero"),
+            cost_usd=round(sum(g.cost_usd for g in generations), 4),
+            jobs=[
+                m.JobLine(
+                    job_id=j.id,
+                    status=j.status,
+                    progress_done=j.progress_done,
+                    progress_total=j.progress_total,
+                    created_at=j.created_at.isoformat(),
+                    started_at=iso(j.started_at),
+                    finished_at=iso(j.finished_at),
+                )
+                for j in jobs
+            ],
+            open_alerts=len(self.repo.alerts(status="open", campaign_id=campaign_id)),
+            updated_at=c.updated_at.isoformat(),
+            manifest_uri=f"campaign://{c.id}/manifest",
+        )
+
+    def _hash(self, variant: t.Variant) -> int | None:
+        if not variant.sha256 or not variant.file_path:
+            return None
+        key = variant_store_key(variant)
+        if variant.sha256 not in self._hashes:
+            try:
+                self._hashes[variant.sha256] = dhash(self.store.read(str(key)))
+            except (StorageError, OSError):
+                return None
+        return self._hashes[variant.sha256]
+
+    def product_variants(self, campaign_id: str, product_id: str) -> m.ProductVariants:
+        c = self._campaign(campaign_id)
+        variants = [v for v in self._variants(c) if v.product_id == product_id]
+        if not variants and product_id not in {p.product_id for p in self.repo.products(campaign_id)}:
+            raise InputError(f"campaign {campaign_id!r} has no product {product_id!r}")
+        ok = [v for v in variants if v.status == "ok"]
+        hashed = [(v, h) for v in ok if (h := self._hash(v)) is not None]
+        limit = self.settings.agent_duplicate_distance
+        groups = clusters([h for _, h in hashed], limit)
+        pairs = []
+        for i, (a, ha) in enumerate(hashed):
+            for b, hb in hashed[i + 1 :]:
+                same_inputs = a.aspect_ratio == b.aspect_ratio and a.message == b.message
+                if (d := distance(ha, hb)) <= limit and not same_inputs:
+                    pairs.append(m.DuplicatePair(a=_name(a), b=_name(b), distance=d))
+        brief: dict[str, Any] = dict(c.brief)
+        wanted_ratios = [str(r).replace(":", "x") for r in brief.get("aspect_ratios", [])]
+        wanted_locales = sorted({v.locale for v in variants})
+        return m.ProductVariants(
+            campaign_id=campaign_id,
+            product_id=product_id,
+            total=len(variants),
+            ok=len(ok),
+            failed=len(variants) - len(ok),
+            by_ratio=dict(sorted(Counter(v.aspect_ratio for v in ok).items())),
+            by_locale=dict(sorted(Counter(v.locale for v in ok).items())),
+            distinct=len(groups),
+            near_duplicates=pairs,
+            missing_ratios=[r for r in wanted_ratios if r not in {v.aspect_ratio for v in ok}],
+            missing_locales=[loc for loc in wanted_locales if loc not in {v.locale for v in ok}],
+        )
+
+    def recent_errors(self, campaign_id: str | None = None, minutes: int = 60, limit: int = 50) -> m.RecentErrors:
+        rows = self.repo.recent_errors(utcnow() - timedelta(minutes=minutes), campaign_id)
+        return m.RecentErrors(
+            window_minutes=minutes,
+            total=len(rows),
+            errors=[
+                m.ErrorLine(
+                    campaign_id=e.campaign_id,
+                    product_id=e.product_id,
+                    locale=e.locale,
+                    aspect_ratio=e.aspect_ratio,
+                    stage=e.stage,
+                    error_type=e.error_type,
+                    message=scrub(e.message, self.settings)[:500],
+                    at=e.created_at.isoformat(),
+                )
+                for e in rows[:limit]
+            ],
+        )
+
+    def alerts(self, status: str | None = "open", campaign_id: str | None = None) -> m.AlertList:
+        rows = self.repo.alerts(status=status, campaign_id=campaign_id)
+        return m.AlertList(
+            open=sum(1 for a in rows if a.status == "open") if status != "open" else len(rows),
+            alerts=[
+                m.AlertLine(
+                    alert_id=a.id,
+                    campaign_id=a.campaign_id,
+                    rule=a.rule,
+                    severity=a.severity,
+                    status=a.status,
+                    summary=scrub(a.summary, self.settings),
+                    first_seen=a.first_seen.isoformat(),
+                    last_seen=a.last_seen.isoformat(),
+                    notified_at=iso(a.notified_at),
+                    resolved_at=iso(a.resolved_at),
+                )
+                for a in rows
+            ],
+        )
+
+    def root_cause(self, campaign_id: str, minutes: int = 24 * 60) -> m.RootCause:
+        self._campaign(campaign_id)
+        since = utcnow() - timedelta(minutes=minutes)
+        calls = [
+            g
+            for g in self.repo.recent_generations(since, campaign_id)
+            if g.outcome != "ok" and not g.outcome.startswith("retry:")
+        ]
+        errors = self.repo.recent_errors(since, campaign_id)
+        counts: Counter[str] = Counter()
+        evidence: list[str] = []
+        for g in calls:
+            counts[classify(g.outcome, g.error or "")] += 1
+            if len(evidence) < 5:
+                evidence.append(f"{g.provider} {g.outcome}: {scrub(g.error or '', self.settings)[:160]}")
+        for e in errors:
+            if e.stage == "render":
+                counts["render" if "hero" not in e.message else classify("", e.message)] += 1
+                if len(evidence) < 5:
+                    evidence.append(f"render {e.aspect_ratio}/{e.locale}: {scrub(e.message, self.settings)[:160]}")
+            elif e.stage not in ("hero", "render"):
+                counts["bad_input"] += 1
+        cause: m.Cause = "none"
+        if counts:
+            cause = counts.most_common(1)[0][0]  # type: ignore[assignment]
+        return m.RootCause(
+            campaign_id=campaign_id,
+            cause=cause,
+            errors_considered=len(calls) + len(errors),
+            counts=dict(counts),
+            evidence=evidence,
+            advice=ADVICE[cause],
+        )
+
+    def compliance_report(self, campaign_id: str) -> m.ComplianceReport:
+        """Counts per check and every failing check of the creatives the current brief asks for."""
+        return compliance.summary(self.repo, campaign_id)
+
+    def manifest(self, campaign_id: str) -> str:
+        self._campaign(campaign_id)
+        try:
+            return self.store.read(layout.manifest_key(campaign_id)).decode()
+        except StorageError:
+            raise InputError(f"campaign {campaign_id!r} has no manifest yet") from None
+
+
+def _name(v: t.Variant) -> str:
+    return f"{v.product_id}/{v.locale}/{v.aspect_ratio}"
