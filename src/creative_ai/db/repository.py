@@ -177,6 +177,25 @@ class Repository(CreativeStore, JobStore, AlertStore):
         with self._session.begin() as s:
             upsert(s, t.RuntimeSetting, {"key": key, "value": value, "updated_at": utcnow()}, keys=["key"])
 
+    # -- machine translations -------------------------------------------------------------------------------
+    def translation(self, *, key: str) -> str | None:
+        """The accepted translation kept under ``key``, or None."""
+        with self._session() as s:
+            row = s.get(t.Translation, key)
+            return row.text if row is not None else None
+
+    def save_translation(self, *, key: str, model: str, source_locale: str, target_locale: str, text: str) -> None:
+        values = dict(
+            key=key,
+            model=model,
+            source_locale=source_locale,
+            target_locale=target_locale,
+            text=text,
+            created_at=utcnow(),
+        )
+        with self._session.begin() as s:
+            upsert(s, t.Translation, values, keys=["key"])
+
     def recent_errors(self, since: datetime, campaign_id: str | None = None) -> list[t.Error]:
         return self._recent(t.Error, since, campaign_id)
 
