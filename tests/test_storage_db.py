@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, select, text
 
-from creative_ai.db.repository import Repository, make_engine
+from creative_ai.db import tables as t
+from creative_ai.db.repository import MIGRATIONS, Repository, make_engine
 from creative_ai.errors import ConfigurationError, StorageError
 from creative_ai.storage.local import LocalStore
 
@@ -21,6 +24,7 @@ TABLES = {
     "settings",
     "jobs",
     "approvals",
+    "translations",
     "alembic_version",
 }
 
@@ -84,7 +88,7 @@ def _exercise(repo: Repository) -> None:
     assert len(repo.variants("c1")) == 1
     campaign = repo.campaign("c1")
     assert campaign is not None and campaign.status == "succeeded"
-    assert repo.current_revision() == "0008"
+    assert repo.current_revision() == "0009"
 
 
 def test_sqlite_migrates_in_wal_mode(tmp_path: Path) -> None:
@@ -103,5 +107,50 @@ def test_postgresql_migrates_and_upserts(postgres_url: str) -> None:
     repo = Repository.from_url(postgres_url)
     try:
         _exercise(repo)
+    finally:
+        repo.engine.dispose()
+
+
+def _to_revision(repo: Repository, revision: str, *, down: bool = False) -> None:
+    with repo.engine.begin() as conn:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, revision)
+
+
+KEPT_KEY = "tr:6cc502231c6fb7c9fa39b68036178b470b553600"  # model gpt-5.2-mini, en → es, "Hello World 30%"
+KEPT = {"text": "¡Hola Mundo 30%!", "source": "en", "target": "es"}
+
+
+def _translations_move(repo: Repository) -> None:
+    """A translation kept in ``settings`` at 0008 is found in ``translations`` at 0009, and goes back on downgrade."""
+    _to_revision(repo, "0008")
+    repo.set_setting(KEPT_KEY, KEPT)
+    repo.set_setting("provider", {"provider": "local", "model": None})
+    repo.migrate()
+    assert repo.current_revision() == "0009"
+    assert repo.translation(key=KEPT_KEY) == "¡Hola Mundo 30%!"
+    assert repo.get_setting(KEPT_KEY) is None
+    assert repo.get_setting("provider") == {"provider": "local", "model": None}
+    with repo.engine.connect() as conn:
+        (row,) = conn.execute(select(t.Translation)).all()
+    assert (row.source_locale, row.target_locale, row.model) == ("en", "es", None)
+    repo.save_translation(key="tr:new", model="m", source_locale="en", target_locale="fr", text="Bonjour")
+    _to_revision(repo, "0008", down=True)
+    assert "translations" not in inspect(repo.engine).get_table_names()
+    assert repo.get_setting(KEPT_KEY) == KEPT
+    assert repo.get_setting("tr:new") == {"text": "Bonjour", "source": "en", "target": "fr"}
+    assert repo.get_setting("provider") == {"provider": "local", "model": None}
+
+
+def test_sqlite_moves_kept_translations(tmp_path: Path) -> None:
+    _translations_move(Repository.from_url(f"sqlite:///{tmp_path / 'x.db'}"))
+
+
+def test_postgresql_moves_kept_translations(postgres_url: str) -> None:
+    repo = Repository.from_url(postgres_url)
+    try:
+        _translations_move(repo)
     finally:
         repo.engine.dispose()

@@ -7,6 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from creative_ai.db import tables as t
+from creative_ai.db.repository import Repository
+from creative_ai.localize.cache import translation_key
 from tests.conftest import base_brief, write_brief
 from tests.fake_llm import FakeLLM, Turn
 
@@ -17,6 +22,16 @@ def _variants(result: Any) -> dict[str, dict[str, Any]]:
 
 def _sidecar(workdir: Path, variant: dict[str, Any]) -> dict[str, Any]:
     return json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
+
+
+KEY_ES = "tr:6cc502231c6fb7c9fa39b68036178b470b553600"  # model gpt-5.2-mini, en → es, "Hello World 30%"
+
+
+def test_the_cache_key_is_stable() -> None:
+    """Translations kept by earlier releases are found again: the key of the same request never changes."""
+    assert translation_key("Hello World 30%", source="en", target="es", model="gpt-5.2-mini") == KEY_ES
+    assert translation_key("Hello World 30%", source="en", target="es", model="other") != KEY_ES
+    assert translation_key("Hello World 30%", source="en", target="fr", model="gpt-5.2-mini") != KEY_ES
 
 
 def test_missing_copy_is_machine_translated_and_kept(cli, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -40,6 +55,12 @@ def test_missing_copy_is_machine_translated_and_kept(cli, workdir: Path, monkeyp
         assert "to es" in request["input"] and "Hello World 30%" in request["input"]
         again = cli("run", str(brief), "--output", "out", "--json")
         assert again.code == 0 and len(llm.requests) == 1  # the accepted translation was kept
+        repo = Repository.from_url(f"sqlite:///{workdir / 'creative_ai.db'}")
+        with repo.engine.connect() as conn:
+            (kept,) = conn.execute(select(t.Translation)).all()
+        assert (kept.key, kept.source_locale, kept.target_locale) == (KEY_ES, "en", "es")
+        assert (kept.model, kept.text) == ("gpt-5.2-mini", "¡Hola Mundo 30%!")
+        assert repo.get_setting(KEY_ES) is None  # kept in its own table, not among the settings
         manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
         assert {v["locale"]: v["message"] for v in manifest["variants"]}["es"] == "¡Hola Mundo 30%!"
 

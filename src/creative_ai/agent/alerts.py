@@ -46,14 +46,21 @@ def reconcile(
             log.info("alert_resolved", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
     for c in conditions:
         latest = repo.latest_alert(c.campaign_id, c.rule)
-        values = dict(summary=c.summary, facts=c.facts, severity=c.severity, last_seen=now)
         if latest is not None and latest.status == "open":
-            repo.update_alert(latest.id, **values)
+            repo.update_alert(latest.id, summary=c.summary, facts=c.facts, severity=c.severity, last_seen=now)
             if _cooled(latest, now, cooldown):
                 notices.append(Notice(latest.id, "reminder", c))
             continue
         if latest is not None and not _cooled(latest, now, cooldown):
-            repo.update_alert(latest.id, status="open", resolved_at=None, **values)
+            repo.update_alert(
+                latest.id,
+                status="open",
+                resolved_at=None,
+                summary=c.summary,
+                facts=c.facts,
+                severity=c.severity,
+                last_seen=now,
+            )
             log.info("alert_reopened_quietly", alert_id=latest.id, rule=c.rule, campaign_id=c.campaign_id)
             continue
         alert_id = repo.add_alert(
@@ -62,7 +69,10 @@ def reconcile(
             status="open",
             first_seen=now,
             notify_count=0,
-            **values,
+            summary=c.summary,
+            facts=c.facts,
+            severity=c.severity,
+            last_seen=now,
         )
         log.info("alert_opened", alert_id=alert_id, rule=c.rule, campaign_id=c.campaign_id, severity=c.severity)
         notices.append(Notice(alert_id, "new", c))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from creative_ai.db import tables as t
+from creative_ai.db.unset import UNSET, Unset, given
 
 
 class AlertStore:
@@ -33,14 +35,67 @@ class AlertStore:
             )
             return s.scalars(query).first()
 
-    def add_alert(self, **values: Any) -> int:
+    def add_alert(
+        self,
+        *,
+        campaign_id: str,
+        rule: str,
+        severity: str,
+        status: str,
+        summary: str,
+        facts: dict[str, Any],
+        first_seen: datetime,
+        last_seen: datetime,
+        notify_count: int = 0,
+    ) -> int:
         with self._session.begin() as s:
-            alert = t.Alert(**values)
+            alert = t.Alert(
+                campaign_id=campaign_id,
+                rule=rule,
+                severity=severity,
+                status=status,
+                summary=summary,
+                facts=facts,
+                first_seen=first_seen,
+                last_seen=last_seen,
+                notify_count=notify_count,
+            )
             s.add(alert)
             s.flush()
             return int(alert.id)
 
-    def update_alert(self, alert_id: int, **values: Any) -> None:
+    def update_alert(
+        self,
+        alert_id: int,
+        *,
+        status: str | Unset = UNSET,
+        severity: str | Unset = UNSET,
+        summary: str | Unset = UNSET,
+        facts: dict[str, Any] | Unset = UNSET,
+        last_seen: datetime | Unset = UNSET,
+        resolved_at: datetime | Unset | None = UNSET,
+        notified_at: datetime | Unset | None = UNSET,
+        notify_count: int | Unset = UNSET,
+        draft: str | Unset | None = UNSET,
+        drafter: str | Unset | None = UNSET,
+        fact_check: dict[str, Any] | Unset | None = UNSET,
+        deliveries: list[dict[str, Any]] | Unset | None = UNSET,
+    ) -> None:
+        """Write the given columns of an alert (an UNSET one keeps its value)."""
+        values = given(
+            status=status,
+            severity=severity,
+            summary=summary,
+            facts=facts,
+            last_seen=last_seen,
+            resolved_at=resolved_at,
+            notified_at=notified_at,
+            notify_count=notify_count,
+            draft=draft,
+            drafter=drafter,
+            fact_check=fact_check,
+            deliveries=deliveries,
+        )
         with self._session.begin() as s:
             alert = s.get(t.Alert, alert_id)
             if alert is not None:

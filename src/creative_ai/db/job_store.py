@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from creative_ai.db import tables as t
+from creative_ai.db.unset import UNSET, Unset, given
 
 
 def utcnow() -> datetime:
@@ -66,7 +67,28 @@ class JobStore:
             rows = s.scalars(select(t.Job.id).where(t.Job.status.in_(("queued", "running"))).order_by(t.Job.created_at))
             return list(rows)
 
-    def update_job(self, job_id: str, **values: Any) -> None:
+    def update_job(
+        self,
+        job_id: str,
+        *,
+        status: str | Unset = UNSET,
+        error: str | Unset | None = UNSET,
+        summary: dict[str, Any] | Unset | None = UNSET,
+        progress_done: int | Unset = UNSET,
+        progress_total: int | Unset = UNSET,
+        started_at: datetime | Unset | None = UNSET,
+        finished_at: datetime | Unset | None = UNSET,
+    ) -> None:
+        """Write the given columns of a job (an UNSET one keeps its value)."""
+        values = given(
+            status=status,
+            error=error,
+            summary=summary,
+            progress_done=progress_done,
+            progress_total=progress_total,
+            started_at=started_at,
+            finished_at=finished_at,
+        )
         with self._session.begin() as s:
             job = s.get(t.Job, job_id)
             if job is not None:
@@ -144,8 +166,17 @@ class JobStore:
             )
             return "exhausted", part.attempts
 
-    def beat_part(self, job_id: str, product_id: str, attempt: int, **values: Any) -> None:
+    def beat_part(
+        self,
+        job_id: str,
+        product_id: str,
+        attempt: int,
+        *,
+        progress_done: int | Unset = UNSET,
+        progress_total: int | Unset = UNSET,
+    ) -> None:
         """Keep a claim alive (and record progress) while it is still this attempt's."""
+        values = given(progress_done=progress_done, progress_total=progress_total)
         with self._session.begin() as s:
             s.execute(
                 update(t.JobPart)
@@ -158,8 +189,22 @@ class JobStore:
                 .values(heartbeat_at=utcnow(), **values)
             )
 
-    def finish_part(self, job_id: str, product_id: str, attempt: int, **values: Any) -> bool:
+    def finish_part(
+        self,
+        job_id: str,
+        product_id: str,
+        attempt: int,
+        *,
+        status: str,
+        error: str | Unset | None = UNSET,
+        summary: dict[str, Any] | Unset | None = UNSET,
+        progress_done: int | Unset = UNSET,
+        progress_total: int | Unset = UNSET,
+    ) -> bool:
         """Record a part's end, unless a later attempt has taken it over since; returns whether it was recorded."""
+        values = given(
+            status=status, error=error, summary=summary, progress_done=progress_done, progress_total=progress_total
+        )
         with self._session.begin() as s:
             result = s.execute(
                 update(t.JobPart)

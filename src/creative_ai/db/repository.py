@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,14 +14,15 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from creative_ai.db import tables as t
 from creative_ai.db.alert_store import AlertStore
+from creative_ai.db.creative_store import CreativeStore, GenerationCall, HeroRecord
 from creative_ai.db.job_store import JobStore, utcnow
+from creative_ai.db.upsert import upsert
 from creative_ai.errors import ConfigurationError
 
 
@@ -59,18 +59,7 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
-@dataclass(frozen=True)
-class HeroRecord:
-    key: str
-    sha256: str
-    storage_key: str
-    provider: str
-    model: str
-    prompt: str
-    seed: int
-
-
-class Repository(JobStore, AlertStore):
+class Repository(CreativeStore, JobStore, AlertStore):
     """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
 
     def __init__(self, engine: Engine) -> None:
@@ -135,13 +124,6 @@ class Repository(JobStore, AlertStore):
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
-    def _upsert(self, session: Session, table: Any, values: dict[str, Any], keys: list[str]) -> None:
-        dialect = self.engine.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(table).values(**values)
-        update = {k: v for k, v in values.items() if k not in keys and k != "created_at"}
-        session.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
-
     # -- campaigns ----------------------------------------------------------------------------------------
     def save_campaign(
         self,
@@ -157,7 +139,7 @@ class Repository(JobStore, AlertStore):
     ) -> None:
         now = utcnow()
         with self._session.begin() as s:
-            self._upsert(
+            upsert(
                 s,
                 t.Campaign,
                 dict(
@@ -171,14 +153,14 @@ class Repository(JobStore, AlertStore):
                     created_at=now,
                     updated_at=now,
                 ),
-                ["id"],
+                keys=["id"],
             )
             for product_id, product_name, asset in products:
-                self._upsert(
+                upsert(
                     s,
                     t.Product,
                     dict(campaign_id=campaign_id, product_id=product_id, name=product_name, input_asset=asset),
-                    ["campaign_id", "product_id"],
+                    keys=["campaign_id", "product_id"],
                 )
 
     def set_campaign_status(self, campaign_id: str, status: str) -> None:
@@ -192,49 +174,6 @@ class Repository(JobStore, AlertStore):
         with self._session() as s:
             return s.get(t.Campaign, campaign_id)
 
-    # -- heroes & generations ----------------------------------------------------------------------------
-    def find_hero(self, key: str) -> HeroRecord | None:
-        with self._session() as s:
-            row = s.scalars(select(t.Hero).where(t.Hero.key == key)).first()
-            if row is None:
-                return None
-            return HeroRecord(row.key, row.sha256, row.storage_key, row.provider, row.model, row.prompt, row.seed)
-
-    def save_hero(self, **values: Any) -> None:
-        with self._session.begin() as s:
-            self._upsert(s, t.Hero, {**values, "created_at": utcnow()}, ["key"])
-
-    def record_generation(self, **values: Any) -> None:
-        with self._session.begin() as s:
-            s.add(t.Generation(**values, created_at=utcnow()))
-
-    def generations(self, campaign_id: str) -> list[t.Generation]:
-        with self._session() as s:
-            return list(s.scalars(select(t.Generation).where(t.Generation.campaign_id == campaign_id)))
-
-    # -- variants & errors ----------------------------------------------------------------------------------
-    def save_variant(self, **values: Any) -> None:
-        now = utcnow()
-        with self._session.begin() as s:
-            self._upsert(
-                s,
-                t.Variant,
-                {**values, "created_at": now, "updated_at": now},
-                ["campaign_id", "product_id", "locale", "aspect_ratio"],
-            )
-
-    def variants(self, campaign_id: str) -> list[t.Variant]:
-        with self._session() as s:
-            return list(s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)))
-
-    def record_error(self, **values: Any) -> None:
-        with self._session.begin() as s:
-            s.add(t.Error(**values, created_at=utcnow()))
-
-    def errors(self, campaign_id: str) -> list[t.Error]:
-        with self._session() as s:
-            return list(s.scalars(select(t.Error).where(t.Error.campaign_id == campaign_id)))
-
     # -- runtime settings -----------------------------------------------------------------------------------
     def get_setting(self, key: str) -> dict[str, Any] | None:
         with self._session() as s:
@@ -243,7 +182,26 @@ class Repository(JobStore, AlertStore):
 
     def set_setting(self, key: str, value: dict[str, Any]) -> None:
         with self._session.begin() as s:
-            self._upsert(s, t.RuntimeSetting, {"key": key, "value": value, "updated_at": utcnow()}, ["key"])
+            upsert(s, t.RuntimeSetting, {"key": key, "value": value, "updated_at": utcnow()}, keys=["key"])
+
+    # -- machine translations -------------------------------------------------------------------------------
+    def translation(self, *, key: str) -> str | None:
+        """The accepted translation kept under ``key``, or None."""
+        with self._session() as s:
+            row = s.get(t.Translation, key)
+            return row.text if row is not None else None
+
+    def save_translation(self, *, key: str, model: str, source_locale: str, target_locale: str, text: str) -> None:
+        values = dict(
+            key=key,
+            model=model,
+            source_locale=source_locale,
+            target_locale=target_locale,
+            text=text,
+            created_at=utcnow(),
+        )
+        with self._session.begin() as s:
+            upsert(s, t.Translation, values, keys=["key"])
 
     def recent_errors(self, since: datetime, campaign_id: str | None = None) -> list[t.Error]:
         return self._recent(t.Error, since, campaign_id)
@@ -286,25 +244,5 @@ class Repository(JobStore, AlertStore):
                 ],
             }
 
-    # -- approvals ------------------------------------------------------------------------------------------------
-    def record_approval(self, **values: Any) -> None:
-        with self._session.begin() as s:
-            s.add(t.Approval(**values, created_at=utcnow()))
 
-    def current_approvals(self, campaign_id: str) -> dict[tuple[str, str, str], t.Approval]:
-        """The latest decision per variant that still matches the variant's current bytes."""
-        with self._session() as s:
-            current = {
-                (v.product_id, v.locale, v.aspect_ratio): v.sha256
-                for v in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id))
-            }
-            rows = s.scalars(select(t.Approval).where(t.Approval.campaign_id == campaign_id).order_by(t.Approval.id))
-            latest: dict[tuple[str, str, str], t.Approval] = {}
-            for row in rows:
-                key = (row.product_id, row.locale, row.aspect_ratio)
-                if current.get(key) == row.sha256:
-                    latest[key] = row
-            return latest
-
-
-__all__ = ["HeroRecord", "Repository", "make_engine", "utcnow"]
+__all__ = ["GenerationCall", "HeroRecord", "Repository", "make_engine", "utcnow"]

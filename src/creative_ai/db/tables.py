@@ -126,6 +126,23 @@ class RuntimeSetting(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Translation(Base):
+    """A machine translation that was accepted, kept so a rerun asks the model for nothing.
+
+    ``key`` hashes the model, both locales and the source text; ``model`` is None for a translation kept before
+    this table existed (the settings row did not name it).
+    """
+
+    __tablename__ = "translations"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_locale: Mapped[str] = mapped_column(String(35))
+    target_locale: Mapped[str] = mapped_column(String(35))
+    model: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Job(Base):
     """An asynchronous campaign run. ``status``: queued, running, succeeded, partial, failed."""
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import socket
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
+from creative_ai.db.unset import UNSET
 from creative_ai.errors import CreativeAIError
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
@@ -45,10 +46,8 @@ def fan_out(job: Job, products: list[str], *, settings: Settings, repo: Reposito
         fail_job(job, str(exc), repo=repo)
         return
     total = len(brief.products) * len(brief.target_locales) * len(brief.aspect_ratios)
-    values: dict[str, Any] = {"status": "running", "error": None, "progress_total": total}
-    if job.started_at is None:
-        values["started_at"] = utcnow()
-    repo.update_job(job.id, **values)
+    started_at = utcnow() if job.started_at is None else UNSET
+    repo.update_job(job.id, status="running", error=None, progress_total=total, started_at=started_at)
     parts = repo.ensure_parts(job.id, products)
     pending = [p.product_id for p in parts if p.status not in ("done", "failed")]
     log.info("job_fanned_out", parts=len(parts), pending=len(pending))
@@ -87,8 +86,10 @@ def _run_part(job: Job, product_id: str, attempt: int, *, settings: Settings, re
     log.info("part_started", attempt=attempt)
 
     def progress(stage: str, done: int, total: int) -> None:
-        values = {"progress_done": done, "progress_total": total} if stage == "render" else {}
-        repo.beat_part(job.id, product_id, attempt, **values)
+        if stage == "render":
+            repo.beat_part(job.id, product_id, attempt, progress_done=done, progress_total=total)
+        else:
+            repo.beat_part(job.id, product_id, attempt)
 
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)

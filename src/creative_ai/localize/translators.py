@@ -7,11 +7,11 @@ Accepted translations are kept in the database, so a rerun asks again for nothin
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
+from creative_ai.localize.cache import translation_key
 from creative_ai.localize.copy import Translator
 from creative_ai.logs import log
 from creative_ai.scrub import scrub
@@ -32,16 +32,13 @@ class OpenAITranslator:
             raise ValueError("the OpenAI translator needs OPENAI_API_KEY")
         self.settings, self.repo = settings, repo
 
-    def _key(self, text: str, source: str, target: str) -> str:
-        raw = f"{self.settings.translator_model}\n{source}\n{target}\n{text}".encode()
-        return "tr:" + hashlib.sha256(raw).hexdigest()[:40]
-
     def translate(self, text: str, *, source: str, target: str) -> str | None:
-        key = self._key(text, source, target)
+        model = self.settings.translator_model
+        key = translation_key(text, source=source, target=target, model=model)
         self.repo.migrate()
-        cached = self.repo.get_setting(key)
+        cached = self.repo.translation(key=key)
         if cached is not None:
-            return str(cached["text"])
+            return cached
         try:
             answer = self._ask(text, source=source, target=target)
         except Exception as exc:  # noqa: BLE001 a failing translator leaves the copy untranslated, never the run
@@ -51,7 +48,7 @@ class OpenAITranslator:
         if problem:
             log.warning("translation_rejected", target=target, reason=problem)
             return None
-        self.repo.set_setting(key, {"text": answer, "source": source, "target": target})
+        self.repo.save_translation(key=key, model=model, source_locale=source, target_locale=target, text=answer)
         return answer
 
     def _ask(self, text: str, *, source: str, target: str) -> str:

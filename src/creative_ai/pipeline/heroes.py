@@ -21,7 +21,7 @@ from PIL import Image
 
 from creative_ai.assets import InputImage
 from creative_ai.config import Settings
-from creative_ai.db.repository import Repository
+from creative_ai.db.repository import GenerationCall, Repository
 from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
 from creative_ai.logs import log
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
@@ -195,7 +195,7 @@ class Generator:
         is_hero: bool = True,
     ) -> Hero:
         """One provider call with retries; every attempt recorded, the picture stored and kept under ``key``."""
-        row: dict[str, object] = dict(
+        row = GenerationCall(
             campaign_id=self.campaign_id,
             kind="hero" if is_hero else "fill",
             product_id=product_id,
@@ -264,7 +264,7 @@ class Generator:
 
     def _record(
         self,
-        row: dict[str, object],
+        row: GenerationCall,
         started: float,
         *,
         outcome: str,
