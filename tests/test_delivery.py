@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from creative_ai.agent.delivery import (
-    DeliveryError,
     DeliveryResult,
     LogChannel,
     Message,
@@ -15,7 +14,7 @@ from creative_ai.agent.delivery import (
     SmtpChannel,
     WebhookChannel,
 )
-from creative_ai.errors import ConfigurationError, CreativeAIError
+from creative_ai.errors import ConfigurationError, CreativeAIError, DeliveryError
 from tests.receivers import Hook, _Collector
 from tests.servers import free_port
 

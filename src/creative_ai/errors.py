@@ -3,7 +3,8 @@
     CreativeAIError                    base; every error we raise on purpose
     ├── InputError                     the user's input is wrong (CLI exit 2, HTTP 422)
     │   ├── BriefError                 the brief fails validation; carries field-level issues
-    │   └── AssetError                 an input image or logo is missing, corrupt or too large
+    │   ├── AssetError                 an input image or logo is missing, corrupt or too large
+    │   └── ComplianceError            the copy carries a prohibited term: refused before any generation
     ├── ConfigurationError             settings or environment are wrong (CLI exit 3)
     ├── ProviderError                  an image provider failed (mapped from vendor errors where they enter)
     │   ├── ProviderUnavailable        unknown provider or model, or no key (CLI exit 3)
@@ -16,14 +17,18 @@
     ├── RenderError                    one variant could not be rendered (it fails, others go on)
     │   ├── TextFitError               the copy does not fit at the minimum font size
     │   └── GlyphCoverageError         no available font covers the copy
-    └── StorageError                   a file could not be written or read where it must be
+    ├── StorageError                   a file could not be written or read where it must be
+    └── DeliveryError                  an alert channel (SMTP, webhook) could not deliver a message
 
-Front doors map these in one place each (the CLI in ``cli/app.py``).
+Front doors map these in one place each: the CLI's exit codes (``cli/app.py``), the API's exception handlers
+(``api/errors.py``), the MCP tool wrapper (``mcp_server/server.py``) and the job runner (``jobs/``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 class CreativeAIError(Exception):
@@ -114,3 +119,31 @@ class GlyphCoverageError(RenderError):
 
 class StorageError(CreativeAIError):
     """A file could not be stored or read."""
+
+
+class TermHit(Protocol):
+    """A prohibited or restricted term found in the copy (see ``checks/legal.py``)."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def locale(self) -> str: ...
+    @property
+    def term(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+
+
+class ComplianceError(InputError):
+    """Prohibited terms in the brief's copy: the campaign is refused before anything is generated."""
+
+    def __init__(self, hits: Sequence[TermHit]) -> None:
+        self.hits = list(hits)
+        lines = [f"{h.field} ({h.locale}): prohibited term {h.term!r} (rule {h.rule}, {h.source})" for h in hits]
+        super().__init__("copy breaks legal rules; nothing was generated:\n  - " + "\n  - ".join(lines))
+
+
+class DeliveryError(CreativeAIError):
+    """A channel could not deliver a message."""

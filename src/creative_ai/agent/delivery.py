@@ -18,12 +18,8 @@ import aiosmtplib
 import httpx
 from pydantic import SecretStr
 
-from creative_ai.errors import ConfigurationError, CreativeAIError
+from creative_ai.errors import ConfigurationError, DeliveryError
 from creative_ai.logs import log
-
-
-class DeliveryError(CreativeAIError):
-    """A channel could not deliver a message."""
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import yaml
 
 from creative_ai.checks.base import CheckResult
-from creative_ai.errors import InputError
+from creative_ai.errors import ComplianceError, InputError
 
 Severity = Literal["fail", "warn"]
 NEGATORS = frozenset(
@@ -89,15 +89,6 @@ class Hit:
             "source": self.source,
             "text": self.text,
         }
-
-
-class ComplianceError(InputError):
-    """Prohibited terms in the brief's copy: the campaign is refused before anything is generated."""
-
-    def __init__(self, hits: Sequence[Hit]) -> None:
-        self.hits = list(hits)
-        lines = [f"{h.field} ({h.locale}): prohibited term {h.term!r} (rule {h.rule}, {h.source})" for h in hits]
-        super().__init__("copy breaks legal rules; nothing was generated:\n  - " + "\n  - ".join(lines))
 
 
 def fold(text: str) -> str:
