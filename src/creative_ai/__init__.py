@@ -7,9 +7,11 @@ they touch: the pipeline, the database and the imaging libraries wait until some
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # not typing's: importing typing alone would double the cost of ``import creative_ai``
 if TYPE_CHECKING:
+    from typing import Any
+
     from creative_ai import errors
     from creative_ai.brief import CampaignBrief, load_brief, parse_brief
     from creative_ai.config import Settings, get_settings
