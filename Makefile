@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python bench/bench_providers.py
 	$(BIN)/python bench/bench_service.py
 	$(BIN)/python bench/bench_checks.py
+	$(BIN)/python bench/bench_cli.py
 
 clean:
 	rm -rf outputs creative_ai.db creative_ai.db-wal creative_ai.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -8,10 +8,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from creative_ai.choices import HeroStrategy as HeroStrategy
+from creative_ai.choices import ImageFormat as ImageFormat
 from creative_ai.errors import ConfigurationError
-
-ImageFormat = Literal["png", "jpg", "webp"]
-HeroStrategy = Literal["per-orientation", "single"]
 
 
 class Settings(BaseSettings):

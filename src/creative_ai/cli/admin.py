@@ -8,10 +8,6 @@ from typing import Annotated, Any
 import typer
 
 from creative_ai.cli.app import app, db_app, handles_errors
-from creative_ai.config import get_settings
-from creative_ai.db.repository import Repository
-from creative_ai.providers import available_providers
-from creative_ai.providers.selection import current_selection, select
 
 providers_app = typer.Typer(help="Image providers: availability, models, the runtime selection.")
 app.add_typer(providers_app, name="providers")
@@ -25,6 +21,11 @@ def providers(
     """List the image providers, whether each can run here (key present), their models and the selection."""
     if ctx.invoked_subcommand is not None:
         return
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.providers import available_providers
+    from creative_ai.providers.selection import current_selection
+
     settings = get_settings()
     selection = current_selection(settings, Repository.from_url(settings.database_url))
     first = selection.provider.split(",")[0]
@@ -59,6 +60,10 @@ def providers_select(
     model: Annotated[str | None, typer.Option(help="Model of the (first) provider.")] = None,
 ) -> None:
     """Store the provider (and model) every run, API call and worker uses unless told otherwise."""
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.providers.selection import select
+
     settings = get_settings()
     chosen = select(name, model, settings=settings, repo=Repository.open(settings.database_url))
     typer.echo(f"selected {chosen.provider} with model {chosen.model}")
@@ -68,6 +73,9 @@ def providers_select(
 @handles_errors
 def db_upgrade() -> None:
     """Create or upgrade the database schema to the newest migration."""
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+
     settings = get_settings()
     repo = Repository.open(settings.database_url)
     repo.migrate()

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import signal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from creative_ai.cli.app import app, handles_errors
-from creative_ai.config import Settings, get_settings
-from creative_ai.db.repository import Repository
 from creative_ai.errors import ConfigurationError, CreativeAIError
-from creative_ai.jobs import make_queue
-from creative_ai.logs import configure_logging
-from creative_ai.storage import make_store
+
+if TYPE_CHECKING:
+    from creative_ai.config import Settings
 
 agent_app = typer.Typer(help="The monitoring agent.", invoke_without_command=True)
 app.add_typer(agent_app, name="agent")
@@ -21,6 +19,9 @@ app.add_typer(agent_app, name="agent")
 
 def _agent(settings: Settings) -> Any:
     from creative_ai.agent.monitor import Agent
+    from creative_ai.db.repository import Repository
+    from creative_ai.jobs import make_queue
+    from creative_ai.storage import make_store
 
     repo = Repository.open(settings.database_url)
     repo.migrate()
@@ -38,6 +39,9 @@ def agent(
     """Watch the inbox and campaign health; raise, draft and deliver alerts."""
     if ctx.invoked_subcommand is not None:
         return
+    from creative_ai.config import get_settings
+    from creative_ai.logs import configure_logging
+
     settings = get_settings(**({"agent_interval": interval} if interval else {}))
     configure_logging()
     monitor = _agent(settings)
@@ -62,6 +66,8 @@ def email(
 ) -> None:
     """Write the e-mail to customer leadership explaining a campaign's delay, from the recorded facts."""
     from creative_ai.agent.delivery import Message, SmtpChannel
+    from creative_ai.config import get_settings
+    from creative_ai.logs import configure_logging
 
     settings = get_settings()
     configure_logging(level="WARNING")

@@ -6,11 +6,10 @@ Exit codes: 0 all ok · 1 some variants failed · 2 bad input · 3 configuration
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import ParamSpec, TypeVar
+from functools import cache, wraps
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
 from creative_ai.errors import (
     ConfigurationError,
@@ -19,6 +18,9 @@ from creative_ai.errors import (
     ProviderUnavailable,
     StorageError,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_CONFIG = 0, 1, 2, 3
 
@@ -32,10 +34,16 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+@cache
+def err_console() -> Console:
+    """The stderr console of messages and progress, made on first use."""
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def exit_code_for(exc: CreativeAIError) -> int:
@@ -54,7 +62,7 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except CreativeAIError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            err_console().print(f"[bold red]error:[/] {exc}", markup=True)
             raise typer.Exit(exit_code_for(exc)) from None
 
     return wrapper

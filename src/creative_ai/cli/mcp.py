@@ -8,13 +8,7 @@ from typing import Annotated
 import typer
 
 from creative_ai.cli.app import app, handles_errors
-from creative_ai.config import get_settings
-from creative_ai.db.repository import Repository
 from creative_ai.errors import ConfigurationError
-from creative_ai.jobs import make_queue
-from creative_ai.jobs.queue import JobQueue
-from creative_ai.logs import configure_logging
-from creative_ai.storage import make_store
 
 
 class Transport(StrEnum):
@@ -30,7 +24,13 @@ def mcp_command(
     port: Annotated[int, typer.Option(help="Port for http.")] = 8765,
 ) -> None:
     """Serve campaign facts to MCP clients (LLM agents, IDEs)."""
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.jobs import make_queue
+    from creative_ai.jobs.queue import JobQueue
+    from creative_ai.logs import configure_logging
     from creative_ai.mcp_server.server import build_server
+    from creative_ai.storage import make_store
 
     settings = get_settings()
     configure_logging(level="WARNING")

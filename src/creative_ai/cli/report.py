@@ -9,8 +9,6 @@ from typing import Annotated
 import typer
 
 from creative_ai.cli.app import app, handles_errors
-from creative_ai.config import get_settings
-from creative_ai.db.repository import Repository
 
 
 class Format(StrEnum):
@@ -27,11 +25,12 @@ def report(
     output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Print a campaign's compliance report: checks per creative, counts per check, the compliance score."""
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
     from creative_ai.facts import compliance
 
     settings = get_settings()
     repo = Repository.open(settings.database_url)
-    repo.migrate()
     text = compliance.render(compliance.report(repo, campaign), fmt.value)
     if output is None:
         typer.echo(text, nl=False)

@@ -5,29 +5,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from creative_ai.brief import load_brief
-from creative_ai.cli.app import EXIT_FAILED, EXIT_OK, app, err, handles_errors
-from creative_ai.config import HeroStrategy, ImageFormat, get_settings
-from creative_ai.db.repository import Repository
-from creative_ai.pipeline.plan import plan_campaign
-from creative_ai.providers.selection import current_selection, resolve_chain
-from creative_ai.records import RunSummary
-from creative_ai.render.text import FontBook
-from creative_ai.report.dry_run import dry_run_report
-from creative_ai.runtime import Runtime
-from creative_ai.storage import make_store
+from creative_ai.choices import HeroStrategy, ImageFormat
+from creative_ai.cli.app import EXIT_FAILED, EXIT_OK, app, err_console, handles_errors
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from creative_ai.records import RunSummary
 
 BriefArg = Annotated[Path, typer.Argument(help="Campaign brief (.json, .yaml or .yml).", show_default=False)]
 
 
 def _print_summary(summary: RunSummary, console: Console) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{summary.campaign_id}: {summary.status}", show_lines=False)
     for column in ("product", "locale", "ratio", "status", "file / reason"):
         table.add_column(column)
@@ -64,6 +59,19 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print the RunSummary as JSON.")] = False,
 ) -> None:
     """Make every creative of a brief."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from creative_ai.brief import load_brief
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.pipeline.plan import plan_campaign
+    from creative_ai.providers.selection import current_selection, resolve_chain
+    from creative_ai.render.text import FontBook
+    from creative_ai.report.dry_run import dry_run_report
+    from creative_ai.runtime import Runtime
+    from creative_ai.storage import make_store
+
     overrides: dict[str, object] = {}
     if output is not None:
         overrides["output_dir"] = output
@@ -93,7 +101,7 @@ def run(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        console=err,
+        console=err_console(),
         disable=not show_progress,
     ) as bar:
         task = bar.add_task("planning", total=None)
@@ -122,6 +130,11 @@ def run(
 @handles_errors
 def validate(brief: BriefArg) -> None:
     """Check a brief and its assets without making anything."""
+    from creative_ai.brief import load_brief
+    from creative_ai.config import get_settings
+    from creative_ai.pipeline.plan import plan_campaign
+    from creative_ai.render.text import FontBook
+
     settings = get_settings()
     campaign = load_brief(brief)
     plan = plan_campaign(

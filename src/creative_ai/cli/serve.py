@@ -8,9 +8,7 @@ from typing import Annotated
 import typer
 
 from creative_ai.cli.app import app, handles_errors
-from creative_ai.config import get_settings
 from creative_ai.errors import ConfigurationError
-from creative_ai.logs import configure_logging
 
 
 def is_loopback(host: str) -> bool:
@@ -29,6 +27,9 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs)."""
+    from creative_ai.config import get_settings
+    from creative_ai.logs import configure_logging
+
     settings = get_settings()
     configure_logging()
     if not is_loopback(host) and settings.api_key is None:

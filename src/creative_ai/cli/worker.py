@@ -7,9 +7,7 @@ from typing import Annotated
 import typer
 
 from creative_ai.cli.app import app, handles_errors
-from creative_ai.config import get_settings
 from creative_ai.errors import ConfigurationError
-from creative_ai.logs import configure_logging
 
 
 @app.command()
@@ -19,6 +17,9 @@ def worker(
     pool: Annotated[str, typer.Option(help="Celery pool: prefork, solo or threads.")] = "prefork",
 ) -> None:
     """Run campaign jobs from the broker (needs CREATIVE_AI_BROKER_URL)."""
+    from creative_ai.config import get_settings
+    from creative_ai.logs import configure_logging
+
     settings = get_settings()
     configure_logging()
     if not settings.broker_url:

@@ -44,7 +44,17 @@ def write_campaign(
     campaign_id = grid.brief.campaign_id
     ok = sum(1 for o in outcomes if o.status == "ok")
     status = overall_status(ok, len(outcomes))
-    manifest = build_manifest(grid, outcomes, sidecars, status=status, provider=provider, model=model)
+    manifest = build_manifest(
+        grid.brief,
+        outcomes,
+        sidecars,
+        products=grid.products,
+        locales=grid.locales,
+        ratios=grid.ratios,
+        status=status,
+        provider=provider,
+        model=model,
+    )
     store.write_if_changed(layout.manifest_key(campaign_id), manifest_bytes(manifest))
     store.write_if_changed(layout.gallery_key(campaign_id), render_gallery(manifest))
     repo.set_campaign_status(campaign_id, status)

@@ -6,21 +6,24 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from creative_ai.pipeline.plan import Outline
+from creative_ai.brief import CampaignBrief, Product
 from creative_ai.placements import get_placement
 from creative_ai.records import CreativeRecord, VariantOutcome
 
 
 def build_manifest(
-    plan: Outline,
+    brief: CampaignBrief,
     outcomes: Sequence[VariantOutcome],
     sidecars: Sequence[CreativeRecord | None],
     *,
+    products: Sequence[Product],
+    locales: Sequence[str],
+    ratios: Sequence[str],
     status: str,
     provider: str,
     model: str,
 ) -> dict[str, Any]:
-    brief = plan.brief
+    """The manifest of the variants a run covers (``products`` × ``locales`` × ``ratios``), in plan order."""
     prefix = f"{brief.campaign_id}/"
     entries = []
     for outcome, sidecar in zip(outcomes, sidecars, strict=True):
@@ -52,9 +55,9 @@ def build_manifest(
         "target_audience": brief.target_audience,
         "campaign_message": brief.campaign_message,
         "brand_colors": brief.brand_colors,
-        "locales": plan.locales,
-        "aspect_ratios": plan.ratios,
-        "products": [{"id": p.id, "name": p.name} for p in plan.products],
+        "locales": list(locales),
+        "aspect_ratios": list(ratios),
+        "products": [{"id": p.id, "name": p.name} for p in products],
         "status": status,
         "provider": provider,
         "model": model,
@@ -62,8 +65,8 @@ def build_manifest(
         "variants_total": len(entries),
         "variants_ok": sum(1 for e in entries if e["status"] == "ok"),
         "compliance_score": _score(outcomes),
-        "placements": {r: _placement(r) for r in plan.ratios},
-        "locale_names": {loc: _locale_name(loc) for loc in plan.locales},
+        "placements": {r: _placement(r) for r in ratios},
+        "locale_names": {loc: _locale_name(loc) for loc in locales},
         "variants": entries,
     }
 
