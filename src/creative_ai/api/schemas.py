@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from creative_ai.brief import CampaignBrief
 
@@ -209,12 +209,13 @@ BYTES: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
 
 
 def as_json(responses: Responses) -> Responses:
-    """``responses`` with their models written out as JSON content, for a route whose own answer is not JSON
-    (FastAPI would list the models under the route's media type)."""
+    """``responses`` with their models referenced as JSON content, for a route whose own answer is not JSON
+    (FastAPI would list the models under the route's media type). The models are components through the routes
+    that answer with them."""
     return {
         status: {
             "description": spec["description"],
-            "content": {"application/json": {"schema": TypeAdapter(spec["model"]).json_schema()}},
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{spec['model'].__name__}"}}},
         }
         for status, spec in responses.items()
     }
