@@ -17,6 +17,7 @@ from creative_ai.api import create_app
 from creative_ai.api.schemas import EXAMPLE_BRIEF, RunReport, VariantReport
 from creative_ai.brief import CampaignBrief, parse_brief
 from creative_ai.config import Settings, get_settings
+from creative_ai.db.repository import utcnow
 from creative_ai.records import RunSummary, VariantOutcome
 from tests.conftest import EXAMPLES, base_brief
 
@@ -109,6 +110,13 @@ def test_every_json_answer_has_a_named_schema(doc: dict[str, Any]) -> None:
         assert op["responses"][success]["content"]["application/json"]["schema"] == {
             "$ref": f"#/components/schemas/{name}"
         }
+    # An answer's keys are exactly its schema's: none is added by a default, none dropped for lack of a field.
+    loose = [
+        name
+        for name, schema in doc["components"]["schemas"].items()
+        if schema.get("additionalProperties") is False and set(schema.get("required", [])) != set(schema["properties"])
+    ]
+    assert not loose, loose
     assert doc["paths"]["/campaigns"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"] == {
         "$ref": "#/components/schemas/CampaignOverview"
     }
@@ -193,6 +201,9 @@ def test_live_answers_match_their_documented_schema(settings: Settings) -> None:
         creative = made.json()["variants"][0]["file_path"].split("test-campaign/")[1]
         job = client.post("/campaigns/jobs", json=base_brief(campaign_id="jobbed"), headers=HEADERS).json()["job_id"]
         _wait(client, job)
+        beat = {"status": "running", "last_heartbeat": utcnow().isoformat(), "interval_s": 60, "drafter": "template"}
+        client.app.state.repo.set_setting("agent", beat)  # type: ignore[attr-defined]
+        assert client.get("/agent/status").text.count('"interval_s":60,') == 1  # sent as computed, not 60.0
         calls: list[tuple[str, str, str, dict[str, Any]]] = [
             ("get", "/health", "/health", {}),
             ("get", "/current-model", "/current-model", {}),
