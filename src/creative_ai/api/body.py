@@ -9,14 +9,6 @@ from fastapi import HTTPException, Request
 
 from creative_ai.errors import BriefError, FieldIssue
 
-# OpenAPI description of a brief body (the model itself lives in creative_ai.brief).
-BRIEF_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"type": "object", "description": "A campaign brief (SPEC §1)."}}},
-    }
-}
-
 
 async def read_json(request: Request, *, limit: int) -> Any:
     raw = b""

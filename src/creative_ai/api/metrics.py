@@ -7,6 +7,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -69,7 +70,12 @@ def install_metrics(app: FastAPI, repo: Repository) -> None:
             response.headers["X-Request-ID"] = cid
             return response
 
-    @app.get("/metrics", tags=["system"], include_in_schema=True)
+    @app.get(
+        "/metrics",
+        tags=["system"],
+        response_class=PlainTextResponse,
+        responses={200: {"description": "Prometheus text exposition format."}},
+    )
     def metrics() -> Response:
         """Prometheus text format."""
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

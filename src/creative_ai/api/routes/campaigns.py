@@ -9,8 +9,21 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from creative_ai.api.body import BRIEF_BODY, read_json
+from creative_ai.api.body import read_json
 from creative_ai.api.deps import DisplayRootDep, Protected, RepoDep, SettingsDep, StoreDep
+from creative_ai.api.schemas import (
+    BAD_BRIEF,
+    BYTES,
+    NOT_FOUND,
+    UNAUTHORIZED,
+    BriefCheck,
+    CampaignDetail,
+    CampaignOverview,
+    ErrorMessage,
+    FieldErrors,
+    RunReport,
+    brief_body,
+)
 from creative_ai.errors import StorageError
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.pipeline import run_campaign
@@ -19,11 +32,32 @@ from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.render.text import FontBook
 from creative_ai.storage import safe_key
 
-router = APIRouter(tags=["campaigns"], dependencies=Protected)
+router = APIRouter(tags=["campaigns"], dependencies=Protected, responses=UNAUTHORIZED)
 HTTP_FOR_STATUS = {"succeeded": 200, "partial": 207, "failed": 422}
+# What a campaign folder holds: creatives, their JSON sidecars and the manifest, the HTML gallery.
+FILE_MEDIA_TYPES = (
+    "image/png",
+    "image/jpeg",
+    "image/webp",
+    "application/json",
+    "text/html",
+    "application/octet-stream",
+)
 
 
-@router.post("/campaigns/process", openapi_extra=BRIEF_BODY)
+@router.post(
+    "/campaigns/process",
+    response_model=RunReport,
+    responses={
+        **BAD_BRIEF,
+        207: {"model": RunReport, "description": "Some creatives failed (each with its reason)."},
+        422: {
+            "model": RunReport | FieldErrors | ErrorMessage,
+            "description": "No creative made (the summary), or a bad brief (each field named).",
+        },
+    },
+    openapi_extra=brief_body(example=True),
+)
 async def process(
     request: Request, settings: SettingsDep, repo: RepoDep, store: StoreDep, display_root: DisplayRootDep
 ) -> JSONResponse:
@@ -38,7 +72,7 @@ async def process(
     return JSONResponse(summary.to_dict(), status_code=HTTP_FOR_STATUS[summary.status])
 
 
-@router.post("/briefs/validate", openapi_extra=BRIEF_BODY)
+@router.post("/briefs/validate", response_model=BriefCheck, responses=BAD_BRIEF, openapi_extra=brief_body(example=True))
 async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
     """Check a brief and its assets without making anything."""
     brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
@@ -53,7 +87,7 @@ async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
     }
 
 
-@router.get("/campaigns")
+@router.get("/campaigns", response_model=list[CampaignOverview])
 def list_campaigns(repo: RepoDep) -> list[dict[str, Any]]:
     return [
         {
@@ -67,7 +101,7 @@ def list_campaigns(repo: RepoDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/campaigns/{campaign_id}")
+@router.get("/campaigns/{campaign_id}", response_model=CampaignDetail, responses=NOT_FOUND)
 def campaign_detail(campaign_id: str, repo: RepoDep) -> dict[str, Any]:
     campaign = repo.campaign(campaign_id)
     if campaign is None:
@@ -96,7 +130,17 @@ def campaign_detail(campaign_id: str, repo: RepoDep) -> dict[str, Any]:
     }
 
 
-@router.get("/campaigns/{campaign_id}/files/{path:path}", response_model=None)
+@router.get(
+    "/campaigns/{campaign_id}/files/{path:path}",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The file's bytes; its media type follows its name.",
+            "content": dict.fromkeys(FILE_MEDIA_TYPES, BYTES),
+        },
+        **NOT_FOUND,
+    },
+)
 def creative_file(campaign_id: str, path: str, store: StoreDep, repo: RepoDep) -> Response:
     """A stored creative, sidecar, manifest or gallery of the campaign (paths cannot leave its folder)."""
     if repo.campaign(campaign_id) is None:

@@ -12,12 +12,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreDep, key_ok
+from creative_ai.api.schemas import BYTES, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
 _env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))
 DECISIONS = ("approved", "rejected")
+PROTECTED_PAGE: Responses = {**UNAUTHORIZED, **NOT_FOUND}
+
+
+def _redirect(to: str) -> Responses:
+    return {303: {"description": f"See {to}.", "headers": {"Location": {"schema": {"type": "string"}}}}}
 
 
 def _page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -34,7 +40,18 @@ def login_page() -> HTMLResponse:
     return _page("login.html")
 
 
-@router.post("/gallery/login", response_model=None)
+@router.post(
+    "/gallery/login",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={
+        **_redirect("/gallery, with the key kept in an HttpOnly cookie"),
+        401: {
+            "description": "The login page again, with the error.",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+    },
+)
 async def login(request: Request, settings: SettingsDep) -> Response:
     key = (await _form(request)).get("key", "")
     if not key_ok(settings, key):
@@ -44,7 +61,7 @@ async def login(request: Request, settings: SettingsDep) -> Response:
     return response
 
 
-@router.get("/gallery", response_class=HTMLResponse, dependencies=Protected)
+@router.get("/gallery", response_class=HTMLResponse, dependencies=Protected, responses=as_json(UNAUTHORIZED))
 def index(repo: RepoDep) -> HTMLResponse:
     return _page("gallery_index.html", campaigns=repo.campaigns())
 
@@ -61,12 +78,24 @@ def _grid(repo: Repository, campaign_id: str) -> dict[str, Any]:
     return {"campaign": campaign, "rows": rows}
 
 
-@router.get("/gallery/{campaign_id}", response_class=HTMLResponse, dependencies=Protected)
+@router.get(
+    "/gallery/{campaign_id}", response_class=HTMLResponse, dependencies=Protected, responses=as_json(PROTECTED_PAGE)
+)
 def campaign_page(campaign_id: str, repo: RepoDep) -> HTMLResponse:
     return _page("gallery_campaign.html", **_grid(repo, campaign_id))
 
 
-@router.post("/gallery/{campaign_id}/decisions", dependencies=Protected, response_model=None)
+@router.post(
+    "/gallery/{campaign_id}/decisions",
+    dependencies=Protected,
+    response_class=RedirectResponse,
+    status_code=303,
+    responses={
+        **_redirect("the creative on its campaign page"),
+        **PROTECTED_PAGE,
+        422: {"model": ErrorMessage, "description": "The decision is neither approved nor rejected."},
+    },
+)
 async def decide(campaign_id: str, request: Request, repo: RepoDep) -> Response:
     """Record approve / reject (with a comment) for one creative, tied to its current bytes."""
     form = await _form(request)
@@ -98,7 +127,15 @@ async def decide(campaign_id: str, request: Request, repo: RepoDep) -> Response:
     )
 
 
-@router.get("/gallery/{campaign_id}/approved.zip", dependencies=Protected, response_model=None)
+@router.get(
+    "/gallery/{campaign_id}/approved.zip",
+    dependencies=Protected,
+    response_class=Response,
+    responses={
+        200: {"description": "The approved creatives, as a zip.", "content": {"application/zip": BYTES}},
+        **PROTECTED_PAGE,
+    },
+)
 def approved_zip(campaign_id: str, repo: RepoDep, store: StoreDep) -> Response:
     grid = _grid(repo, campaign_id)
     buffer = io.BytesIO()

@@ -7,15 +7,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from creative_ai.api.body import BRIEF_BODY, read_json
+from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.api.schemas import BAD_BRIEF, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.submit import submit_job
 
-router = APIRouter(tags=["jobs"], dependencies=Protected)
+router = APIRouter(tags=["jobs"], dependencies=Protected, responses=UNAUTHORIZED)
 
 
-@router.post("/campaigns/jobs", status_code=202, openapi_extra=BRIEF_BODY)
+@router.post(
+    "/campaigns/jobs",
+    status_code=202,
+    response_model=JobAccepted,
+    responses=BAD_BRIEF,
+    openapi_extra=brief_body(example=True),
+)
 async def submit(
     request: Request,
     settings: SettingsDep,
@@ -37,7 +44,7 @@ async def submit(
     return JSONResponse({"job_id": submitted.job.id, "status": submitted.job.status}, status_code=202)
 
 
-@router.get("/campaigns/jobs/{job_id}")
+@router.get("/campaigns/jobs/{job_id}", response_model=JobStatus, responses=NOT_FOUND)
 def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
     job = repo.job(job_id)
     if job is None:

@@ -12,6 +12,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.api.schemas import (
+    UNAUTHORIZED,
+    AgentStatus,
+    ErrorMessage,
+    FieldErrors,
+    HealthStatus,
+    ModelSelection,
+)
 from creative_ai.db.repository import utcnow
 from creative_ai.providers.selection import current_selection, select
 
@@ -24,7 +32,7 @@ class ModelChoice(BaseModel):
     model: str | None = Field(default=None, examples=["gpt-image-2.5-flare"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthStatus)
 def health(repo: RepoDep, queue: QueueDep) -> dict[str, Any]:
     """Database and broker reachability, each reported."""
     try:
@@ -38,13 +46,24 @@ def health(repo: RepoDep, queue: QueueDep) -> dict[str, Any]:
     return {"status": "ok" if database["ok"] and broker["ok"] else "degraded", "database": database, "broker": broker}
 
 
-@router.get("/current-model")
+@router.get("/current-model", response_model=ModelSelection)
 def current_model(settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
     chosen = current_selection(settings, repo)
     return {"provider": chosen.provider, "model": chosen.model, "source": chosen.source}
 
 
-@router.post("/select-model", dependencies=Protected)
+@router.post(
+    "/select-model",
+    dependencies=Protected,
+    response_model=ModelSelection,
+    responses={
+        **UNAUTHORIZED,
+        422: {
+            "model": ErrorMessage | FieldErrors,
+            "description": "Unknown provider or model, the provider not usable, or a malformed choice.",
+        },
+    },
+)
 def select_model(choice: ModelChoice, settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
     """Validate and store the provider and model every run and worker uses."""
     name = ",".join(ALIASES.get(part.strip(), part.strip()) for part in choice.provider.split(","))
@@ -52,7 +71,7 @@ def select_model(choice: ModelChoice, settings: SettingsDep, repo: RepoDep) -> d
     return {"provider": chosen.provider, "model": chosen.model, "source": chosen.source}
 
 
-@router.get("/agent/status")
+@router.get("/agent/status", response_model=AgentStatus)
 def agent_status(repo: RepoDep) -> dict[str, Any]:
     """The monitoring agent's heartbeat: ``running`` while it beats within three intervals (UTC times)."""
     beat = repo.get_setting("agent") or {}
