@@ -38,7 +38,7 @@ def test_parts_then_publish_match_one_run(setup, tmp_path: Path) -> None:  # typ
     assert all(p.manifest_path is None for p in parts)
     assert not (settings.output_dir / "test-campaign/manifest.json").exists()  # nothing published by a part
     summary = publish_campaign(
-        brief, parts, failed_parts={}, provider="fake", model="fake-1", store=store, repo=repo, settings=settings,
+        brief, parts, failed_parts={}, provider="fake", model="fake-1", store=store, repo=repo,
         display_root="out", duration_s=1.5,
     )  # fmt: skip
     assert summary.status == "succeeded" and summary.variants_ok == summary.variants_total == 12
@@ -64,7 +64,7 @@ def test_a_failed_part_fails_its_products_variants_only(setup) -> None:  # type:
     parts = [run_campaign(brief, products=[p["id"]], publish=False, **common) for p in PRODUCTS[:2]]
     summary = publish_campaign(
         brief, parts, failed_parts={"item-2": "worker lost its database"}, provider="fake", model="fake-1", store=store,
-        repo=repo, settings=settings, display_root="out", duration_s=1.0,
+        repo=repo, display_root="out", duration_s=1.0,
     )  # fmt: skip
     assert summary.status == "partial" and summary.variants_ok == 2
     (failed,) = [v for v in summary.variants if v.status == "failed"]

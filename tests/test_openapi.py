@@ -202,7 +202,7 @@ def test_live_answers_match_their_documented_schema(settings: Settings) -> None:
         job = client.post("/campaigns/jobs", json=base_brief(campaign_id="jobbed"), headers=HEADERS).json()["job_id"]
         _wait(client, job)
         beat = {"status": "running", "last_heartbeat": utcnow().isoformat(), "interval_s": 60, "drafter": "template"}
-        client.app.state.repo.set_setting("agent", beat)  # type: ignore[attr-defined]
+        client.app.state.runtime.repo.set_setting("agent", beat)  # type: ignore[attr-defined]
         assert client.get("/agent/status").text.count('"interval_s":60,') == 1  # sent as computed, not 60.0
         calls: list[tuple[str, str, str, dict[str, Any]]] = [
             ("get", "/health", "/health", {}),

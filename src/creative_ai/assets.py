@@ -39,7 +39,7 @@ def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise AssetError(f"{field}: cannot read {path}: {exc.strerror}") from None
+        raise AssetError(f"{field}: cannot read {path}: {exc.strerror}") from exc
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -51,15 +51,15 @@ def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
                     f"to {max_pixels:,} pixels (CREATIVE_AI_MAX_IMAGE_PIXELS)"
                 )
             image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise AssetError(
             f"{field}: {path} declares too many pixels to decode safely; input images are limited to "
             f"{max_pixels:,} pixels"
-        ) from None
-    except UnidentifiedImageError:
-        raise AssetError(f"{field}: {path} is not an image Pillow can read (PNG, JPEG or WebP expected)") from None
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise AssetError(f"{field}: {path} is not an image Pillow can read (PNG, JPEG or WebP expected)") from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise AssetError(f"{field}: {path} is corrupt or truncated ({exc})") from None
+        raise AssetError(f"{field}: {path} is corrupt or truncated ({exc})") from exc
     converted = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P", "PA") else image.convert("RGB")
     return InputImage(path=path, sha256=hashlib.sha256(data).hexdigest(), image=converted)
 

@@ -263,7 +263,7 @@ def parse_brief(data: Any, *, base_dir: Path | None = None, source: str = "") ->
     try:
         brief = CampaignBrief.model_validate(data)
     except ValidationError as exc:
-        raise BriefError(_issues_from(exc), source=source) from None
+        raise BriefError(_issues_from(exc), source=source) from exc
     return brief.with_base_dir(base_dir or Path.cwd())
 
 
@@ -284,7 +284,7 @@ def read_brief_file(path: str | Path) -> Any:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"brief file {file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise InputError(f"brief file {file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     suffix = file.suffix.lower()
     if suffix == ".json":
         try:
@@ -293,7 +293,7 @@ def read_brief_file(path: str | Path) -> Any:
             raise BriefError(
                 [FieldIssue("", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")],
                 source=str(file),
-            ) from None
+            ) from exc
     elif suffix in (".yaml", ".yml"):
         try:
             data = yaml.safe_load(text)
@@ -301,7 +301,7 @@ def read_brief_file(path: str | Path) -> Any:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise BriefError([FieldIssue("", f"malformed YAML{where}: {problem}")], source=str(file)) from None
+            raise BriefError([FieldIssue("", f"malformed YAML{where}: {problem}")], source=str(file)) from exc
     else:
         raise InputError(f"brief file {file} must end in .json, .yaml or .yml")
     return data

@@ -119,7 +119,9 @@ class SmtpChannel:
                 )
             )
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise DeliveryError(f"smtp {self.host}:{self.port} failed ({type(exc).__name__}: {exc})") from None
+            raise DeliveryError(
+                f"smtp {self.host}:{self.port} failed ({type(exc).__name__}: {exc})"
+            ) from None  # SMTP auth errors can echo credentials
 
 
 class WebhookChannel:
@@ -137,7 +139,7 @@ class WebhookChannel:
             with httpx.Client(timeout=self.timeout) as client:
                 response = client.post(self._url.get_secret_value(), json=payload)
         except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook unreachable ({type(exc).__name__})") from None
+            raise DeliveryError(f"webhook unreachable ({type(exc).__name__})") from None  # its URL is the secret
         if not response.is_success:
             raise DeliveryError(f"webhook returned HTTP {response.status_code}")
 

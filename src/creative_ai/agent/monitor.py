@@ -106,7 +106,6 @@ class Agent:
 
     def run_pass(self, now: datetime | None = None) -> PassReport:
         """One look at everything; an error in one step (or one alert) is logged and the rest still runs."""
-        self.repo.migrate()
         report = PassReport()
         self.heartbeat("running")
         report.inbox = scan_inbox(self.settings, repo=self.repo, queue=self.queue)

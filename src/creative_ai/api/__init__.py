@@ -11,15 +11,17 @@ from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
 from creative_ai.api.routes import campaigns, gallery, jobs, system
 from creative_ai.config import Settings
-from creative_ai.db.repository import Repository
 from creative_ai.jobs import make_queue
 from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.jobs.queue import JobQueue
-from creative_ai.storage import make_store
+from creative_ai.runtime import Runtime
 
 
 def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
-    repo = Repository.from_url(settings.database_url)
+    # The schema is migrated by the first request that needs the database (or at start with in-process jobs),
+    # so the app starts, and /health reports, while the database is still unreachable.
+    runtime = Runtime.open(settings, migrate=False)
+    repo = runtime.repo
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,8 +42,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.repo = repo
-    app.state.store, app.state.display_root = make_store(settings)
+    app.state.runtime = runtime
     app.state.queue = queue or make_queue(settings, repo)
     install_error_handlers(app, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, repo)

@@ -20,4 +20,4 @@ async def read_json(request: Request, *, limit: int) -> Any:
         return json.loads(raw or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f" at line {exc.lineno}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
-        raise BriefError([FieldIssue("", f"malformed JSON{where}")], source="(request body)") from None
+        raise BriefError([FieldIssue("", f"malformed JSON{where}")], source="(request body)") from exc

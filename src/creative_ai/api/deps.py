@@ -10,6 +10,7 @@ from fastapi import Cookie, Depends, Header, HTTPException, Request
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.jobs.queue import JobQueue
+from creative_ai.runtime import Runtime
 from creative_ai.storage import Store
 
 
@@ -18,19 +19,23 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-def get_repo(request: Request) -> Repository:
-    repo: Repository = request.app.state.repo
-    repo.migrate()
-    return repo
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    runtime.repo.migrate()  # once per process: a no-op after the first success
+    return runtime
+
+
+def get_repo(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Repository:
+    return runtime.repo
 
 
 def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
+    store: Store = request.app.state.runtime.store
     return store
 
 
 def get_display_root(request: Request) -> str:
-    root: str = request.app.state.display_root
+    root: str = request.app.state.runtime.display_root
     return root
 
 
@@ -62,6 +67,7 @@ def require_key(
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 RepoDep = Annotated[Repository, Depends(get_repo)]
 StoreDep = Annotated[Store, Depends(get_store)]
 DisplayRootDep = Annotated[str, Depends(get_display_root)]

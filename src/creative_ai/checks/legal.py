@@ -108,7 +108,7 @@ def _load(text: str, source: str) -> list[Term]:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise InputError(f"legal rules {source}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        raise InputError(f"legal rules {source}: not valid YAML ({str(exc).splitlines()[0]})") from exc
     if not isinstance(data, dict) or set(data) - {"prohibited", "restricted"}:
         raise InputError(f"legal rules {source}: expected the keys prohibited and/or restricted")
     out: list[Term] = []
@@ -151,7 +151,7 @@ def _terms_for(locale: str, market: str, extra: tuple[Path, ...]) -> tuple[Term,
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise InputError(f"legal_rules: cannot read {path} ({exc.strerror})") from None
+            raise InputError(f"legal_rules: cannot read {path} ({exc.strerror})") from exc
         terms.extend(_load(text, path.name))
     return tuple(terms)
 

@@ -78,5 +78,4 @@ def db_upgrade() -> None:
 
     settings = get_settings()
     repo = Repository.open(settings.database_url)
-    repo.migrate()
     typer.echo(f"database at revision {repo.current_revision()}")

@@ -19,14 +19,11 @@ app.add_typer(agent_app, name="agent")
 
 def _agent(settings: Settings) -> Any:
     from creative_ai.agent.monitor import Agent
-    from creative_ai.db.repository import Repository
     from creative_ai.jobs import make_queue
-    from creative_ai.storage import make_store
+    from creative_ai.runtime import Runtime
 
-    repo = Repository.open(settings.database_url)
-    repo.migrate()
-    store, _root = make_store(settings)
-    return Agent(settings, repo=repo, store=store, queue=make_queue(settings, repo))
+    runtime = Runtime.open(settings)
+    return Agent(settings, repo=runtime.repo, store=runtime.store, queue=make_queue(settings, runtime.repo))
 
 
 @agent_app.callback()
@@ -98,5 +95,5 @@ def email(
         try:
             channel.send(Message(draft.subject, draft.body, "stakeholder_email", campaign, "info"))
         except CreativeAIError as exc:
-            raise ConfigurationError(f"the e-mail was written but not sent: {exc}") from None
+            raise ConfigurationError(f"the e-mail was written but not sent: {exc}") from exc
         typer.echo(f"sent to {', '.join(recipients)}", err=True)

@@ -63,6 +63,6 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except CreativeAIError as exc:
             err_console().print(f"[bold red]error:[/] {exc}", markup=True)
-            raise typer.Exit(exit_code_for(exc)) from None
+            raise typer.Exit(exit_code_for(exc)) from exc
 
     return wrapper

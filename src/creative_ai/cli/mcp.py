@@ -25,20 +25,18 @@ def mcp_command(
 ) -> None:
     """Serve campaign facts to MCP clients (LLM agents, IDEs)."""
     from creative_ai.config import get_settings
-    from creative_ai.db.repository import Repository
     from creative_ai.jobs import make_queue
     from creative_ai.jobs.queue import JobQueue
     from creative_ai.logs import configure_logging
     from creative_ai.mcp_server.server import build_server
-    from creative_ai.storage import make_store
+    from creative_ai.runtime import Runtime
 
     settings = get_settings()
     configure_logging(level="WARNING")
     if transport is Transport.http and settings.mcp_token is None:
         raise ConfigurationError("the MCP server over HTTP needs a bearer token: set CREATIVE_AI_MCP_TOKEN")
-    repo = Repository.open(settings.database_url)
-    repo.migrate()
-    store, _root = make_store(settings)
+    runtime = Runtime.open(settings)
+    repo = runtime.repo
     queues: list[JobQueue] = []
 
     def queue() -> JobQueue:
@@ -46,7 +44,7 @@ def mcp_command(
             queues.append(make_queue(settings, repo))
         return queues[0]
 
-    server = build_server(settings=settings, repo=repo, store=store, queue=queue)
+    server = build_server(settings=settings, repo=repo, store=runtime.store, queue=queue)
     try:
         if transport is Transport.stdio:
             server.run("stdio")

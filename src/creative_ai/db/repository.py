@@ -33,7 +33,7 @@ def make_engine(url: str) -> Engine:
     except ArgumentError:
         raise ConfigurationError(
             "CREATIVE_AI_DATABASE_URL is not a database URL (e.g. sqlite:///creative_ai.db)"
-        ) from None
+        ) from None  # the driver's error can carry the database URL and its password
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -110,7 +110,9 @@ class Repository(CreativeStore, JobStore, AlertStore):
                     command.upgrade(cfg, "head")
         except SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            raise ConfigurationError(f"cannot open the database ({exc.__class__.__name__}): {detail}") from None
+            raise ConfigurationError(
+                f"cannot open the database ({exc.__class__.__name__}): {detail}"
+            ) from None  # the driver's error can carry the database URL and its password
         self._migrated = True
 
     def exists(self) -> bool:

@@ -230,8 +230,8 @@ class Facts:
         self._campaign(campaign_id)
         try:
             return self.store.read(layout.manifest_key(campaign_id)).decode()
-        except StorageError:
-            raise InputError(f"campaign {campaign_id!r} has no manifest yet") from None
+        except StorageError as exc:
+            raise InputError(f"campaign {campaign_id!r} has no manifest yet") from exc
 
 
 def _name(v: t.Variant) -> str:

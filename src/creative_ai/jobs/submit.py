@@ -33,8 +33,7 @@ def submit_job(
     correlation_id: str | None = None,
 ) -> Submitted:
     """Record a queued job (or find the one this idempotency key already made). InputError if the key was used
-    for a different request."""
-    repo.migrate()
+    for a different request. ``repo`` is migrated (the front door opened it)."""
     sha = request_sha256(brief, provider)
     job, created = repo.create_job(
         job_id=uuid.uuid4().hex,

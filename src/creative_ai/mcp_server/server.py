@@ -40,7 +40,7 @@ def _answer(call: Callable[[], T]) -> T:
     try:
         return call()
     except CreativeAIError as exc:
-        raise ToolError(str(exc)) from None
+        raise ToolError(str(exc)) from exc
 
 
 def build_server(

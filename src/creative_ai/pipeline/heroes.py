@@ -237,14 +237,14 @@ class Generator:
         except OSError as exc:
             message = f"provider returned bytes that are not an image: {exc}"
             self._record(row, started[0], outcome="BadResponse", error=message)
-            raise GenerationFailed(message) from None
+            raise GenerationFailed(message) from exc
         sha = hashlib.sha256(result.image).hexdigest()
         storage_key = hero_storage_key(sha)
         try:
             if not self.store.exists(storage_key):
                 self.store.write(storage_key, result.image)
         except StorageError as exc:
-            raise GenerationFailed(str(exc)) from None
+            raise GenerationFailed(str(exc)) from exc
         self._record(row, started[0], outcome="ok", error=None, sha256=sha, cost=result.cost_usd)
         self.repo.save_hero(
             key=key,

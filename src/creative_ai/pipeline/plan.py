@@ -111,11 +111,11 @@ def _choose(
     try:
         chosen_ratios = [normalize_ratio(r) for r in ratios] if ratios else list(brief.aspect_ratios)
     except ValueError as exc:
-        raise InputError(f"--ratio: {exc}") from None
+        raise InputError(f"--ratio: {exc}") from exc
     try:
         chosen_locales = [normalize_locale(v) for v in locales] if locales else brief.target_locales
     except ValueError as exc:
-        raise InputError(f"--locale: {exc}") from None
+        raise InputError(f"--locale: {exc}") from exc
     products = [p for p in brief.products if not only_products or p.id in only_products]
     return products, list(dict.fromkeys(chosen_ratios)), list(dict.fromkeys(chosen_locales))
 

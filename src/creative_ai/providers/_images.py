@@ -35,7 +35,7 @@ def exact_png(data: bytes, width: int, height: int, *, vendor: str) -> bytes:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise BadResponse(f"{vendor} returned bytes that are not an image ({exc.__class__.__name__})") from None
+        raise BadResponse(f"{vendor} returned bytes that are not an image ({exc.__class__.__name__})") from exc
     rgb = image.convert("RGB")
     if rgb.size != (width, height):
         rgb = cover_crop(rgb, width, height)

@@ -112,7 +112,7 @@ class GeminiProvider(ImageProvider):
         try:
             response = self._client.models.generate_content(model=self.model, contents=contents, config=config)
         except (genai_errors.APIError, httpx2.HTTPError, ValueError) as exc:
-            raise map_error(exc) from None
+            raise map_error(exc) from None  # the SDK's error can carry the request and its x-goog-api-key header
         return self._result(response, request)
 
     def _result(self, response: Any, request: GenerationRequest) -> GenerationResult:

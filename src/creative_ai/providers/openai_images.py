@@ -105,8 +105,8 @@ class OpenAIProvider(ImageProvider):
             raise BadResponse("OpenAI answered without image data (data[0].b64_json)")
         try:
             raw = base64.b64decode(b64, validate=True)
-        except (binascii.Error, ValueError):
-            raise BadResponse("OpenAI image data is not valid base64") from None
+        except (binascii.Error, ValueError) as exc:
+            raise BadResponse("OpenAI image data is not valid base64") from exc
         return GenerationResult(
             image=exact_png(raw, request.width, request.height, vendor="OpenAI"),
             width=request.width,
@@ -129,7 +129,7 @@ class OpenAIProvider(ImageProvider):
                 output_format="png",
             )
         except (openai.OpenAIError, ValueError) as exc:
-            raise map_error(exc) from None
+            raise map_error(exc) from None  # the SDK's error can carry the request and its Authorization header
         return self._result(response, request, size)
 
     def extend(self, image: bytes, request: GenerationRequest) -> GenerationResult:
@@ -147,5 +147,5 @@ class OpenAIProvider(ImageProvider):
                 n=1,
             )
         except (openai.OpenAIError, ValueError) as exc:
-            raise map_error(exc) from None
+            raise map_error(exc) from None  # the SDK's error can carry the request and its Authorization header
         return self._result(response, request, size)

@@ -28,13 +28,17 @@ class S3Store(Store):
         try:
             self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data)
         except (BotoCoreError, ClientError) as exc:
-            raise StorageError(f"cannot write s3://{self.bucket}/{self._key(key)} ({exc.__class__.__name__})") from None
+            raise StorageError(
+                f"cannot write s3://{self.bucket}/{self._key(key)} ({exc.__class__.__name__})"
+            ) from None  # botocore's error can carry the signed request and its credentials
 
     def read(self, key: str) -> bytes:
         try:
             body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
         except (BotoCoreError, ClientError) as exc:
-            raise StorageError(f"cannot read s3://{self.bucket}/{self._key(key)} ({exc.__class__.__name__})") from None
+            raise StorageError(
+                f"cannot read s3://{self.bucket}/{self._key(key)} ({exc.__class__.__name__})"
+            ) from None  # botocore's error can carry the signed request and its credentials
         return body
 
     def exists(self, key: str) -> bool:
@@ -43,9 +47,13 @@ class S3Store(Store):
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
-            raise StorageError(f"cannot reach s3://{self.bucket} ({exc.__class__.__name__})") from None
+            raise StorageError(
+                f"cannot reach s3://{self.bucket} ({exc.__class__.__name__})"
+            ) from None  # botocore's error can carry the signed request and its credentials
         except BotoCoreError as exc:
-            raise StorageError(f"cannot reach s3://{self.bucket} ({exc.__class__.__name__})") from None
+            raise StorageError(
+                f"cannot reach s3://{self.bucket} ({exc.__class__.__name__})"
+            ) from None  # botocore's error can carry the signed request and its credentials
         return True
 
     def delete(self, key: str) -> None:
@@ -54,7 +62,7 @@ class S3Store(Store):
         except (BotoCoreError, ClientError) as exc:
             raise StorageError(
                 f"cannot delete s3://{self.bucket}/{self._key(key)} ({exc.__class__.__name__})"
-            ) from None
+            ) from None  # botocore's error can carry the signed request and its credentials
 
     def root(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}".rstrip("/")

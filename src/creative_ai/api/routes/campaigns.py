@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from creative_ai.api.body import read_json
-from creative_ai.api.deps import DisplayRootDep, Protected, RepoDep, SettingsDep, StoreDep
+from creative_ai.api.deps import Protected, RepoDep, RuntimeDep, SettingsDep, StoreDep
 from creative_ai.api.schemas import (
     BAD_BRIEF,
     BYTES,
@@ -26,11 +26,9 @@ from creative_ai.api.schemas import (
 )
 from creative_ai.errors import StorageError
 from creative_ai.jobs.outcome import confined_brief
-from creative_ai.pipeline import run_campaign
 from creative_ai.pipeline.plan import plan_campaign
-from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.render.text import FontBook
-from creative_ai.storage import safe_key
+from creative_ai.storage import layout, safe_key
 
 router = APIRouter(tags=["campaigns"], dependencies=Protected, responses=UNAUTHORIZED)
 HTTP_FOR_STATUS = {"succeeded": 200, "partial": 207, "failed": 422}
@@ -58,17 +56,11 @@ FILE_MEDIA_TYPES = (
     },
     openapi_extra=brief_body(example=True),
 )
-async def process(
-    request: Request, settings: SettingsDep, repo: RepoDep, store: StoreDep, display_root: DisplayRootDep
-) -> JSONResponse:
+async def process(request: Request, settings: SettingsDep, runtime: RuntimeDep) -> JSONResponse:
     """Run a campaign now and answer with its RunSummary: 200 all ok, 207 some failed, 422 none made."""
     brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
-    chain = resolve_chain(current_selection(settings, repo), settings=settings)
-    summary = await run_in_threadpool(
-        lambda: run_campaign(
-            brief, provider=chain, store=store, repo=repo, settings=settings, display_root=display_root
-        )
-    )
+    chain = runtime.chain()
+    summary = await run_in_threadpool(lambda: runtime.run(brief, chain=chain))
     return JSONResponse(summary.to_dict(), status_code=HTTP_FOR_STATUS[summary.status])
 
 
@@ -147,10 +139,10 @@ def creative_file(campaign_id: str, path: str, store: StoreDep, repo: RepoDep) -
         raise HTTPException(status_code=404, detail="no such file")
     try:
         key = safe_key(f"{campaign_id}/{path}")
-        if not key.startswith(f"{safe_key(campaign_id)}/") or not store.exists(key):
+        if not key.startswith(layout.campaign_prefix(safe_key(campaign_id))) or not store.exists(key):
             raise HTTPException(status_code=404, detail="no such file")
         data = store.read(key)
-    except (StorageError, ValueError):  # ValueError: a NUL byte in the path
-        raise HTTPException(status_code=404, detail="no such file") from None
+    except (StorageError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise HTTPException(status_code=404, detail="no such file") from exc
     media_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
     return Response(data, media_type=media_type)
