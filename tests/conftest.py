@@ -1,4 +1,6 @@
-"""Shared fixtures: an isolated working folder and a CLI runner that runs the real command in a subprocess."""
+"""Shared fixtures: an isolated working folder, a CLI runner that runs the real command in a subprocess, and
+``make_campaign``, which makes a campaign in-process the way ``creative-ai run`` does (for tests that only need
+the campaign's files and rows, not the command's exit code or output)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,6 +71,72 @@ def cli(workdir: Path):  # type: ignore[no-untyped-def]
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+MakeCampaign = Callable[..., Any]
+
+
+@pytest.fixture
+def make_campaign(workdir: Path) -> Iterator[MakeCampaign]:
+    """Make a campaign in-process, wired as ``creative-ai run`` wires it, and return its RunSummary.
+
+    ``brief`` is a brief dict (written to ``brief.json`` in the working folder first) or the path of a brief
+    file; the keyword options are the command's: ``provider`` (a name or a chain), ``model``, ``output``,
+    ``ratios``, ``locales``, ``products``, ``hero`` and ``image_format``. Settings come from the environment at
+    the time of the call, like a fresh command.
+    """
+    from creative_ai.brief import load_brief
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.pipeline import run_campaign
+    from creative_ai.providers.selection import current_selection, resolve_chain
+    from creative_ai.render.text import FontBook
+    from creative_ai.storage import make_store
+
+    repos: list[Repository] = []
+
+    def make(
+        brief: dict[str, Any] | Path | str,
+        *,
+        provider: str | None = None,
+        model: str | None = None,
+        output: Path | str | None = None,
+        ratios: Sequence[str] = (),
+        locales: Sequence[str] = (),
+        products: Sequence[str] = (),
+        hero: str | None = None,
+        image_format: str | None = None,
+    ) -> Any:
+        path = write_brief(workdir, brief) if isinstance(brief, dict) else Path(brief)
+        settings = get_settings(**({"output_dir": Path(output)} if output is not None else {}))
+        campaign = load_brief(path)
+        repo = Repository.from_url(settings.database_url)
+        repos.append(repo)
+        chain = resolve_chain(current_selection(settings, repo, flag=provider, model=model), settings=settings)
+        store, display_root = make_store(settings)
+        return run_campaign(
+            campaign,
+            provider=chain,
+            store=store,
+            repo=repo,
+            settings=settings,
+            display_root=display_root,
+            ratios=ratios,
+            locales=locales,
+            products=products,
+            hero_strategy=hero,  # type: ignore[arg-type]
+            image_format=image_format,  # type: ignore[arg-type]
+            book=FontBook.default(),
+        )
+
+    yield make
+    for repo in repos:
+        repo.engine.dispose()
+
+
+def as_json(summary: Any) -> dict[str, Any]:
+    """The RunSummary as ``creative-ai run --json`` prints it, read back."""
+    return json.loads(json.dumps(summary.to_dict(), ensure_ascii=False))  # type: ignore[no-any-return]
 
 
 def write_brief(folder: Path, data: dict, name: str = "brief.json") -> Path:  # type: ignore[type-arg]
