@@ -7,12 +7,12 @@ import io
 import json
 from pathlib import Path
 
-from tests.conftest import base_brief, write_brief
+from tests.conftest import base_brief
 
 
-def test_report_in_json_csv_and_html(cli, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_in_json_csv_and_html(cli, make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     brief = base_brief(aspect_ratios=["1x1", "9x16"], locales=["en", "de"], messages={"de": "Gratis Wellen"})
-    assert cli("run", str(write_brief(workdir, brief)), "--output", "out").code == 0
+    assert make_campaign(brief, output="out").status == "succeeded"
     result = cli("report", "test-campaign")
     assert result.code == 0, result.stderr
     report = result.json()
