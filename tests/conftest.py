@@ -32,6 +32,25 @@ VENDOR_VARIABLES = {
 }
 
 
+# The files that take longest, run first: with the files shared between parallel workers (pytest-xdist,
+# ``--dist loadfile``), a long file started last would leave the other workers idle at the end.
+SLOW_FIRST = (
+    "test_secrets.py",
+    "test_worker.py",
+    "test_vendor_providers.py",
+    "test_bad_input.py",
+    "test_world.py",
+    "test_mcp.py",
+    "test_agent.py",
+    "test_outpaint.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: each file keeps its order
+
+
 @dataclass
 class Result:
     code: int
