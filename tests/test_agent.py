@@ -63,7 +63,9 @@ def _alerts(agent: Agent) -> list[Any]:
     return agent.repo.alerts(status=None)
 
 
-def test_few_variants_alerts_once_respects_cooldown_and_resolves(make_campaign, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+def test_few_variants_alerts_once_respects_cooldown_and_resolves(
+    make_campaign, env: Path, smtp_server, webhook: Hook
+) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     brief = write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))
     assert make_campaign(brief).status == "succeeded"
@@ -391,7 +393,9 @@ def test_an_alert_is_not_resolved_while_its_rule_cannot_look(make_campaign, env:
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
 
 
-def test_one_alert_failing_to_send_does_not_starve_the_others(make_campaign, env: Path, smtp_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_alert_failing_to_send_does_not_starve_the_others(
+    make_campaign, env: Path, smtp_server, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     for name in ("aaa", "bbb"):
         path = write_brief(env, base_brief(campaign_id=name), name=f"{name}.json")

@@ -129,7 +129,9 @@ def test_openai_paints_each_extended_canvas_once(make_campaign, workdir: Path, v
     )
 
 
-def test_a_vendor_that_cannot_paint_leaves_the_offline_extension(make_campaign, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_vendor_that_cannot_paint_leaves_the_offline_extension(
+    make_campaign, workdir: Path, vendor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CREATIVE_AI_MAX_ATTEMPTS", "2")
     vendor.fail("openai", "500", times=None)
     result = make_campaign(_brief(workdir), provider="openai", output="out")
@@ -174,7 +176,9 @@ def test_gemini_paints_through_generate_content(make_campaign, workdir: Path, ve
     assert vendor.count("gemini") == len({s["aspect_ratio"] for s in extended})
 
 
-def test_turning_outpainting_off_redraws_what_the_provider_painted(make_campaign, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_turning_outpainting_off_redraws_what_the_provider_painted(
+    make_campaign, workdir: Path, vendor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     first = make_campaign(_brief(workdir), provider="openai", output="out")
     assert first.status == "succeeded"
     painted = {s["file_path"] for s in _sidecars(workdir, as_json(first)) if s["framing"]["extended"]}

@@ -254,7 +254,9 @@ def test_variant_that_now_fails_loses_its_older_creative(make_campaign, workdir:
     old = workdir / as_json(first)["variants"][0]["file_path"]
     assert old.is_file()
     too_long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy "
-    second = make_campaign(base_brief(aspect_ratios=["16x9"], campaign_message=too_long + "together this summer"), output="out")
+    second = make_campaign(
+        base_brief(aspect_ratios=["16x9"], campaign_message=too_long + "together this summer"), output="out"
+    )
     assert as_json(second)["status"] == "failed"
     assert not old.exists() and not old.with_suffix(".json").exists()
     manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())

@@ -46,7 +46,9 @@ def _objects(endpoint: str) -> dict[str, bytes]:
     return {k: client.get_object(Bucket="creatives", Key=k)["Body"].read() for k in keys}
 
 
-def test_bucket_gets_the_same_layout_and_bytes_as_a_folder(make_campaign, workdir: Path, s3_endpoint: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_bucket_gets_the_same_layout_and_bytes_as_a_folder(
+    make_campaign, workdir: Path, s3_endpoint: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     brief = write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"], locales=["en", "de"]))
     local = make_campaign(brief, output="out")
     assert local.status == "succeeded"

@@ -67,7 +67,9 @@ def test_without_a_translator_missing_copy_is_flagged(make_campaign, workdir: Pa
     assert "needs translation" in gallery.lower()
 
 
-def test_a_machine_translation_with_a_prohibited_term_fails_its_creative(make_campaign, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_machine_translation_with_a_prohibited_term_fails_its_creative(
+    make_campaign, workdir: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     brief = write_brief(workdir, base_brief(locales=["en", "de"], campaign_message="Dry in 30 minutes"))
     with FakeLLM() as llm:
         monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)

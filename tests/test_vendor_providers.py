@@ -82,7 +82,9 @@ def test_429_waits_for_retry_after_then_succeeds(make_campaign, workdir: Path, v
 
 
 @pytest.mark.parametrize(("name", "variable"), [("openai", "OPENAI_API_KEY"), ("gemini", "GEMINI_API_KEY")])
-def test_bad_key_fails_fast_and_names_the_variable(make_campaign, workdir: Path, vendor, monkeypatch, name, variable) -> None:  # type: ignore[no-untyped-def]
+def test_bad_key_fails_fast_and_names_the_variable(
+    make_campaign, workdir: Path, vendor, monkeypatch, name, variable
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv(variable, "wrong-key-0000")
     result = make_campaign(base_brief(), provider=name, output="out")
     assert result.status == "failed"  # the command's exit code 1
