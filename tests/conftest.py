@@ -92,17 +92,23 @@ def cli(workdir: Path):  # type: ignore[no-untyped-def]
     return run
 
 
-MakeCampaign = Callable[..., Any]
+def run_brief(
+    path: Path | str,
+    *,
+    provider: str | None = None,
+    model: str | None = None,
+    output: Path | str | None = None,
+    ratios: Sequence[str] = (),
+    locales: Sequence[str] = (),
+    products: Sequence[str] = (),
+    hero: str | None = None,
+    image_format: str | None = None,
+) -> Any:
+    """Make the campaign of a brief file in-process, wired as ``creative-ai run`` wires it; its RunSummary.
 
-
-@pytest.fixture
-def make_campaign(workdir: Path) -> Iterator[MakeCampaign]:
-    """Make a campaign in-process, wired as ``creative-ai run`` wires it, and return its RunSummary.
-
-    ``brief`` is a brief dict (written to ``brief.json`` in the working folder first) or the path of a brief
-    file; the keyword options are the command's: ``provider`` (a name or a chain), ``model``, ``output``,
-    ``ratios``, ``locales``, ``products``, ``hero`` and ``image_format``. Settings come from the environment at
-    the time of the call, like a fresh command.
+    The options are the command's: ``provider`` (a name or a chain), ``model``, ``output``, ``ratios``,
+    ``locales``, ``products``, ``hero`` and ``image_format``. Settings come from the environment at the time of
+    the call, like a fresh command.
     """
     from creative_ai.brief import load_brief
     from creative_ai.config import get_settings
@@ -112,25 +118,10 @@ def make_campaign(workdir: Path) -> Iterator[MakeCampaign]:
     from creative_ai.render.text import FontBook
     from creative_ai.storage import make_store
 
-    repos: list[Repository] = []
-
-    def make(
-        brief: dict[str, Any] | Path | str,
-        *,
-        provider: str | None = None,
-        model: str | None = None,
-        output: Path | str | None = None,
-        ratios: Sequence[str] = (),
-        locales: Sequence[str] = (),
-        products: Sequence[str] = (),
-        hero: str | None = None,
-        image_format: str | None = None,
-    ) -> Any:
-        path = write_brief(workdir, brief) if isinstance(brief, dict) else Path(brief)
-        settings = get_settings(**({"output_dir": Path(output)} if output is not None else {}))
-        campaign = load_brief(path)
-        repo = Repository.from_url(settings.database_url)
-        repos.append(repo)
+    settings = get_settings(**({"output_dir": Path(output)} if output is not None else {}))
+    campaign = load_brief(path)
+    repo = Repository.from_url(settings.database_url)
+    try:
         chain = resolve_chain(current_selection(settings, repo, flag=provider, model=model), settings=settings)
         store, display_root = make_store(settings)
         return run_campaign(
@@ -147,10 +138,22 @@ def make_campaign(workdir: Path) -> Iterator[MakeCampaign]:
             image_format=image_format,  # type: ignore[arg-type]
             book=FontBook.default(),
         )
-
-    yield make
-    for repo in repos:
+    finally:
         repo.engine.dispose()
+
+
+MakeCampaign = Callable[..., Any]
+
+
+@pytest.fixture
+def make_campaign(workdir: Path) -> MakeCampaign:
+    """``run_brief`` in the working folder: ``brief`` is a brief dict (written to ``brief.json`` there first) or
+    the path of a brief file; the keyword options are ``run_brief``'s."""
+
+    def make(brief: dict[str, Any] | Path | str, **options: Any) -> Any:
+        return run_brief(write_brief(workdir, brief) if isinstance(brief, dict) else brief, **options)
+
+    return make
 
 
 def as_json(summary: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from creative_ai.render import shaping
 from creative_ai.render.compose import Copy, plan_text
 from creative_ai.render.linebreak import NO_END, NO_START, tokens
 from creative_ai.render.text import FontBook, fit_text
-from tests.conftest import EXAMPLES, as_json, base_brief
+from tests.conftest import EXAMPLES, as_json, base_brief, run_brief
 
 BOOK = FontBook.default()
 WORLD = EXAMPLES / "brief_world.yaml"
@@ -32,19 +32,18 @@ def _normal(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The world example made once in its own folder (in-process, as ``creative-ai run --json`` makes it)."""
     import os
-    import subprocess
-    import sys
 
     out = tmp_path_factory.mktemp("world")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREATIVE_AI_")}
-    env["CREATIVE_AI_DATABASE_URL"] = f"sqlite:///{out / 'db.sqlite'}"
-    result = subprocess.run(
-        [sys.executable, "-m", "creative_ai", "run", str(WORLD), "--output", str(out), "--json"],
-        capture_output=True, text=True, timeout=300, env=env, cwd=out, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    (out / "summary.json").write_text(result.stdout)
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [k for k in os.environ if k.startswith("CREATIVE_AI_")]:
+            patch.delenv(key)
+        patch.setenv("CREATIVE_AI_DATABASE_URL", f"sqlite:///{out / 'db.sqlite'}")
+        patch.chdir(out)
+        summary = run_brief(WORLD, output=out)
+    assert summary.status == "succeeded", [v.reason for v in summary.variants if v.reason]
+    (out / "summary.json").write_text(json.dumps(as_json(summary)))
     return out
 
 
