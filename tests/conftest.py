@@ -1,4 +1,6 @@
-"""Shared fixtures: an isolated working folder and a CLI runner that runs the real command in a subprocess."""
+"""Shared fixtures: an isolated working folder, a CLI runner that runs the real command in a subprocess, and
+``make_campaign``, which makes a campaign in-process the way ``creative-ai run`` does (for tests that only need
+the campaign's files and rows, not the command's exit code or output)."""
 
 from __future__ import annotations
 
@@ -7,9 +9,10 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +30,25 @@ VENDOR_VARIABLES = {
     "GOOGLE_API_KEY",
     "GOOGLE_AI_API_KEY",
 }
+
+
+# The files that take longest, run first: with the files shared between parallel workers (pytest-xdist,
+# ``--dist loadfile``), a long file started last would leave the other workers idle at the end.
+SLOW_FIRST = (
+    "test_secrets.py",
+    "test_worker.py",
+    "test_vendor_providers.py",
+    "test_bad_input.py",
+    "test_world.py",
+    "test_mcp.py",
+    "test_agent.py",
+    "test_outpaint.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(SLOW_FIRST)))  # stable: each file keeps its order
 
 
 @dataclass
@@ -68,6 +90,67 @@ def cli(workdir: Path):  # type: ignore[no-untyped-def]
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+def run_brief(
+    path: Path | str,
+    *,
+    provider: str | None = None,
+    model: str | None = None,
+    output: Path | str | None = None,
+    ratios: Sequence[str] = (),
+    locales: Sequence[str] = (),
+    products: Sequence[str] = (),
+    hero: str | None = None,
+    image_format: str | None = None,
+) -> Any:
+    """Make the campaign of a brief file in-process, wired as ``creative-ai run`` wires it; its RunSummary.
+
+    The options are the command's: ``provider`` (a name or a chain), ``model``, ``output``, ``ratios``,
+    ``locales``, ``products``, ``hero`` and ``image_format``. Settings come from the environment at the time of
+    the call, like a fresh command.
+    """
+    from creative_ai.brief import load_brief
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.providers.selection import current_selection, resolve_chain
+    from creative_ai.runtime import Runtime
+
+    settings = get_settings(**({"output_dir": Path(output)} if output is not None else {}))
+    campaign = load_brief(path)
+    repo = Repository.from_url(settings.database_url)
+    try:
+        chain = resolve_chain(current_selection(settings, repo, flag=provider, model=model), settings=settings)
+        return Runtime.open(settings, repo=repo, migrate=False).run(
+            campaign,
+            chain=chain,
+            ratios=ratios,
+            locales=locales,
+            products=products,
+            hero_strategy=hero,  # type: ignore[arg-type]
+            image_format=image_format,  # type: ignore[arg-type]
+        )
+    finally:
+        repo.engine.dispose()
+
+
+MakeCampaign = Callable[..., Any]
+
+
+@pytest.fixture
+def make_campaign(workdir: Path) -> MakeCampaign:
+    """``run_brief`` in the working folder: ``brief`` is a brief dict (written to ``brief.json`` there first) or
+    the path of a brief file; the keyword options are ``run_brief``'s."""
+
+    def make(brief: dict[str, Any] | Path | str, **options: Any) -> Any:
+        return run_brief(write_brief(workdir, brief) if isinstance(brief, dict) else brief, **options)
+
+    return make
+
+
+def as_json(summary: Any) -> dict[str, Any]:
+    """The RunSummary as ``creative-ai run --json`` prints it, read back."""
+    return json.loads(json.dumps(summary.to_dict(), ensure_ascii=False))  # type: ignore[no-any-return]
 
 
 def write_brief(folder: Path, data: dict, name: str = "brief.json") -> Path:  # type: ignore[type-arg]

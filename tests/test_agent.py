@@ -63,10 +63,12 @@ def _alerts(agent: Agent) -> list[Any]:
     return agent.repo.alerts(status=None)
 
 
-def test_few_variants_alerts_once_respects_cooldown_and_resolves(cli, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+def test_few_variants_alerts_once_respects_cooldown_and_resolves(
+    make_campaign, env: Path, smtp_server, webhook: Hook
+) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     brief = write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))
-    assert cli("run", str(brief)).code == 0
+    assert make_campaign(brief).status == "succeeded"
     agent = _agent()
     first = agent.run_pass()
     (alert,) = _alerts(agent)
@@ -86,29 +88,29 @@ def test_few_variants_alerts_once_respects_cooldown_and_resolves(cli, env: Path,
 
     # Fixed: more ratios ⇒ more distinct creatives ⇒ resolved (and nothing sent for it).
     write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1", "9x16", "16x9"]))
-    assert cli("run", str(brief)).code == 0
+    assert make_campaign(brief).status == "succeeded"
     agent.run_pass()
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "resolved")]
     assert len(mail.received) == 1
 
     # Broken again inside the cooldown: reopened quietly, not sent again.
     write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))
-    assert cli("run", str(brief)).code == 0
+    assert make_campaign(brief).status == "succeeded"
     assert agent.run_pass().notices == []
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
     assert len(mail.received) == 1 and len(webhook.bodies) == 1
 
 
 def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
-    cli, env: Path, smtp_server, webhook: Hook, vendor, monkeypatch
+    make_campaign, env: Path, smtp_server, webhook: Hook, vendor, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     monkeypatch.setenv("OPENAI_API_KEY", "sk-wrong-key-0000000000")
     brief = write_brief(
         env, base_brief(campaign_id="burst", products=[{"id": f"b{i}", "name": f"B {i}"} for i in range(4)])
     )
-    failed = cli("run", str(brief), "--provider", "openai")
-    assert failed.code == 1
+    failed = make_campaign(brief, provider="openai")
+    assert failed.status == "failed"  # the command's exit code 1
     agent = _agent()
     agent.run_pass()
     (alert,) = _alerts(agent)
@@ -130,7 +132,7 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
             aspect_ratios=["1x1", "9x16", "16x9"],
         ),
     )
-    assert cli("run", str(brief), "--provider", "openai").code == 0
+    assert make_campaign(brief, provider="openai").status == "succeeded"
     agent.run_pass(now=utcnow() + timedelta(seconds=agent.settings.agent_burst_window + 60))
     assert {(a.rule, a.status) for a in _alerts(agent)} == {
         ("failure_burst", "resolved"),
@@ -164,10 +166,10 @@ def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) 
 
 
 def test_llm_drafter_calls_our_tools_over_mcp_and_is_delivered(
-    cli, env: Path, smtp_server, webhook: Hook, monkeypatch
+    make_campaign, env: Path, smtp_server, webhook: Hook, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
-    assert cli("run", str(write_brief(env, base_brief(campaign_id="llm")))).code == 0
+    assert make_campaign(write_brief(env, base_brief(campaign_id="llm"))).status == "succeeded"
     monkeypatch.setenv("CREATIVE_AI_AGENT_LLM", "auto")
     with FakeLLM() as llm:
         monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
@@ -207,10 +209,10 @@ def test_llm_drafter_calls_our_tools_over_mcp_and_is_delivered(
 
 
 def test_wrong_number_in_a_draft_is_caught_and_replaced(
-    cli, env: Path, smtp_server, webhook: Hook, monkeypatch
+    make_campaign, env: Path, smtp_server, webhook: Hook, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
-    assert cli("run", str(write_brief(env, base_brief(campaign_id="wrong")))).code == 0
+    assert make_campaign(write_brief(env, base_brief(campaign_id="wrong"))).status == "succeeded"
     monkeypatch.setenv("CREATIVE_AI_AGENT_LLM", "auto")
     with FakeLLM() as llm:
         monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
@@ -260,10 +262,10 @@ def test_heartbeat_reports_running(env: Path) -> None:
     assert status["status"] == "running" and status["drafter"] == "template" and status["open_alerts"] == 0
 
 
-def test_stakeholder_email(cli, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def test_stakeholder_email(cli, make_campaign, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     brief = base_brief(campaign_id="late", products=[{"id": "x1", "name": "Xylo"}], aspect_ratios=["1x1", "16x9"])
-    assert cli("run", str(write_brief(env, brief))).code == 0
+    assert make_campaign(write_brief(env, brief)).status == "succeeded"
     result = cli("agent", "email", "--campaign", "late", "--reason", "GenAI provider licence still being provisioned")
     assert result.code == 0, result.stderr
     assert result.stdout.startswith("Subject: Campaign late: status update")
@@ -301,10 +303,10 @@ def test_agent_process_stops_on_sigterm(env: Path) -> None:
     assert (repo.get_setting("agent") or {})["status"] == "stopped"
 
 
-def test_compliance_failures_go_to_the_legal_desk(cli, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
+def test_compliance_failures_go_to_the_legal_desk(make_campaign, env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     brief = base_brief(campaign_id="legal", aspect_ratios=["1x1", "9x16", "16x9"])
-    assert cli("run", str(write_brief(env, brief))).code == 0
+    assert make_campaign(write_brief(env, brief)).status == "succeeded"
     agent = _agent()
     (variant,) = [v for v in agent.repo.variants("legal") if v.aspect_ratio == "9x16"]
     failing = [*variant.checks, {"name": "legal_words", "status": "fail", "evidence": "'guaranteed' is prohibited"}]
@@ -320,7 +322,7 @@ def test_compliance_failures_go_to_the_legal_desk(cli, env: Path, smtp_server, w
     assert "legal_words failed ('guaranteed' is prohibited)" in mail.received[0].message.get_content()
 
 
-def test_near_duplicates_are_reported(cli, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def test_near_duplicates_are_reported(make_campaign, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     brief = base_brief(
         campaign_id="twins",
@@ -328,7 +330,7 @@ def test_near_duplicates_are_reported(cli, env: Path, smtp_server) -> None:  # t
         locales=["en", "de"],
         messages={"en": "Hello World", "de": "Hello World."},
     )
-    assert cli("run", str(write_brief(env, brief))).code == 0
+    assert make_campaign(write_brief(env, brief)).status == "succeeded"
     agent = _agent()
     agent.run_pass()
     (alert,) = _alerts(agent)
@@ -340,12 +342,12 @@ def test_near_duplicates_are_reported(cli, env: Path, smtp_server) -> None:  # t
 
 
 def test_a_failing_channel_is_retried_recorded_and_does_not_stop_the_pass(
-    cli, env: Path, smtp_server, webhook: Hook
+    make_campaign, env: Path, smtp_server, webhook: Hook
 ) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     webhook.always_fail = True
-    assert cli("run", str(write_brief(env, base_brief(campaign_id="flaky")))).code == 0
-    assert cli("run", str(write_brief(env, base_brief(campaign_id="other"), name="other.json"))).code == 0
+    assert make_campaign(write_brief(env, base_brief(campaign_id="flaky"))).status == "succeeded"
+    assert make_campaign(write_brief(env, base_brief(campaign_id="other"), name="other.json")).status == "succeeded"
     agent = _agent()
     report = agent.run_pass()
     assert len(report.notices) == 2 and len(mail.received) == 2  # both alerts went out by e-mail
@@ -361,10 +363,10 @@ def test_a_failing_channel_is_retried_recorded_and_does_not_stop_the_pass(
     assert webhook.calls == 6
 
 
-def test_retried_attempts_that_succeeded_raise_nothing(cli, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
+def test_retried_attempts_that_succeeded_raise_nothing(make_campaign, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     brief = base_brief(campaign_id="retried", aspect_ratios=["1x1", "9x16", "16x9"])
-    assert cli("run", str(write_brief(env, brief))).code == 0
+    assert make_campaign(write_brief(env, brief)).status == "succeeded"
     agent = _agent()
     for n in range(6):  # six 429s that were retried (each call then succeeded)
         agent.repo.record_generation(
@@ -376,9 +378,9 @@ def test_retried_attempts_that_succeeded_raise_nothing(cli, env: Path, smtp_serv
     assert _alerts(agent) == [] and mail.received == []
 
 
-def test_an_alert_is_not_resolved_while_its_rule_cannot_look(cli, env: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_alert_is_not_resolved_while_its_rule_cannot_look(make_campaign, env: Path) -> None:  # type: ignore[no-untyped-def]
     brief = write_brief(env, base_brief(campaign_id="busy", aspect_ratios=["1x1"]))
-    assert cli("run", str(brief)).code == 0
+    assert make_campaign(brief).status == "succeeded"
     agent = _agent()
     agent.run_pass()
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
@@ -391,11 +393,13 @@ def test_an_alert_is_not_resolved_while_its_rule_cannot_look(cli, env: Path) -> 
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
 
 
-def test_one_alert_failing_to_send_does_not_starve_the_others(cli, env: Path, smtp_server, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_alert_failing_to_send_does_not_starve_the_others(
+    make_campaign, env: Path, smtp_server, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     _port, mail = smtp_server
     for name in ("aaa", "bbb"):
         path = write_brief(env, base_brief(campaign_id=name), name=f"{name}.json")
-        assert cli("run", str(path)).code == 0
+        assert make_campaign(path).status == "succeeded"
     agent = _agent()
     real = agent.router.deliver
 

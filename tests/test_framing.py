@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from creative_ai.render.framing import find_subject, frame
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief
 
 GROUND = (236, 236, 232)
 RED = (200, 40, 40)
@@ -50,7 +50,7 @@ def test_a_subject_the_crop_would_cut_extends_the_canvas_and_keeps_its_pixels() 
     assert red[ys.min() : ys.max(), xs.min() : xs.max()].mean() > 0.98  # the subject is not blurred
 
 
-def test_every_ratio_of_an_off_centre_packshot_keeps_its_subject(cli, workdir: Path) -> None:
+def test_every_ratio_of_an_off_centre_packshot_keeps_its_subject(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     (workdir / "shots").mkdir()
     _packshot((30, 40, 330, 700)).save(workdir / "shots/left.png")
     _packshot((60, 520, 1140, 700)).save(workdir / "shots/wide.png")
@@ -61,10 +61,10 @@ def test_every_ratio_of_an_off_centre_packshot_keeps_its_subject(cli, workdir: P
         ],
         aspect_ratios=["1x1", "9x16", "16x9", "4x5"],
     )
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
+    result = make_campaign(brief, output="out")
+    assert result.status == "succeeded"
     extended = 0
-    for variant in result.json()["variants"]:
+    for variant in as_json(result)["variants"]:
         sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
         framing = sidecar["framing"]
         assert framing["method"] == "saliency"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -24,7 +24,7 @@ def browser():  # type: ignore[no-untyped-def]
         launched.close()
 
 
-def test_gallery_shows_every_creative_and_the_failed_one(cli, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_gallery_shows_every_creative_and_the_failed_one(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
     long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
     brief = base_brief(
         products=[
@@ -35,12 +35,12 @@ def test_gallery_shows_every_creative_and_the_failed_one(cli, workdir: Path, bro
         locales=["en", "de"],
         messages={"de": "Hallo Welt"},
     )
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 1, result.stderr
+    result = make_campaign(brief, output="out")
+    assert result.status == "partial"  # the command's exit code 1
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((workdir / "out/test-campaign/index.html").as_uri())
     images = page.locator("img")
-    ok = [v for v in result.json()["variants"] if v["status"] == "ok"]
+    ok = [v for v in as_json(result)["variants"] if v["status"] == "ok"]
     assert images.count() == len(ok)
     for i in range(images.count()):
         image = images.nth(i)
@@ -54,12 +54,12 @@ def test_gallery_shows_every_creative_and_the_failed_one(cli, workdir: Path, bro
     assert (workdir / "gallery.png").stat().st_size > 10_000
 
 
-def test_safe_zones_overlay_each_creative_where_the_placement_puts_them(cli, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_safe_zones_overlay_each_creative_where_the_placement_puts_them(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
     from creative_ai.placements import get_placement
 
     brief = base_brief(aspect_ratios=["9x16", "16x9"], locales=["en", "ar"], messages={"ar": "اصنع موجة"})
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
+    result = make_campaign(brief, output="out")
+    assert result.status == "succeeded"
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((workdir / "out/test-campaign/index.html").as_uri())
     zones = page.locator(".zone")

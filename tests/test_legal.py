@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from creative_ai.checks.legal import scan, terms_for
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief, write_brief
 
 
 @pytest.mark.parametrize(
@@ -49,11 +49,11 @@ def test_product_names_and_ctas_are_checked_too(cli, workdir: Path) -> None:  # 
     assert "cta (en): prohibited term 'risk-free'" in result.stderr
 
 
-def test_restricted_terms_flag_only_the_creatives_that_carry_them(cli, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_restricted_terms_flag_only_the_creatives_that_carry_them(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     brief = base_brief(locales=["en", "de"], messages={"de": "Klinisch bewiesen weich"})
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    for variant in result.json()["variants"]:
+    result = make_campaign(brief, output="out")
+    assert result.status == "succeeded"
+    for variant in as_json(result)["variants"]:
         sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
         legal = next(c for c in sidecar["checks"] if c["name"] == "legal")
         if variant["locale"] == "de":

@@ -21,7 +21,7 @@ from creative_ai.db.repository import Repository, utcnow
 from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.mcp_server.server import ACTION_TOOLS, READ_TOOLS, build_server
 from creative_ai.storage.local import LocalStore
-from tests.conftest import base_brief, write_brief
+from tests.conftest import base_brief
 from tests.servers import free_port, wait_for_port
 
 TOKEN = "mcp-token-for-tests"
@@ -29,15 +29,15 @@ SECRET = "sk-live-abcdefghijklmnop1234"
 
 
 @pytest.fixture
-def seeded(cli, workdir: Path) -> Path:  # type: ignore[no-untyped-def]
+def seeded(make_campaign, workdir: Path) -> Path:  # type: ignore[no-untyped-def]
     """A campaign made by the local provider, plus recorded provider auth failures for another one."""
     brief = base_brief(
         products=[{"id": "towel", "name": "Beach Towel"}, {"id": "bottle", "name": "Water Bottle"}],
         aspect_ratios=["1x1", "9x16", "16x9", "4x5"],
         locales=["en", "de"],
     )
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out")
-    assert result.code == 0, result.stderr
+    result = make_campaign(brief, output="out")
+    assert result.status == "succeeded"
     repo = Repository.open(f"sqlite:///{workdir / 'creative_ai.db'}")
     for n in range(3):
         repo.record_generation(

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 
 from creative_ai.errors import GenerationFailed
 from creative_ai.render.framing import OFFLINE, frame
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief, write_brief
 
 GROUND = (236, 236, 232)
 RED = (200, 40, 40)
@@ -93,10 +93,10 @@ def _edits(vendor) -> list:  # type: ignore[no-untyped-def,type-arg]
     return [r for r in vendor.requests if r.path.endswith("/images/edits")]
 
 
-def test_openai_paints_each_extended_canvas_once(cli, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
-    result = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+def test_openai_paints_each_extended_canvas_once(make_campaign, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
+    result = make_campaign(_brief(workdir), provider="openai", output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     sidecars = _sidecars(workdir, summary)
     assert len(sidecars) == 8
     extended = {(s["aspect_ratio"], s["framing"]["extension"]) for s in sidecars if s["framing"]["extended"]}
@@ -119,30 +119,24 @@ def test_openai_paints_each_extended_canvas_once(cli, workdir: Path, vendor) -> 
     assert np.abs(top.astype(int) - GROUND).max() > 30  # not the mirrored ground: the vendor painted it
 
     # New copy re-renders every creative, but no canvas is paid for twice.
-    again = cli(
-        "run",
-        str(_brief(workdir, campaign_message="Hello again")),
-        "--provider",
-        "openai",
-        "--output",
-        "out",
-        "--json",
-    )
-    assert again.code == 0, again.stderr
-    assert again.json()["provider_calls"] == 0 and len(_edits(vendor)) == len(edits)
+    again = make_campaign(_brief(workdir, campaign_message="Hello again"), provider="openai", output="out")
+    assert again.status == "succeeded"
+    assert as_json(again)["provider_calls"] == 0 and len(_edits(vendor)) == len(edits)
     assert all(
         s["framing"]["extension"] == f"openai/{model}"
-        for s in _sidecars(workdir, again.json())
+        for s in _sidecars(workdir, as_json(again))
         if s["framing"]["extended"]
     )
 
 
-def test_a_vendor_that_cannot_paint_leaves_the_offline_extension(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_vendor_that_cannot_paint_leaves_the_offline_extension(
+    make_campaign, workdir: Path, vendor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CREATIVE_AI_MAX_ATTEMPTS", "2")
     vendor.fail("openai", "500", times=None)
-    result = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+    result = make_campaign(_brief(workdir), provider="openai", output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     assert summary["status"] == "succeeded"  # the creatives are made all the same
     extended = [s for s in _sidecars(workdir, summary) if s["framing"]["extended"]]
     assert extended
@@ -154,49 +148,51 @@ def test_a_vendor_that_cannot_paint_leaves_the_offline_extension(cli, workdir: P
 
     # The vendor is back: an unchanged rerun paints what was extended offline, and keeps the rest.
     vendor.faults["openai"].clear()
-    again = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
-    assert again.code == 0, again.stderr
+    again = make_campaign(_brief(workdir), provider="openai", output="out")
+    assert again.status == "succeeded"
     assert len(_edits(vendor)) == 3 * len(ratios)
-    painted = [s for s in _sidecars(workdir, again.json()) if s["framing"]["extended"]]
-    assert {s["framing"]["extension"] for s in painted} == {f"openai/{again.json()['model']}"}
-    assert all(v["reused"] for v in again.json()["variants"] if v["aspect_ratio"] not in ratios)
+    painted = [s for s in _sidecars(workdir, as_json(again)) if s["framing"]["extended"]]
+    assert {s["framing"]["extension"] for s in painted} == {f"openai/{as_json(again)['model']}"}
+    assert all(v["reused"] for v in as_json(again)["variants"] if v["aspect_ratio"] not in ratios)
 
 
-def test_outpainting_can_be_turned_off(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_outpainting_can_be_turned_off(make_campaign, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CREATIVE_AI_OUTPAINT", "false")
-    result = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
+    result = make_campaign(_brief(workdir), provider="openai", output="out")
+    assert result.status == "succeeded"
     assert not _edits(vendor)
-    assert {s["framing"]["extension"] for s in _sidecars(workdir, result.json()) if s["framing"]["extended"]} == {
+    assert {s["framing"]["extension"] for s in _sidecars(workdir, as_json(result)) if s["framing"]["extended"]} == {
         OFFLINE
     }
 
 
 @pytest.mark.parametrize("provider", ["gemini"])
-def test_gemini_paints_through_generate_content(cli, workdir: Path, vendor, provider: str) -> None:  # type: ignore[no-untyped-def]
-    result = cli("run", str(_brief(workdir)), "--provider", provider, "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+def test_gemini_paints_through_generate_content(make_campaign, workdir: Path, vendor, provider: str) -> None:  # type: ignore[no-untyped-def]
+    result = make_campaign(_brief(workdir), provider=provider, output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     extended = [s for s in _sidecars(workdir, summary) if s["framing"]["extended"]]
     assert extended and all(s["framing"]["extension"] == f"gemini/{summary['model']}" for s in extended)
     assert vendor.count("gemini") == len({s["aspect_ratio"] for s in extended})
 
 
-def test_turning_outpainting_off_redraws_what_the_provider_painted(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    first = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
-    assert first.code == 0, first.stderr
-    painted = {s["file_path"] for s in _sidecars(workdir, first.json()) if s["framing"]["extended"]}
+def test_turning_outpainting_off_redraws_what_the_provider_painted(
+    make_campaign, workdir: Path, vendor, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    first = make_campaign(_brief(workdir), provider="openai", output="out")
+    assert first.status == "succeeded"
+    painted = {s["file_path"] for s in _sidecars(workdir, as_json(first)) if s["framing"]["extended"]}
     assert painted
     monkeypatch.setenv("CREATIVE_AI_OUTPAINT", "false")
-    second = cli("run", str(_brief(workdir)), "--provider", "openai", "--output", "out", "--json")
-    assert second.code == 0, second.stderr
-    redrawn = {s["file_path"]: s for s in _sidecars(workdir, second.json())}
+    second = make_campaign(_brief(workdir), provider="openai", output="out")
+    assert second.status == "succeeded"
+    redrawn = {s["file_path"]: s for s in _sidecars(workdir, as_json(second))}
     assert {redrawn[path]["framing"]["extension"] for path in painted} == {OFFLINE}
     # And a new prompt (the product's description) paints its canvases again.
     monkeypatch.delenv("CREATIVE_AI_OUTPAINT")
     before = len(_edits(vendor))
     brief = json.loads(_brief(workdir).read_text())
     brief["products"][0]["description"] = "A wide item on a sunny terrace"
-    third = cli("run", str(write_brief(workdir, brief)), "--provider", "openai", "--output", "out", "--json")
-    assert third.code == 0, third.stderr
+    third = make_campaign(write_brief(workdir, brief), provider="openai", output="out")
+    assert third.status == "succeeded"
     assert len(_edits(vendor)) > before

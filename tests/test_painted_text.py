@@ -30,7 +30,7 @@ from creative_ai.checks.painted_text import (
 )
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.render.backdrop import draw_backdrop
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief
 
 FONT = str(files("creative_ai") / "fonts" / "Inter-Bold.otf")
 PALETTE = ["#E4572E", "#17BEBB", "#FFC914"]
@@ -306,14 +306,13 @@ def test_only_image_model_heroes_are_read() -> None:
     assert not applies_to(source="input", provider="input")  # the brand's own packshot
 
 
-def test_creatives_from_a_hero_with_painted_lettering_carry_the_warning(cli, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
+def test_creatives_from_a_hero_with_painted_lettering_carry_the_warning(make_campaign, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
     """Through the whole pipeline: the vendor paints words into its pictures; every creative cut from them warns,
     the creatives are still made (the check only warns), and a clean vendor gives a pass."""
-    brief = write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"]))
     vendor.painted_text = "SUMMER SALE"
-    result = cli("run", str(brief), "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+    result = make_campaign(base_brief(aspect_ratios=["1x1", "9x16"]), provider="openai", output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     assert summary["variants_ok"] == summary["variants_total"] == 2
     for variant in summary["variants"]:
         sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
@@ -322,33 +321,22 @@ def test_creatives_from_a_hero_with_painted_lettering_carry_the_warning(cli, wor
         assert sidecar["status"] == "ok"  # a warning never fails the creative
 
     vendor.painted_text = None
-    clean = cli(
-        "run",
-        str(
-            write_brief(
-                workdir,
-                base_brief(
-                    campaign_id="clean", products=[{"id": "clean_item", "name": "Clean Item"}], aspect_ratios=["1x1"]
-                ),
-            )
-        ),
-        "--provider",
-        "openai",
-        "--output",
-        "out",
-        "--json",
+    clean = make_campaign(
+        base_brief(campaign_id="clean", products=[{"id": "clean_item", "name": "Clean Item"}], aspect_ratios=["1x1"]),
+        provider="openai",
+        output="out",
     )
-    assert clean.code == 0, clean.stderr
-    (variant,) = clean.json()["variants"]
+    assert clean.status == "succeeded"
+    (variant,) = as_json(clean)["variants"]
     sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
     (painted,) = [c for c in sidecar["checks"] if c["name"] == "painted_text"]
     assert painted["status"] == "pass"
 
 
-def test_local_art_is_not_read_for_painted_text(cli, workdir: Path) -> None:
-    result = cli("run", str(write_brief(workdir, base_brief(aspect_ratios=["1x1"]))), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    (variant,) = result.json()["variants"]
+def test_local_art_is_not_read_for_painted_text(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = make_campaign(base_brief(aspect_ratios=["1x1"]), output="out")
+    assert result.status == "succeeded"
+    (variant,) = as_json(result)["variants"]
     sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
     assert "painted_text" not in {c["name"] for c in sidecar["checks"]}
 

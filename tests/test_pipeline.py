@@ -1,4 +1,5 @@
-"""End-to-end through the real CLI: sizes, sidecars, manifest, reruns, packshots, partial failure."""
+"""Sizes, sidecars, manifest, reruns, packshots, partial failure: end to end through the real CLI where the
+command's exit code and output matter, in-process (``make_campaign``) where only the campaign's files do."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 
 from creative_ai.placements import PLACEMENTS
-from tests.conftest import EXAMPLES, base_brief, write_brief
+from tests.conftest import EXAMPLES, as_json, base_brief, write_brief
 
 SEED_FIELDS = {
     "campaign_id",
@@ -97,17 +98,15 @@ def test_example_campaign_outputs_and_rerun(cli, workdir: Path) -> None:
     assert db.execute("select count(*) from heroes").fetchone()[0] == 9
 
 
-def test_changed_message_rerenders_text_without_provider_calls(cli, workdir: Path) -> None:
+def test_changed_message_rerenders_text_without_provider_calls(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     brief = base_brief(aspect_ratios=["1x1", "9x16"])
-    path = write_brief(workdir, brief)
-    first = cli("run", str(path), "--output", "out", "--json")
-    assert first.code == 0, first.stderr
-    old = {v["file_path"]: (workdir / v["file_path"]).read_bytes() for v in first.json()["variants"]}
+    first = make_campaign(brief, output="out")
+    assert first.status == "succeeded"
+    old = {v["file_path"]: (workdir / v["file_path"]).read_bytes() for v in as_json(first)["variants"]}
 
-    write_brief(workdir, {**brief, "campaign_message": "Brand New Words"})
-    second = cli("run", str(path), "--output", "out", "--json")
-    assert second.code == 0, second.stderr
-    summary = second.json()
+    second = make_campaign({**brief, "campaign_message": "Brand New Words"}, output="out")
+    assert second.status == "succeeded"
+    summary = as_json(second)
     assert summary["provider_calls"] == 0
     for v in summary["variants"]:
         assert v["rendered"] is True
@@ -125,7 +124,7 @@ def _packshot(path: Path) -> None:
     image.save(path)
 
 
-def test_input_packshot_is_the_hero_and_costs_no_call(cli, workdir: Path) -> None:
+def test_input_packshot_is_the_hero_and_costs_no_call(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     _packshot(workdir / "bottle.png")
     brief = base_brief(
         products=[
@@ -134,9 +133,9 @@ def test_input_packshot_is_the_hero_and_costs_no_call(cli, workdir: Path) -> Non
         ],
         aspect_ratios=["1x1", "16x9"],
     )
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+    result = make_campaign(brief, output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     assert summary["provider_calls"] == 2  # only the product without an image: square + landscape
     for v in summary["variants"]:
         sidecar = json.loads((workdir / v["file_path"]).with_suffix(".json").read_text())
@@ -147,13 +146,13 @@ def test_input_packshot_is_the_hero_and_costs_no_call(cli, workdir: Path) -> Non
             assert sidecar["reused"] is False
 
 
-def test_assets_dir_packshot_found_by_product_id(cli, workdir: Path) -> None:
+def test_assets_dir_packshot_found_by_product_id(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     (workdir / "assets" / "products").mkdir(parents=True)
     _packshot(workdir / "assets" / "products" / "prod_a.png")
-    result = cli("run", str(write_brief(workdir, base_brief())), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    assert result.json()["provider_calls"] == 0
-    assert result.json()["variants"][0]["reused"] is True
+    result = make_campaign(base_brief(), output="out")
+    assert result.status == "succeeded"
+    assert as_json(result)["provider_calls"] == 0
+    assert as_json(result)["variants"][0]["reused"] is True
 
 
 def test_message_too_long_for_one_placement_fails_only_that_variant(cli, workdir: Path) -> None:
@@ -179,11 +178,11 @@ def test_message_too_long_for_one_placement_fails_only_that_variant(cli, workdir
         assert not list((workdir / "out").rglob(f"{stem}.*"))
 
 
-def test_locales_use_brief_copy_and_flag_missing_translation(cli, workdir: Path) -> None:
+def test_locales_use_brief_copy_and_flag_missing_translation(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     brief = base_brief(locales=["en", "de", "fr"], messages={"de": "Hallo Welt"})
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    by_locale = {v["locale"]: v for v in result.json()["variants"]}
+    result = make_campaign(brief, output="out")
+    assert result.status == "succeeded"
+    by_locale = {v["locale"]: v for v in as_json(result)["variants"]}
     assert set(by_locale) == {"en", "de", "fr"}
     de = json.loads((workdir / by_locale["de"]["file_path"]).with_suffix(".json").read_text())
     fr = json.loads((workdir / by_locale["fr"]["file_path"]).with_suffix(".json").read_text())
@@ -192,21 +191,22 @@ def test_locales_use_brief_copy_and_flag_missing_translation(cli, workdir: Path)
     assert by_locale["fr"]["file_path"].endswith("prod_a_1x1_fr.png")
 
 
-def test_formats_jpg_and_webp(cli, workdir: Path) -> None:
+def test_formats_jpg_and_webp(cli, make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    # jpg through the command's --format flag, webp in-process: both encodings, and the flag reaches the pipeline
+    result = cli("run", str(write_brief(workdir, base_brief())), "--output", "out-jpg", "--format", "jpg", "--json")
+    assert result.code == 0, result.stderr
+    made = {"jpg": result.json(), "webp": as_json(make_campaign(base_brief(), output="out-webp", image_format="webp"))}
     for fmt, magic in (("jpg", b"\xff\xd8"), ("webp", b"RIFF")):
-        result = cli(
-            "run", str(write_brief(workdir, base_brief())), "--output", f"out-{fmt}", "--format", fmt, "--json"
-        )
-        assert result.code == 0, result.stderr
-        path = workdir / result.json()["variants"][0]["file_path"]
+        assert made[fmt]["status"] == "succeeded"
+        path = workdir / made[fmt]["variants"][0]["file_path"]
         assert path.suffix == f".{fmt}" and path.read_bytes().startswith(magic)
 
 
-def test_glyphs_the_font_cannot_cover_fail_the_variant_by_locale(cli, workdir: Path) -> None:
+def test_glyphs_the_font_cannot_cover_fail_the_variant_by_locale(make_campaign) -> None:  # type: ignore[no-untyped-def]
     brief = base_brief(locales=["en", "ja", "am"], messages={"ja": "夏を楽しもう", "am": "ሰላም በጋ"})
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 1
-    by_locale = {v["locale"]: v for v in result.json()["variants"]}
+    result = make_campaign(brief, output="out")
+    assert result.status == "partial"  # the command's exit code 1
+    by_locale = {v["locale"]: v for v in as_json(result)["variants"]}
     assert by_locale["en"]["status"] == "ok" and by_locale["ja"]["status"] == "ok"
     assert by_locale["am"]["status"] == "failed" and "locale am" in by_locale["am"]["reason"]
     assert "ሰላም" in by_locale["am"]["reason"] or "ሰ" in by_locale["am"]["reason"]
@@ -236,11 +236,10 @@ def test_two_runs_at_once_leave_consistent_files(workdir: Path) -> None:
     assert db.execute("select count(*) from variants").fetchone()[0] == 6
 
 
-def test_single_hero_strategy_makes_one_generation_per_product(cli, workdir: Path) -> None:
-    brief = write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16", "16x9", "4x5"]))
-    result = cli("run", str(brief), "--output", "out", "--hero", "single", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+def test_single_hero_strategy_makes_one_generation_per_product(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    result = make_campaign(base_brief(aspect_ratios=["1x1", "9x16", "16x9", "4x5"]), output="out", hero="single")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     assert summary["provider_calls"] == 1 and summary["variants_ok"] == 4
     heroes = {
         json.loads((workdir / v["file_path"]).with_suffix(".json").read_text())["hero_sha256"]
@@ -249,16 +248,16 @@ def test_single_hero_strategy_makes_one_generation_per_product(cli, workdir: Pat
     assert len(heroes) == 1
 
 
-def test_variant_that_now_fails_loses_its_older_creative(cli, workdir: Path) -> None:
-    path = write_brief(workdir, base_brief(aspect_ratios=["16x9"]))
-    first = cli("run", str(path), "--output", "out", "--json")
-    assert first.code == 0, first.stderr
-    old = workdir / first.json()["variants"][0]["file_path"]
+def test_variant_that_now_fails_loses_its_older_creative(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    first = make_campaign(base_brief(aspect_ratios=["16x9"]), output="out")
+    assert first.status == "succeeded"
+    old = workdir / as_json(first)["variants"][0]["file_path"]
     assert old.is_file()
     too_long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy "
-    write_brief(workdir, base_brief(aspect_ratios=["16x9"], campaign_message=too_long + "together this summer"))
-    second = cli("run", str(path), "--output", "out", "--json")
-    assert second.code == 1 and second.json()["status"] == "failed"
+    second = make_campaign(
+        base_brief(aspect_ratios=["16x9"], campaign_message=too_long + "together this summer"), output="out"
+    )
+    assert as_json(second)["status"] == "failed"
     assert not old.exists() and not old.with_suffix(".json").exists()
     manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
     assert manifest["variants"][0]["status"] == "failed" and manifest["variants"][0]["file"] is None

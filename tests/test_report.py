@@ -16,12 +16,12 @@ from creative_ai import get_provider, get_settings, parse_brief, run_campaign
 from creative_ai.db.repository import Repository
 from creative_ai.mcp_server.server import build_server
 from creative_ai.storage.local import LocalStore
-from tests.conftest import base_brief, write_brief
+from tests.conftest import base_brief
 
 
-def test_report_in_json_csv_and_html(cli, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_report_in_json_csv_and_html(cli, make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     brief = base_brief(aspect_ratios=["1x1", "9x16"], locales=["en", "de"], messages={"de": "Gratis Wellen"})
-    assert cli("run", str(write_brief(workdir, brief)), "--output", "out").code == 0
+    assert make_campaign(brief, output="out").status == "succeeded"
     result = cli("report", "test-campaign")
     assert result.code == 0, result.stderr
     report = result.json()

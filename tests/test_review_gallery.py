@@ -24,12 +24,12 @@ def server(workdir: Path):  # type: ignore[no-untyped-def]
         yield served.url
 
 
-def test_approve_reload_reset_and_zip(cli, workdir: Path, server: str) -> None:  # type: ignore[no-untyped-def]
+def test_approve_reload_reset_and_zip(make_campaign, workdir: Path, server: str) -> None:  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make test installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
     brief = write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"]))
-    assert cli("run", str(brief), "--output", str(workdir / "out")).code == 0
+    assert make_campaign(brief, output=workdir / "out").status == "succeeded"
     assert httpx.get(f"{server}/gallery").status_code == 401
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -62,7 +62,7 @@ def test_approve_reload_reset_and_zip(cli, workdir: Path, server: str) -> None: 
     assert "creative_ai_key" in cookies
     # New copy ⇒ new bytes ⇒ the approval no longer applies.
     write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"], campaign_message="New words"))
-    assert cli("run", str(brief), "--output", str(workdir / "out")).code == 0
+    assert make_campaign(brief, output=workdir / "out").status == "succeeded"
     html = httpx.get(f"{server}/gallery/test-campaign", headers={"X-API-Key": KEY}).text
     assert "Looks great" not in html
     empty = zipfile.ZipFile(

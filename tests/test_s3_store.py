@@ -12,7 +12,7 @@ import pytest
 
 from creative_ai.errors import StorageError
 from creative_ai.storage.s3 import S3Store
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief, write_brief
 from tests.servers import free_port, wait_for_port
 
 MOTO = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
@@ -46,16 +46,18 @@ def _objects(endpoint: str) -> dict[str, bytes]:
     return {k: client.get_object(Bucket="creatives", Key=k)["Body"].read() for k in keys}
 
 
-def test_bucket_gets_the_same_layout_and_bytes_as_a_folder(cli, workdir: Path, s3_endpoint: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_bucket_gets_the_same_layout_and_bytes_as_a_folder(
+    make_campaign, workdir: Path, s3_endpoint: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     brief = write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"], locales=["en", "de"]))
-    local = cli("run", str(brief), "--output", "out", "--json")
-    assert local.code == 0, local.stderr
+    local = make_campaign(brief, output="out")
+    assert local.status == "succeeded"
     monkeypatch.setenv("CREATIVE_AI_STORE_URL", "s3://creatives/campaigns")
     monkeypatch.setenv("CREATIVE_AI_S3_ENDPOINT_URL", s3_endpoint)
     monkeypatch.setenv("CREATIVE_AI_DATABASE_URL", f"sqlite:///{workdir / 's3.db'}")
-    remote = cli("run", str(brief), "--json")
-    assert remote.code == 0, remote.stderr
-    summary = remote.json()
+    remote = make_campaign(brief)
+    assert remote.status == "succeeded"
+    summary = as_json(remote)
     assert summary["output_dir"] == "s3://creatives/campaigns"
     assert summary["variants"][0]["file_path"].startswith("s3://creatives/campaigns/test-campaign/prod_a/")
     objects = _objects(s3_endpoint)
@@ -67,8 +69,8 @@ def test_bucket_gets_the_same_layout_and_bytes_as_a_folder(cli, workdir: Path, s
     remote_pngs = {k.removeprefix("campaigns/"): v for k, v in objects.items() if k.endswith(".png")}
     assert remote_pngs == local_files  # same keys (heroes included) and byte-identical creatives
     assert "campaigns/test-campaign/manifest.json" in objects and "campaigns/test-campaign/index.html" in objects
-    again = cli("run", str(brief), "--json")
-    assert again.code == 0 and again.json()["provider_calls"] == 0
+    again = make_campaign(brief)
+    assert again.status == "succeeded" and as_json(again)["provider_calls"] == 0
     assert _objects(s3_endpoint) == objects
 
 

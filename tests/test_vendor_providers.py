@@ -1,4 +1,5 @@
-"""OpenAI and Gemini through the real CLI against the fake vendor server: wire format, retries, fallback, keys."""
+"""OpenAI and Gemini against the fake vendor server: wire format, retries, fallback, keys; through the real CLI
+where its exit code or output is the point, in-process (``make_campaign``) otherwise."""
 
 from __future__ import annotations
 
@@ -10,16 +11,16 @@ import pytest
 from PIL import Image
 
 from creative_ai.placements import PLACEMENTS
-from tests.conftest import EXAMPLES, base_brief, write_brief
+from tests.conftest import EXAMPLES, as_json, base_brief, write_brief
 
 MULTI = str(EXAMPLES / "brief_multi_product.json")
 
 
 @pytest.mark.parametrize(("name", "model"), [("openai", "gpt-image-2.5-flare"), ("gemini", "gemini-3.1-flash-image")])
-def test_example_campaign_on_each_vendor(cli, workdir: Path, vendor, name: str, model: str) -> None:
-    result = cli("run", MULTI, "--provider", name, "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+def test_example_campaign_on_each_vendor(make_campaign, workdir: Path, vendor, name: str, model: str) -> None:
+    result = make_campaign(MULTI, provider=name, output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     assert summary["status"] == "succeeded" and summary["provider"] == name and summary["model"] == model
     assert summary["provider_calls"] == vendor.count(name) == 9
     assert summary["cost_estimate_usd"] > 0
@@ -37,16 +38,16 @@ def test_example_campaign_on_each_vendor(cli, workdir: Path, vendor, name: str, 
     else:
         assert {r.size for r in vendor.requests} == {"1:1", "9:16", "16:9"}  # native ratio per orientation
         assert all(r.headers["x-goog-api-key"] == vendor.gemini_key and "key=" not in r.path for r in vendor.requests)
-    again = cli("run", MULTI, "--provider", name, "--output", "out", "--json")
-    assert again.code == 0 and again.json()["provider_calls"] == 0 and vendor.count(name) == 9
+    again = make_campaign(MULTI, provider=name, output="out")
+    assert again.status == "succeeded" and as_json(again)["provider_calls"] == 0 and vendor.count(name) == 9
 
 
-def test_fallback_to_local_when_openai_fails_forever(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_fallback_to_local_when_openai_fails_forever(make_campaign, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CREATIVE_AI_MAX_ATTEMPTS", "3")
     vendor.fail("openai", "500", times=None)
-    result = cli("run", MULTI, "--provider", "openai,local", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    summary = result.json()
+    result = make_campaign(MULTI, provider="openai,local", output="out")
+    assert result.status == "succeeded"
+    summary = as_json(result)
     assert summary["status"] == "succeeded"
     assert vendor.count("openai") == 27  # 9 heroes × 3 attempts
     assert summary["provider_calls"] == 27 + 9
@@ -68,11 +69,11 @@ def test_openai_alone_failing_is_an_honest_failure(cli, workdir: Path, vendor, m
         assert v["status"] == "failed" and "OpenAI server error (HTTP 500)" in v["reason"] and v["file_path"] is None
 
 
-def test_429_waits_for_retry_after_then_succeeds(cli, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
+def test_429_waits_for_retry_after_then_succeeds(make_campaign, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
     vendor.fail("gemini", "429", times=1, retry_after=1.5)
-    result = cli("run", str(write_brief(workdir, base_brief())), "--provider", "gemini", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    assert result.json()["provider_calls"] == 2 and vendor.count("gemini") == 2
+    result = make_campaign(base_brief(), provider="gemini", output="out")
+    assert result.status == "succeeded"
+    assert as_json(result)["provider_calls"] == 2 and vendor.count("gemini") == 2
     db = sqlite3.connect(workdir / "creative_ai.db")
     (retried_ms,) = db.execute("select latency_ms from generations where outcome = 'retry:RateLimited'").fetchone()
     first, second = vendor.requests
@@ -81,11 +82,13 @@ def test_429_waits_for_retry_after_then_succeeds(cli, workdir: Path, vendor) -> 
 
 
 @pytest.mark.parametrize(("name", "variable"), [("openai", "OPENAI_API_KEY"), ("gemini", "GEMINI_API_KEY")])
-def test_bad_key_fails_fast_and_names_the_variable(cli, workdir: Path, vendor, monkeypatch, name, variable) -> None:  # type: ignore[no-untyped-def]
+def test_bad_key_fails_fast_and_names_the_variable(
+    make_campaign, workdir: Path, vendor, monkeypatch, name, variable
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv(variable, "wrong-key-0000")
-    result = cli("run", str(write_brief(workdir, base_brief())), "--provider", name, "--output", "out", "--json")
-    assert result.code == 1
-    reason = result.json()["variants"][0]["reason"]
+    result = make_campaign(base_brief(), provider=name, output="out")
+    assert result.status == "failed"  # the command's exit code 1
+    reason = as_json(result)["variants"][0]["reason"]
     assert variable in reason and "refused the API key" in reason
     assert vendor.count(name) == 1  # never retried
 
@@ -98,30 +101,30 @@ def test_missing_key_is_a_configuration_error(cli, workdir: Path, vendor, monkey
 
 
 @pytest.mark.parametrize("kind", ["refusal", "malformed", "noimage"])
-def test_refusals_and_bad_answers_are_not_retried(cli, workdir: Path, vendor, kind: str) -> None:  # type: ignore[no-untyped-def]
+def test_refusals_and_bad_answers_are_not_retried(make_campaign, workdir: Path, vendor, kind: str) -> None:  # type: ignore[no-untyped-def]
     vendor.fail("openai", kind, times=None)
-    result = cli("run", str(write_brief(workdir, base_brief())), "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 1 and vendor.count("openai") == 1
-    assert result.json()["variants"][0]["status"] == "failed"
+    result = make_campaign(base_brief(), provider="openai", output="out")
+    assert result.status == "failed" and vendor.count("openai") == 1  # the command's exit code 1
+    assert as_json(result)["variants"][0]["status"] == "failed"
 
 
-def test_timeouts_are_retried(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_timeouts_are_retried(make_campaign, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CREATIVE_AI_REQUEST_TIMEOUT", "0.5")
     vendor.fail("openai", "timeout", times=1, retry_after=1.5)
-    result = cli("run", str(write_brief(workdir, base_brief())), "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    assert result.json()["provider_calls"] == 2
+    result = make_campaign(base_brief(), provider="openai", output="out")
+    assert result.status == "succeeded"
+    assert as_json(result)["provider_calls"] == 2
 
 
-def test_concurrency_is_bounded_across_the_campaign(cli, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_concurrency_is_bounded_across_the_campaign(make_campaign, workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("CREATIVE_AI_CONCURRENCY", "3")
     vendor.latency = 0.3
-    result = cli("run", MULTI, "--provider", "openai", "--output", "out", "--json")
-    assert result.code == 0, result.stderr
+    result = make_campaign(MULTI, provider="openai", output="out")
+    assert result.status == "succeeded"
     assert vendor.max_in_flight == 3
 
 
-def test_selection_is_persisted_and_validated(cli, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
+def test_selection_is_persisted_and_validated(cli, make_campaign, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
     bad = cli("providers", "select", "gemini", "--model", "gemini-9-imaginary")
     assert bad.code == 3 and "has no model 'gemini-9-imaginary'" in bad.stderr
     shut_down = cli("providers", "select", "openai", "--model", "gpt-image-1")
@@ -130,9 +133,9 @@ def test_selection_is_persisted_and_validated(cli, workdir: Path, vendor) -> Non
     assert chosen.code == 0, chosen.stderr
     listing = json.loads(cli("providers", "--json").stdout)
     assert listing["selection"] == {"provider": "gemini", "model": "gemini-3-pro-image", "source": "database"}
-    result = cli("run", str(write_brief(workdir, base_brief())), "--output", "out", "--json")
-    assert result.code == 0, result.stderr
-    sidecar = json.loads((workdir / result.json()["variants"][0]["file_path"]).with_suffix(".json").read_text())
+    result = make_campaign(base_brief(), output="out")  # no provider given: the stored selection
+    assert result.status == "succeeded"
+    sidecar = json.loads((workdir / as_json(result)["variants"][0]["file_path"]).with_suffix(".json").read_text())
     assert sidecar["provider"] == "gemini" and sidecar["model"] == "gemini-3-pro-image"
     assert {r.model for r in vendor.requests} == {"gemini-3-pro-image"}
 

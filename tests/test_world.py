@@ -19,7 +19,7 @@ from creative_ai.render import shaping
 from creative_ai.render.compose import Copy, plan_text
 from creative_ai.render.linebreak import NO_END, NO_START, tokens
 from creative_ai.render.text import FontBook, fit_text
-from tests.conftest import EXAMPLES, base_brief, write_brief
+from tests.conftest import EXAMPLES, as_json, base_brief, run_brief
 
 BOOK = FontBook.default()
 WORLD = EXAMPLES / "brief_world.yaml"
@@ -32,19 +32,18 @@ def _normal(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The world example made once in its own folder (in-process, as ``creative-ai run --json`` makes it)."""
     import os
-    import subprocess
-    import sys
 
     out = tmp_path_factory.mktemp("world")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CREATIVE_AI_")}
-    env["CREATIVE_AI_DATABASE_URL"] = f"sqlite:///{out / 'db.sqlite'}"
-    result = subprocess.run(
-        [sys.executable, "-m", "creative_ai", "run", str(WORLD), "--output", str(out), "--json"],
-        capture_output=True, text=True, timeout=300, env=env, cwd=out, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    (out / "summary.json").write_text(result.stdout)
+    with pytest.MonkeyPatch.context() as patch:
+        for key in [k for k in os.environ if k.startswith("CREATIVE_AI_")]:
+            patch.delenv(key)
+        patch.setenv("CREATIVE_AI_DATABASE_URL", f"sqlite:///{out / 'db.sqlite'}")
+        patch.chdir(out)
+        summary = run_brief(WORLD, output=out)
+    assert summary.status == "succeeded", [v.reason for v in summary.variants if v.reason]
+    (out / "summary.json").write_text(json.dumps(as_json(summary)))
     return out
 
 
@@ -137,7 +136,7 @@ def test_a_long_german_compound_is_hyphenated_by_the_dictionary() -> None:
             assert cut in points, (lines, sorted(points))
 
 
-def test_a_compound_that_cannot_fit_fails_with_a_reason(cli, workdir: Path) -> None:
+def test_a_compound_that_cannot_fit_fails_with_a_reason(make_campaign) -> None:  # type: ignore[no-untyped-def]
     monster = (
         "Donaudampfschifffahrtselektrizitätenhauptbetriebswerkbauunterbeamtengesellschaft"
         "skapitänsmützenabzeichensammlungsausstellung"
@@ -145,9 +144,9 @@ def test_a_compound_that_cannot_fit_fails_with_a_reason(cli, workdir: Path) -> N
     with pytest.raises(TextFitError, match="does not fit"):
         plan_text(Copy(monster, None, "de"), placement=get_placement("16x9"), book=BOOK)
     brief = base_brief(locales=["en", "de"], messages={"de": monster}, aspect_ratios=["16x9"])
-    result = cli("run", str(write_brief(workdir, brief)), "--output", "out", "--json")
-    assert result.code == 1
-    (failed,) = [v for v in result.json()["variants"] if v["status"] == "failed"]
+    result = make_campaign(brief, output="out")
+    assert result.status == "partial"  # the command's exit code 1
+    (failed,) = [v for v in as_json(result)["variants"] if v["status"] == "failed"]
     assert failed["locale"] == "de" and "does not fit" in failed["reason"]
 
 
