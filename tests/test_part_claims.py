@@ -3,7 +3,7 @@ superseded attempt never leaves a job running, and one caller publishes."""
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from creative_ai import runtime
 from creative_ai.brief import parse_brief
 from creative_ai.config import get_settings
-from creative_ai.db.repository import Repository
+from creative_ai.db.repository import Repository, utcnow
 from creative_ai.jobs import fanout
 from creative_ai.jobs.submit import submit_job
 from tests.conftest import base_brief
@@ -35,11 +35,11 @@ def test_a_live_claim_is_busy_a_dead_one_lapses_and_attempts_are_capped(setup) -
     assert repo.claim_part(job_id, "p0", worker="w1", **claim) == ("claimed", 1)
     assert repo.claim_part(job_id, "p0", worker="w2", **claim) == ("busy", 1)
     repo.beat_part(job_id, "p0", 1)
-    time.sleep(1.2)  # w1 stopped beating: its claim lapses
-    assert repo.claim_part(job_id, "p0", worker="w2", **claim) == ("claimed", 2)
+    later = utcnow() + timedelta(seconds=1.2)  # w1 stopped beating: its claim lapses
+    assert repo.claim_part(job_id, "p0", worker="w2", now=later - timedelta(seconds=0.5), **claim) == ("busy", 1)
+    assert repo.claim_part(job_id, "p0", worker="w2", now=later, **claim) == ("claimed", 2)
     assert repo.finish_part(job_id, "p0", 1, status="done") is False  # w1's late answer is not recorded
-    time.sleep(1.2)
-    assert repo.claim_part(job_id, "p0", worker="w3", **claim) == ("exhausted", 2)
+    assert repo.claim_part(job_id, "p0", worker="w3", now=later + timedelta(seconds=1.2), **claim) == ("exhausted", 2)
     (p0,) = [p for p in repo.parts(job_id) if p.product_id == "p0"]
     assert p0.status == "failed" and "gave up after 2 attempts" in (p0.error or "")
     assert repo.claim_part(job_id, "p0", worker="w4", **claim) == ("finished", 2)

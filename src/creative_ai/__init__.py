@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from creative_ai.pipeline import run_campaign
     from creative_ai.providers import get_provider
     from creative_ai.records import RunSummary
+    from creative_ai.runtime import Runtime
 
 __all__ = [
     "CampaignBrief",
     "RunSummary",
+    "Runtime",
     "Settings",
     "errors",
     "get_provider",
@@ -41,6 +43,7 @@ _HOMES = {
     "run_campaign": "creative_ai.pipeline",
     "get_provider": "creative_ai.providers",
     "RunSummary": "creative_ai.records",
+    "Runtime": "creative_ai.runtime",
 }
 
 

@@ -123,11 +123,20 @@ class JobStore:
             return sorted(rows, key=lambda r: order.index(r.product_id) if r.product_id in order else len(order))
 
     def claim_part(
-        self, job_id: str, product_id: str, *, worker: str, lease_s: float, max_attempts: int
+        self,
+        job_id: str,
+        product_id: str,
+        *,
+        worker: str,
+        lease_s: float,
+        max_attempts: int,
+        now: datetime | None = None,
     ) -> tuple[str, int]:
         """Claim a part for ``worker``: ``claimed`` (with its attempt number), ``busy`` (another worker's claim
-        is alive), ``finished`` (done or failed), or ``exhausted`` (too many attempts: now marked failed)."""
-        now = utcnow()
+        is alive), ``finished`` (done or failed), or ``exhausted`` (too many attempts: now marked failed).
+
+        ``now`` is the moment of the claim (the clock, unless given)."""
+        now = now or utcnow()
         stale = now - timedelta(seconds=lease_s)
         part_row = (t.JobPart.job_id == job_id) & (t.JobPart.product_id == product_id)
         claimable = (t.JobPart.status == "queued") | (
