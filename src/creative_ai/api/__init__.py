@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
@@ -35,7 +36,8 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
         app.state.queue.close()
         repo.engine.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc are served with their own scripts and styles (no CDN): they work on a closed network.
+    app = FastAPIOffline(
         title="creative-ai",
         version="0.1.0",
         summary="Campaign brief in, checked and localized social-ad creatives out.",
