@@ -77,9 +77,12 @@ class TextRecord(BaseModel):
 
 
 class CreativeRecord(BaseModel):
-    """The metadata sidecar stored beside every creative (SPEC §6); its JSON keeps this field order."""
+    """The metadata sidecar stored beside every creative (SPEC §6); its JSON keeps this field order.
 
-    model_config = ConfigDict(extra="forbid")
+    Reading ignores keys it does not know (a sidecar is ours: those come from a newer or older release).
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
     campaign_id: str
     product_id: str

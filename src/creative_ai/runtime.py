@@ -31,16 +31,24 @@ class Runtime:
     book: FontBook = field(default_factory=FontBook.default)
 
     @classmethod
-    def open(cls, settings: Settings, *, repo: Repository | None = None, migrate: bool = True) -> Runtime:
+    def open(
+        cls,
+        settings: Settings,
+        *,
+        repo: Repository | None = None,
+        checks: CheckSuite | None = None,
+        migrate: bool = True,
+    ) -> Runtime:
         """Migrate the database once (a no-op when already at head) and build the store and the check suite.
 
+        ``checks`` shares one suite (and its painted-text memo) between the runtimes of a process's jobs;
         ``migrate=False`` leaves it to the run's first write (the CLI: a refused brief leaves no database behind).
         """
         repo = repo if repo is not None else Repository.from_url(settings.database_url)
         if migrate:
             repo.migrate()
         store, display_root = make_store(settings)
-        return cls(settings, repo, store, display_root, CheckSuite.from_settings(settings))
+        return cls(settings, repo, store, display_root, checks or CheckSuite.from_settings(settings))
 
     def chain(self, *, provider: str | None = None, model: str | None = None) -> list[ImageProvider]:
         """The provider chain: ``provider`` (a flag or a job's choice), else the stored selection, else settings."""

@@ -45,7 +45,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.runtime = runtime
-    app.state.queue = queue or make_queue(settings, repo)
+    app.state.queue = queue or make_queue(settings, repo, checks=runtime.checks)
     install_error_handlers(app, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, repo)
     app.include_router(system.router)

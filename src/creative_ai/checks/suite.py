@@ -1,7 +1,8 @@
 """The check suite a run is given: the image checks, which of them block, and the painted-text memo.
 
-One suite lives as long as the runtime that made it, so a hero read once by OCR is not read again by the next
-run in the same process; nothing is kept at module level.
+One suite is made where a process composes its runs (the CLI's runtime, the API's, each job executor's) and is
+passed down, so a hero read once by OCR is not read again by the next run that shares the suite; nothing is kept
+at module level.
 """
 
 from __future__ import annotations

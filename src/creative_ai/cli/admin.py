@@ -65,7 +65,7 @@ def providers_select(
     from creative_ai.providers.selection import select
 
     settings = get_settings()
-    chosen = select(name, model, settings=settings, repo=Repository.open(settings.database_url))
+    chosen = select(name, model, settings=settings, repo=Repository.from_url(settings.database_url))
     typer.echo(f"selected {chosen.provider} with model {chosen.model}")
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from celery import Celery
 
+from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.jobs.fanout import execute_part, lease_for
@@ -34,16 +35,17 @@ def make_celery(settings: Settings) -> Celery:
         broker_transport_options={"visibility_timeout": settings.job_visibility_timeout},
         worker_hijack_root_logger=False,
     )
-    repo = Repository.open(settings.database_url)
+    repo = Repository.from_url(settings.database_url)  # migrated by the first job (the API starts without it)
+    checks = CheckSuite.from_settings(settings)  # shared by this worker's jobs
     queue = CeleryJobs(app)
 
     @app.task(name=TASK_NAME)  # type: ignore[untyped-decorator]
     def run_job(job_id: str) -> None:
-        execute_job(job_id, settings=settings, repo=repo, queue=queue)
+        execute_job(job_id, settings=settings, repo=repo, queue=queue, checks=checks)
 
     @app.task(name=PART_TASK_NAME, bind=True, max_retries=None)  # type: ignore[untyped-decorator]
     def run_job_part(self: Any, job_id: str, product_id: str) -> None:
-        if execute_part(job_id, product_id, settings=settings, repo=repo) == "busy":
+        if execute_part(job_id, product_id, settings=settings, repo=repo, checks=checks) == "busy":
             # Another worker holds a live claim: look again once it could have lapsed (its worker may die).
             raise self.retry(countdown=lease_for(settings))
 

@@ -12,6 +12,7 @@ import socket
 from datetime import UTC, datetime
 from typing import Literal
 
+from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
@@ -21,7 +22,10 @@ from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
 from creative_ai.pipeline import publish_campaign
+from creative_ai.pipeline.plan import plan_campaign
+from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.records import summary_from_dict
+from creative_ai.render.text import FontBook
 from creative_ai.runtime import Runtime
 from creative_ai.scrub import scrub
 
@@ -37,11 +41,30 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def fan_out(job: Job, products: list[str], *, settings: Settings, repo: Repository, queue: JobQueue) -> None:
-    """Check the job once, record its parts, and queue every part not yet ended."""
+def fan_out(
+    job: Job,
+    products: list[str],
+    *,
+    settings: Settings,
+    repo: Repository,
+    queue: JobQueue,
+    checks: CheckSuite | None = None,
+) -> None:
+    """Check the job once, record its parts, and queue every part not yet ended.
+
+    The check is the plan stage over the whole brief (assets, legal, fonts; no translation): a brief one run would
+    refuse fails the job here, before any part makes anything, as it would without fan-out.
+    """
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        Runtime.open(settings, repo=repo).chain(provider=job.provider)  # an unknown provider fails the job here
+        resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
+        plan_campaign(
+            brief,
+            assets_dir=settings.assets_dir,
+            max_pixels=settings.max_image_pixels,
+            book=FontBook.default(),
+            hero_strategy=settings.hero_strategy,
+        )
     except CreativeAIError as exc:
         fail_job(job, str(exc), repo=repo)
         return
@@ -54,10 +77,12 @@ def fan_out(job: Job, products: list[str], *, settings: Settings, repo: Reposito
     for product_id in pending:
         queue.enqueue_part(job.id, product_id)
     if not pending:
-        finish_if_complete(job.id, settings=settings, repo=repo)
+        finish_if_complete(job.id, settings=settings, repo=repo, checks=checks)
 
 
-def execute_part(job_id: str, product_id: str, *, settings: Settings, repo: Repository) -> PartResult:
+def execute_part(
+    job_id: str, product_id: str, *, settings: Settings, repo: Repository, checks: CheckSuite | None = None
+) -> PartResult:
     """Make one product of a fanned-out job; publish the campaign when it was the last part.
 
     ``busy`` means another worker holds a live claim on the part: the caller may look again after the lease.
@@ -76,13 +101,15 @@ def execute_part(job_id: str, product_id: str, *, settings: Settings, repo: Repo
             log.warning("part_abandoned", attempts=attempt)
             result = "exhausted"
         if state == "claimed":
-            _run_part(job, product_id, attempt, settings=settings, repo=repo)
+            _run_part(job, product_id, attempt, settings=settings, repo=repo, checks=checks)
             result = "ran"
-        finish_if_complete(job_id, settings=settings, repo=repo)
+        finish_if_complete(job_id, settings=settings, repo=repo, checks=checks)
         return result
 
 
-def _run_part(job: Job, product_id: str, attempt: int, *, settings: Settings, repo: Repository) -> None:
+def _run_part(
+    job: Job, product_id: str, attempt: int, *, settings: Settings, repo: Repository, checks: CheckSuite | None
+) -> None:
     log.info("part_started", attempt=attempt)
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -93,7 +120,7 @@ def _run_part(job: Job, product_id: str, attempt: int, *, settings: Settings, re
 
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        runtime = Runtime.open(settings, repo=repo)
+        runtime = Runtime.open(settings, repo=repo, checks=checks)
         chain = runtime.chain(provider=job.provider)
         summary = runtime.run(brief, chain=chain, products=[product_id], publish=False, progress=progress)
     except CreativeAIError as exc:
@@ -116,7 +143,7 @@ def _run_part(job: Job, product_id: str, attempt: int, *, settings: Settings, re
     log.info("part_finished", status=summary.status, provider_calls=summary.provider_calls, recorded=recorded)
 
 
-def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository) -> None:
+def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository, checks: CheckSuite | None = None) -> None:
     """When every part has ended, publish the campaign and record the job's outcome (one caller does it)."""
     job = repo.job(job_id)
     parts = repo.parts(job_id)
@@ -127,7 +154,7 @@ def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository) -> 
     done = [summary_from_dict(p.summary) for p in parts if p.status == "done" and p.summary]
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        runtime = Runtime.open(settings, repo=repo)
+        runtime = Runtime.open(settings, repo=repo, checks=checks)
         if done:
             provider, model = done[0].provider, done[0].model
         else:

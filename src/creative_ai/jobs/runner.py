@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
@@ -15,11 +16,19 @@ from creative_ai.logs import correlation, log
 from creative_ai.runtime import Runtime
 
 
-def execute_job(job_id: str, *, settings: Settings, repo: Repository, queue: JobQueue | None = None) -> None:
+def execute_job(
+    job_id: str,
+    *,
+    settings: Settings,
+    repo: Repository,
+    queue: JobQueue | None = None,
+    checks: CheckSuite | None = None,
+) -> None:
     """Run one job to its end, recording progress and outcome in the database.
 
     With a ``queue`` and more than one product, the job fans out: one part per product, each queued for
     whichever worker is free (:func:`execute_part`); the part that finishes last publishes the campaign.
+    ``checks`` is the process's check suite (one painted-text reading per hero across its jobs).
     """
     job = repo.job(job_id)
     if job is None or job.status not in ("queued", "running"):
@@ -29,18 +38,17 @@ def execute_job(job_id: str, *, settings: Settings, repo: Repository, queue: Job
         listed: Any = job.brief.get("products", [])
         products = [str(p["id"]) for p in listed]
         if queue is None or not settings.fan_out or len(products) < 2:
-            _execute(job, settings=settings, repo=repo)
+            _execute(job, settings=settings, repo=repo, checks=checks)
             return
+        fan_out(job, products, settings=settings, repo=repo, queue=queue, checks=checks)
 
-        fan_out(job, products, settings=settings, repo=repo, queue=queue)
 
-
-def _execute(job: Job, *, settings: Settings, repo: Repository) -> None:
+def _execute(job: Job, *, settings: Settings, repo: Repository, checks: CheckSuite | None) -> None:
     job_id = job.id
     repo.update_job(job_id, status="running", started_at=utcnow(), error=None)
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
-        runtime = Runtime.open(settings, repo=repo)
+        runtime = Runtime.open(settings, repo=repo, checks=checks)
         chain = runtime.chain(provider=job.provider)
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -28,7 +28,7 @@ from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
-from creative_ai.storage import Store
+from creative_ai.storage import Store, layout
 
 
 @dataclass
@@ -81,10 +81,6 @@ def hero_key(product_id: str, prompt: str, provider: str, model: str, size_class
     width, height = HERO_SIZES[size_class]
     raw = json.dumps([product_id, prompt, provider, model, size_class, width, height])
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def hero_storage_key(sha256: str) -> str:
-    return f"_heroes/{sha256[:2]}/{sha256}.png"
 
 
 def _decoder(data: bytes) -> Callable[[], Image.Image]:
@@ -239,7 +235,7 @@ class Generator:
             self._record(row, started[0], outcome="BadResponse", error=message)
             raise GenerationFailed(message) from exc
         sha = hashlib.sha256(result.image).hexdigest()
-        storage_key = hero_storage_key(sha)
+        storage_key = layout.picture_key(sha)
         try:
             if not self.store.exists(storage_key):
                 self.store.write(storage_key, result.image)

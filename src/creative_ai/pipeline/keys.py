@@ -33,14 +33,19 @@ class VariantKeys:
     offline: str
 
 
-def variant_key(plan: CampaignPlan, variant: VariantPlan, fmt: str) -> str:
+def creative_key(campaign_id: str, variant: VariantPlan, fmt: str) -> str:
+    """Where the variant's creative is stored in format ``fmt``."""
     return layout.creative_key(
-        campaign_id=plan.brief.campaign_id,
+        campaign_id=campaign_id,
         product_id=variant.product.id,
         ratio=variant.placement.ratio,
         stem=variant.stem,
         ext=EXTENSIONS[fmt],
     )
+
+
+def variant_key(plan: CampaignPlan, variant: VariantPlan, fmt: str) -> str:
+    return creative_key(plan.brief.campaign_id, variant, fmt)
 
 
 def render_key(

@@ -33,8 +33,6 @@ from creative_ai.providers.retry import RetryPolicy
 from creative_ai.render.framing import Fill, frame
 from creative_ai.storage import Store
 
-OFFLINE_IDENTITY = OFFLINE
-
 
 def canvas_digest(sketch: Image.Image) -> str:
     """What identifies a canvas to fill: its size, mode and pixels (alpha included)."""
@@ -111,12 +109,12 @@ class Outpainter:
     @property
     def identity(self) -> str:
         """Which providers may fill canvases (part of every render key: another chain paints other pixels)."""
-        return ",".join(f"{p.name}/{p.model}" for p in self.chain) or OFFLINE_IDENTITY
+        return ",".join(f"{p.name}/{p.model}" for p in self.chain) or OFFLINE
 
     def identity_for(self, plan: ProductPlan) -> str:
         """:attr:`identity` plus the prompt that guides the painting (another prompt paints other pixels)."""
         if not self.chain:
-            return OFFLINE_IDENTITY
+            return OFFLINE
         return f"{self.identity}:{hashlib.sha256(plan.prompt.encode()).hexdigest()[:16]}"
 
     def for_product(self, plan: ProductPlan) -> Fill | None:

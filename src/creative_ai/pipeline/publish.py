@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from creative_ai.brief import CampaignBrief
 from creative_ai.db.repository import Repository
+from creative_ai.pipeline.keys import creative_key
 from creative_ai.pipeline.plan import Outline, VariantPlan, outline
 from creative_ai.pipeline.variant import read_sidecar
 from creative_ai.records import CreativeRecord, RunSummary, VariantOutcome, overall_status
@@ -128,13 +129,7 @@ def publish_campaign(
             outcome = failed_outcome(variant, failed_parts.get(variant.product.id, "not made"))
         sidecar = None
         if outcome.status == "ok" and outcome.file_path:
-            image = layout.creative_key(
-                campaign_id=brief.campaign_id,
-                product_id=variant.product.id,
-                ratio=variant.placement.ratio,
-                stem=variant.stem,
-                ext=_suffix(outcome.file_path),
-            )
+            image = creative_key(brief.campaign_id, variant, _suffix(outcome.file_path))
             sidecar = read_sidecar(store, layout.sidecar_key(image))
             if sidecar is None:  # removed or damaged since its part made it
                 outcome = failed_outcome(variant, "its stored sidecar is missing")

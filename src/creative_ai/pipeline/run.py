@@ -53,7 +53,7 @@ def run_campaign(
 
     ``provider`` is one provider or a fallback chain tried in order for each hero. ``publish=False`` makes and
     records the variants but leaves the campaign's manifest, gallery and status to ``publish_campaign`` (a
-    campaign fanned out over workers publishes once, when its last part is done). ``repo`` must be migrated.
+    campaign fanned out over workers publishes once, when its last part is done).
     """
     started = time.perf_counter()
     chain = [provider] if isinstance(provider, ImageProvider) else list(provider)

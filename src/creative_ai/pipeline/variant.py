@@ -1,4 +1,4 @@
-"""Stages 5–6 for one variant: render, check, encode once, store atomically with its sidecar.
+"""Stage 5 for one variant: render, check, encode once, store atomically with its sidecar.
 
 A variant whose inputs did not change since the last run is left alone (same render key, same bytes).
 """

@@ -66,10 +66,7 @@ def resolve_chain(selection: Selection, *, settings: Settings) -> list[ImageProv
 
 
 def select(name: str, model: str | None, *, settings: Settings, repo: Repository) -> Selection:
-    """Validate and store the runtime selection (a provider or a chain; the model of its first provider).
-
-    ``repo`` is migrated (the front door opened it).
-    """
+    """Validate and store the runtime selection (a provider or a chain; the model of its first provider)."""
     names = parse_chain(name)
     first = load_provider_class(names[0])
     for other in names[1:]:
@@ -78,5 +75,6 @@ def select(name: str, model: str | None, *, settings: Settings, repo: Repository
     chosen = model or first.default_model_for(settings)
     if chosen not in known:
         raise ProviderUnavailable(f"provider {names[0]!r} has no model {chosen!r}; its models are: {', '.join(known)}")
+    repo.migrate()  # the first write, after validation: a refused choice leaves no database behind
     repo.set_setting(SELECTION_KEY, {"provider": ",".join(names), "model": chosen})
     return Selection(",".join(names), chosen, "database")

@@ -9,6 +9,7 @@ from typing import Any
 from creative_ai.brief import CampaignBrief, Product
 from creative_ai.placements import get_placement
 from creative_ai.records import CreativeRecord, VariantOutcome
+from creative_ai.storage import layout
 
 
 def build_manifest(
@@ -24,7 +25,7 @@ def build_manifest(
     model: str,
 ) -> dict[str, Any]:
     """The manifest of the variants a run covers (``products`` × ``locales`` × ``ratios``), in plan order."""
-    prefix = f"{brief.campaign_id}/"
+    prefix = layout.campaign_prefix(brief.campaign_id)
     entries = []
     for outcome, sidecar in zip(outcomes, sidecars, strict=True):
         rel = None

@@ -138,7 +138,7 @@ def creative_file(campaign_id: str, path: str, store: StoreDep, repo: RepoDep) -
     if repo.campaign(campaign_id) is None:
         raise HTTPException(status_code=404, detail="no such file")
     try:
-        key = safe_key(f"{campaign_id}/{path}")
+        key = safe_key(layout.campaign_prefix(campaign_id) + path)
         if not key.startswith(layout.campaign_prefix(safe_key(campaign_id))) or not store.exists(key):
             raise HTTPException(status_code=404, detail="no such file")
         data = store.read(key)
