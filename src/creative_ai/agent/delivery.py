@@ -121,7 +121,7 @@ class SmtpChannel:
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise DeliveryError(
                 f"smtp {self.host}:{self.port} failed ({type(exc).__name__}: {exc})"
-            ) from None  # SMTP auth errors can echo credentials
+            ) from exc
 
 
 class WebhookChannel:
