@@ -119,9 +119,7 @@ class SmtpChannel:
                 )
             )
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise DeliveryError(
-                f"smtp {self.host}:{self.port} failed ({type(exc).__name__}: {exc})"
-            ) from exc
+            raise DeliveryError(f"smtp {self.host}:{self.port} failed ({type(exc).__name__}: {exc})") from exc
 
 
 class WebhookChannel:
