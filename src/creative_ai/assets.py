@@ -8,18 +8,24 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from creative_ai.errors import AssetError
 
 PRODUCT_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 
 
+EXIF_ORIENTATION = 0x0112
+
+
 @dataclass(frozen=True)
 class InputImage:
+    """A decoded input image; ``image`` is upright (``orientation`` is the EXIF tag it was turned by, 1: none)."""
+
     path: Path
     sha256: str
     image: Image.Image
+    orientation: int = 1
 
     @property
     def has_transparency(self) -> bool:
@@ -60,8 +66,11 @@ def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
         raise AssetError(f"{field}: {path} is not an image Pillow can read (PNG, JPEG or WebP expected)") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise AssetError(f"{field}: {path} is corrupt or truncated ({exc})") from exc
-    converted = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P", "PA") else image.convert("RGB")
-    return InputImage(path=path, sha256=hashlib.sha256(data).hexdigest(), image=converted)
+    # A phone or camera stores the sensor's pixels and says in EXIF how to turn them: turn them first.
+    orientation = int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
+    upright: Image.Image = ImageOps.exif_transpose(image) if orientation != 1 else image
+    converted = upright.convert("RGBA") if upright.mode in ("RGBA", "LA", "P", "PA") else upright.convert("RGB")
+    return InputImage(path=path, sha256=hashlib.sha256(data).hexdigest(), image=converted, orientation=orientation)
 
 
 def find_product_image(product_id: str, assets_dir: Path) -> Path | None:

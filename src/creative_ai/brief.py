@@ -282,7 +282,7 @@ def read_brief_file(path: str | Path) -> Any:
     if size > MAX_BRIEF_BYTES:
         raise InputError(f"brief file {file} is {size} bytes; briefs are limited to {MAX_BRIEF_BYTES} bytes")
     try:
-        text = file.read_text(encoding="utf-8")
+        text = file.read_text(encoding="utf-8-sig")  # a byte-order mark, as some editors write, is skipped
     except UnicodeDecodeError as exc:
         raise InputError(f"brief file {file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     suffix = file.suffix.lower()

@@ -93,7 +93,8 @@ def stage_identity(heroes: HeroSet, variant: VariantPlan) -> str:
     """What the stage is made from, known without drawing it: the packshot's or the hero's sha256."""
     if heroes.packshot is not None:
         art = f"+art{ART_VERSION}" if heroes.packshot.has_transparency else ""
-        return heroes.packshot.sha256 + art
+        turned = f"+exif{heroes.packshot.orientation}" if heroes.packshot.orientation != 1 else ""
+        return heroes.packshot.sha256 + turned + art
     return hero_for(heroes, variant).sha256
 
 
