@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,14 +39,53 @@ class InputImage:
         return clear > 0.02 * self.image.width * self.image.height
 
 
+SVG_LONG_SIDE = 1024  # an SVG is drawn this large on its long side (placement scales it down from there)
+_EXTERNAL_REF = re.compile(rb"""(?:href|src)\s*=\s*["'](?!#|data:)""", re.IGNORECASE)
+
+
+def _is_svg(path: Path, data: bytes) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return path.suffix.lower() == ".svg" or head.startswith((b"<svg", b"<?xml"))
+
+
+def _rasterise_svg(data: bytes, *, path: Path, field: str) -> Image.Image:
+    """An SVG (a logo, usually) drawn by libvips at ``SVG_LONG_SIDE`` pixels on its long side, with its alpha.
+
+    Files that pull in anything from outside themselves (another file, a URL, an XML entity) are refused: a logo
+    must be self-contained, and a brief must not be able to read other files into a creative.
+    """
+    import numpy as np
+    import pyvips
+
+    if b"<!ENTITY" in data or _EXTERNAL_REF.search(data):
+        raise AssetError(f"{field}: {path} refers to files or entities outside itself; embed them in the SVG")
+    try:
+        native = pyvips.Image.new_from_buffer(data, "")
+        scale = SVG_LONG_SIDE / max(native.width, native.height, 1)
+        drawn = pyvips.Image.svgload_buffer(data, scale=scale)
+        if drawn.bands == 3:
+            drawn = drawn.bandjoin(255)
+        pixels = np.ndarray(
+            buffer=drawn.write_to_memory(), dtype=np.uint8, shape=[drawn.height, drawn.width, drawn.bands]
+        )
+    except pyvips.Error as exc:
+        raise AssetError(f"{field}: {path} is not an SVG libvips can draw ({str(exc).splitlines()[0]})") from exc
+    if pixels.shape[2] != 4:
+        raise AssetError(f"{field}: {path} draws as {pixels.shape[2]} bands; an RGB(A) SVG is expected")
+    return Image.fromarray(pixels)
+
+
 def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
-    """Read, verify and decode an input image; AssetError names the field and the problem."""
+    """Read, verify and decode an input image (PNG, JPEG, WebP or SVG); AssetError names the field and the problem."""
     if not path.is_file():
         raise AssetError(f"{field}: file not found: {path}")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise AssetError(f"{field}: cannot read {path}: {exc.strerror}") from exc
+    if _is_svg(path, data):
+        drawn = _rasterise_svg(data, path=path, field=field)
+        return InputImage(path=path, sha256=hashlib.sha256(data).hexdigest(), image=drawn)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -63,7 +103,7 @@ def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
             f"{max_pixels:,} pixels"
         ) from exc
     except UnidentifiedImageError as exc:
-        raise AssetError(f"{field}: {path} is not an image Pillow can read (PNG, JPEG or WebP expected)") from exc
+        raise AssetError(f"{field}: {path} is not an image Pillow can read (PNG, JPEG, WebP or SVG expected)") from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise AssetError(f"{field}: {path} is corrupt or truncated ({exc})") from exc
     # A phone or camera stores the sensor's pixels and says in EXIF how to turn them: turn them first.
