@@ -58,8 +58,23 @@ def _slug_product(value: str) -> str:
     return value
 
 
+# Whitespace but the line break and the no-break spaces (U+00A0, U+2007, U+202F): those are the writer's choice.
+_SPACES = re.compile(r"[^\S\n\u00a0\u2007\u202f]+")
+
+
+def _copy_text(value: str) -> str:
+    """Runs of spaces become one space; the writer's line breaks (empty lines dropped) and no-break spaces stay."""
+    lines = (_SPACES.sub(" ", line).strip(" ") for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _one_line(value: str) -> str:
+    """A label (a CTA): one line, line breaks read as spaces."""
+    return _copy_text(value).replace("\n", " ")
+
+
 def _message(value: str) -> str:
-    text = " ".join(value.split())
+    text = _copy_text(value)
     if not text:
         raise ValueError("is empty; write the copy to put on the creative")
     if len(text) > MAX_MESSAGE:
@@ -149,7 +164,7 @@ class CampaignBrief(_Model):
     def _cta(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        text = " ".join(value.split())
+        text = _one_line(value)
         if not text or len(text) > 40:
             raise ValueError("must be 1 to 40 characters")
         return text
@@ -174,6 +189,11 @@ class CampaignBrief(_Model):
     @classmethod
     def _messages(cls, value: dict[str, str]) -> dict[str, str]:
         return {normalize_locale(k): _message(v) for k, v in value.items()}
+
+    @field_validator("messages_cta")
+    @classmethod
+    def _messages_cta(cls, value: dict[str, str]) -> dict[str, str]:
+        return {k: _one_line(v) for k, v in value.items()}
 
     @field_validator("aspect_ratios")
     @classmethod

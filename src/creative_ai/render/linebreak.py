@@ -1,11 +1,13 @@
 """Where a line may break, by script: spaces (with hyphenation inside long words), Thai words, CJK characters.
 
 A text becomes *tokens*: pieces that stay on one line, each with the separator that goes before it when it follows
-another token on the same line (" " or ""). Wrapping never splits a token; it drops the separator at a break.
+another token on the same line (" " or ""), or "\n" where the writer broke the line. Wrapping never splits a token;
+it drops the separator at a break and always breaks at "\n". A no-break space is part of its token.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -20,10 +22,14 @@ NO_END = set("（「『【〔〈《〘〖｛［‘“([")
 CJK_LANGS = ("ja", "zh")
 
 
+HARD_BREAK = "\n"
+_BREAKABLE_SPACE = re.compile(r"[ \t]+")
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
-    sep: str  # what goes between the previous token and this one on the same line
+    sep: str  # what goes between the previous token and this one on the same line; "\n": a line break
     hyphen: bool = False  # a piece of a hyphenated word: a break after it shows "-"
 
 
@@ -85,8 +91,13 @@ def tokens(text: str, locale: str) -> list[Token]:
 def _pieces(text: str, locale: str) -> list[Token]:
     lang = language(locale)
     out: list[Token] = []
-    for i, chunk in enumerate(text.split()):
-        sep = " " if i else ""
+    chunks = [
+        (HARD_BREAK if j == 0 and out_line else " " if j else "", chunk)
+        for out_line, line in enumerate(text.split(HARD_BREAK))
+        for j, chunk in enumerate(c for c in _BREAKABLE_SPACE.split(line.strip(" \t")) if c)
+    ]
+    for i, (given, chunk) in enumerate(chunks):
+        sep = given if i else ""
         if lang in CJK_LANGS:
             parts = _cjk_tokens(chunk)
         elif lang == "th" or any("\u0e00" <= c <= "\u0e7f" for c in chunk):

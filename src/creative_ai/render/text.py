@@ -18,7 +18,7 @@ from PIL import Image
 
 from creative_ai.errors import GlyphCoverageError, TextFitError
 from creative_ai.render import shaping
-from creative_ai.render.linebreak import Token, hyphenate, tokens
+from creative_ai.render.linebreak import HARD_BREAK, Token, hyphenate, tokens
 
 SYSTEM_FACES = (
     "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
@@ -172,6 +172,10 @@ def wrap(
     current, hyphen = "", False
     while queue:
         token = queue.pop(0)
+        if token.sep == HARD_BREAK and current:  # the writer's line break
+            lines.append(current + ("-" if hyphen else ""))
+            current, hyphen = "", False
+            token = Token(token.text, "", token.hyphen)
         candidate = f"{current}{token.sep}{token.text}" if current else token.text
         if measure(candidate + ("-" if token.hyphen else "")) <= max_width:
             current, hyphen = candidate, token.hyphen

@@ -1,0 +1,49 @@
+"""The writer's line breaks and no-break spaces are kept, from the brief to the pixels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from creative_ai.brief import parse_brief
+from creative_ai.render.linebreak import tokens
+from creative_ai.render.text import wrap
+from tests.conftest import base_brief
+
+
+def test_the_brief_keeps_line_breaks_and_no_break_spaces() -> None:
+    brief = parse_brief(
+        base_brief(
+            campaign_message="  Stay   fresh \r\n\n all\u00a0summer  ",
+            cta="Shop\nnow",
+            locales=["en", "de"],
+            messages={"de": "A\nB"},
+        )
+    )
+    assert brief.campaign_message == "Stay fresh\nall\u00a0summer"  # spaces collapsed, the empty line dropped
+    assert brief.cta == "Shop now"  # a label is one line
+    assert brief.messages["de"] == "A\nB"
+
+
+def test_wrapping_breaks_where_the_writer_did_and_never_at_a_no_break_space() -> None:
+    wide = wrap(tokens("Stay fresh\nall summer", "en"), measure=len, max_width=100)
+    assert wide == ["Stay fresh", "all summer"]  # both would fit on one line; the writer broke it
+    narrow = wrap(tokens("Jetzt 30\u00a0% Rabatt", "de"), measure=len, max_width=6)
+    assert narrow == ["Jetzt", "30\u00a0%", "Rabatt"]  # "30 %" stays whole even where "30" alone would fit
+
+
+def test_a_written_line_break_reads_back_as_two_lines(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    rapidocr = pytest.importorskip("rapidocr")
+    summary = make_campaign(base_brief(campaign_message="Stay\nfresh", aspect_ratios=["16x9"]), output="out")
+    assert summary.status == "succeeded"
+    engine = rapidocr.RapidOCR(params={"Global.log_level": "critical"})
+    found = engine(str(workdir / summary.variants[0].file_path))
+    lines = [
+        (text.lower(), min(y for _x, y in box))
+        for text, box in zip(found.txts or (), found.boxes if found.boxes is not None else (), strict=True)
+    ]
+    first = [y for text, y in lines if "stay" in text]
+    second = [y for text, y in lines if "fresh" in text]
+    assert first and second and first[0] < second[0], lines  # "Stay fresh" fits one line: the break is the writer's
+    assert not any("stay" in text and "fresh" in text for text, _y in lines), lines
