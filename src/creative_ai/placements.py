@@ -19,6 +19,24 @@ class Insets:
 
 
 @dataclass(frozen=True)
+class Zone:
+    """Where one surface that shows a placement puts its own interface (its name, and the insets it covers)."""
+
+    name: str
+    insets: Insets
+
+
+def strictest(*zones: Zone) -> Insets:
+    """The insets that keep clear of every zone's interface at once."""
+    return Insets(
+        max(z.insets.top for z in zones),
+        max(z.insets.right for z in zones),
+        max(z.insets.bottom for z in zones),
+        max(z.insets.left for z in zones),
+    )
+
+
+@dataclass(frozen=True)
 class Box:
     """An axis-aligned pixel rectangle: left, top, right (exclusive), bottom (exclusive)."""
 
@@ -57,6 +75,7 @@ class Placement:
     platform: str
     safe: Insets
     text_side: Literal["bottom", "left"]
+    zones: tuple[Zone, ...] = ()  # the surfaces it runs on; ``safe`` keeps clear of all of them
 
     @property
     def orientation(self) -> Orientation:
@@ -83,9 +102,16 @@ class Placement:
         )
 
 
+# DESIGN.md: Stories keep the top 14% and bottom 20% clear; Reels and TikTok the top 14%, the bottom 35% (caption,
+# audio, CTA) and the right 12% (like, comment, share buttons). A 9:16 creative runs on all three.
+STORIES = Zone("Stories", Insets(0.14, 0.06, 0.20, 0.06))
+REELS = Zone("Reels/TikTok", Insets(0.14, 0.12, 0.35, 0.06))
+
 PLACEMENTS: dict[str, Placement] = {
     "1x1": Placement("1x1", 1080, 1080, "Instagram/Facebook Feed", Insets(0.05, 0.05, 0.05, 0.05), "bottom"),
-    "9x16": Placement("9x16", 1080, 1920, "Stories/Reels/TikTok", Insets(0.14, 0.06, 0.20, 0.06), "bottom"),
+    "9x16": Placement(
+        "9x16", 1080, 1920, "Stories/Reels/TikTok", strictest(STORIES, REELS), "bottom", zones=(STORIES, REELS)
+    ),
     "16x9": Placement("16x9", 1920, 1080, "YouTube/Facebook Video", Insets(0.05, 0.07, 0.05, 0.07), "left"),
     "4x5": Placement("4x5", 1080, 1350, "Instagram/Facebook Feed Portrait", Insets(0.05, 0.05, 0.05, 0.05), "bottom"),
 }

@@ -21,8 +21,10 @@ def content_box(placement: Placement) -> Box:
 
 
 def mirror(box: Box, placement: Placement) -> Box:
-    """``box`` reflected across the frame's vertical centre line (right-to-left layouts)."""
-    return Box(placement.width - box.right, box.top, placement.width - box.left, box.bottom)
+    """``box`` reflected across the content box's vertical centre line (right-to-left layouts): the frame's own
+    centre when the safe zone is symmetric, and still inside the safe zone when it is not (9:16 Reels buttons)."""
+    c = content_box(placement)
+    return Box(c.left + c.right - box.right, box.top, c.left + c.right - box.left, box.bottom)
 
 
 def measured_contrast(image: Image.Image, mask: Image.Image, box: Box, text: RGB) -> float:

@@ -84,6 +84,18 @@ def _placement(ratio: str) -> dict[str, Any]:
         "height": placement.height,
         "platform": placement.platform,
         "safe_box": list(safe.as_tuple()),
+        "zones": [
+            {
+                "name": z.name,
+                "keep_clear": {
+                    "top": z.insets.top,
+                    "right": z.insets.right,
+                    "bottom": z.insets.bottom,
+                    "left": z.insets.left,
+                },
+            }
+            for z in placement.zones
+        ],
     }
 
 
