@@ -47,3 +47,41 @@ def test_a_written_line_break_reads_back_as_two_lines(make_campaign, workdir: Pa
     second = [y for text, y in lines if "fresh" in text]
     assert first and second and first[0] < second[0], lines  # "Stay fresh" fits one line: the break is the writer's
     assert not any("stay" in text and "fresh" in text for text, _y in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "whole"),
+    [
+        ("Mach Wellen diesen Sommer! 30 % Rabatt", "de", "30 %"),
+        ("Faites des vagues cet été ! -30 %", "fr", "-30 %"),
+        ("Nur heute € 30 für alle", "de", "€ 30"),
+        ("Make Waves This Summer! 30% off", "en", "30%"),
+        ("この夏、波を起こそう！30%オフ", "ja", "30%オフ"),
+        ("今年夏天掀起浪潮！享受30%折扣", "zh", "30%折扣"),
+    ],
+)
+def test_no_width_breaks_a_number_from_its_sign_or_unit(text: str, locale: str, whole: str) -> None:
+    pieces = tokens(text, locale)
+    assert whole in [t.text for t in pieces]
+    for width in range(max(len(t.text) for t in pieces), len(text) + 1):
+        lines = wrap(pieces, measure=len, max_width=width, locale=locale)
+        assert lines is not None and any(whole in line for line in lines), (width, lines)
+
+
+def test_japanese_breaks_between_phrases_and_never_inside_one() -> None:
+    phrases = ["この", "夏、", "波を", "起こそう！", "30%オフ"]
+    for width in range(6, 16):
+        lines = wrap(tokens("".join(phrases), "ja"), measure=len, max_width=width, locale="ja")
+        assert lines is not None
+        assert all(any(line.startswith(p) for p in phrases) for line in lines), (width, lines)  # a line opens a phrase
+
+
+def test_a_phrase_longer_than_the_line_breaks_between_its_characters() -> None:
+    lines = wrap(tokens("起こそう！", "ja"), measure=len, max_width=3, locale="ja")
+    assert lines == ["起こそ", "う！"]  # kinsoku: "！" never starts a line
+
+
+def test_french_punctuation_after_its_space_never_starts_a_line() -> None:
+    for width in range(6, 30):
+        lines = wrap(tokens("Faites des vagues cet été !", "fr"), measure=len, max_width=width, locale="fr")
+        assert lines is not None and not any(line.startswith("!") for line in lines), (width, lines)

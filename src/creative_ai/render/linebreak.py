@@ -1,4 +1,6 @@
-"""Where a line may break, by script: spaces (with hyphenation inside long words), Thai words, CJK characters.
+"""Where a line may break, by script: spaces (with hyphenation inside long words), Thai words, Japanese and Chinese
+phrases (BudouX, whose models ship in its wheel; characters inside a phrase too long for a line), and never
+between a number and its sign or unit.
 
 A text becomes *tokens*: pieces that stay on one line, each with the separator that goes before it when it follows
 another token on the same line (" " or ""), or "\n" where the writer broke the line. Wrapping never splits a token;
@@ -11,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import pyphen
 
@@ -23,6 +26,10 @@ CJK_LANGS = ("ja", "zh")
 
 
 HARD_BREAK = "\n"
+NUMBER = re.compile(r"^[+\-\u2212\u2013]?\d[\d.,\u00a0\u202f]*$")
+UNIT_AFTER = tuple("%‰°€$£¥₹％")  # a token starting with one of these belongs to the number before it
+UNIT_BEFORE = frozenset("€$£¥₹")  # a token that is one of these belongs to the number after it
+SPACED_PUNCTUATION = frozenset({"!", "?", ":", ";", "»", "!»", "?»"})
 _BREAKABLE_SPACE = re.compile(r"[ \t]+")
 
 
@@ -46,6 +53,22 @@ def _thai_words(chunk: str) -> tuple[str, ...]:
     from pythainlp.tokenize import word_tokenize
 
     return tuple(w for w in word_tokenize(chunk, engine="newmm", keep_whitespace=False) if w)
+
+
+@cache
+def _phrase_parser(locale: str) -> Any:
+    import budoux
+
+    if language(locale) == "ja":
+        return budoux.load_default_japanese_parser()
+    if any(tag in locale.lower() for tag in ("hant", "-tw", "-hk", "-mo")):
+        return budoux.load_default_traditional_chinese_parser()
+    return budoux.load_default_simplified_chinese_parser()
+
+
+def _phrases(chunk: str, locale: str) -> list[str]:
+    """Japanese or Chinese phrases (BudouX): breaks fall between them, as a native typesetter would put them."""
+    return [p for p in _phrase_parser(locale).parse(chunk) if p]
 
 
 def _cjk_tokens(chunk: str) -> list[str]:
@@ -77,12 +100,25 @@ def _cjk_tokens(chunk: str) -> list[str]:
     return tokens
 
 
+def _belongs_to_previous(previous: Token, token: Token) -> bool:
+    if token.sep == HARD_BREAK:
+        return False
+    if not token.sep and (token.text[0] in NO_START or previous.text[-1] in NO_END):
+        return True  # "!" or "%" never starts a line
+    if token.sep == " " and token.text in SPACED_PUNCTUATION:
+        return True  # French sets a space before "!", "?", ":", ";" and "»": the mark still never starts a line
+    # A number keeps its sign or unit ("30 %", "-30 %", "€ 30", "30 €"), whatever the script.
+    number_then_unit = NUMBER.match(previous.text.split(" ")[-1]) and token.text.startswith(UNIT_AFTER)
+    sign_then_number = previous.text in UNIT_BEFORE and NUMBER.match(token.text)
+    return bool(number_then_unit or sign_then_number)
+
+
 def tokens(text: str, locale: str) -> list[Token]:
     """The unbreakable pieces of ``text`` for ``locale``."""
     out: list[Token] = []
     for token in _pieces(text, locale):
-        if out and not token.sep and (token.text[0] in NO_START or out[-1].text[-1] in NO_END):
-            out[-1] = Token(out[-1].text + token.text, out[-1].sep)  # "!" or "%" never starts a line
+        if out and _belongs_to_previous(out[-1], token):
+            out[-1] = Token(out[-1].text + token.sep + token.text, out[-1].sep)
         else:
             out.append(token)
     return out
@@ -99,7 +135,7 @@ def _pieces(text: str, locale: str) -> list[Token]:
     for i, (given, chunk) in enumerate(chunks):
         sep = given if i else ""
         if lang in CJK_LANGS:
-            parts = _cjk_tokens(chunk)
+            parts = _phrases(chunk, locale)
         elif lang == "th" or any("\u0e00" <= c <= "\u0e7f" for c in chunk):
             parts = list(_thai_words(chunk)) or [chunk]
         else:
@@ -118,7 +154,13 @@ def _hyphenator(lang: str) -> pyphen.Pyphen | None:
 
 
 def hyphenate(token: Token, locale: str) -> list[Token]:
-    """A long word split at its hyphenation points (dictionary of the locale's language), or itself."""
+    """A word too long for a line split at its hyphenation points (dictionary of the locale's language); a
+    Japanese or Chinese phrase split between its characters (kinsoku kept); or itself."""
+    if language(locale) in CJK_LANGS:
+        chars = _cjk_tokens(token.text)
+        if len(chars) < 2:
+            return [token]
+        return [Token(c, token.sep if k == 0 else "") for k, c in enumerate(chars)]
     dic = _hyphenator(language(locale))
     if dic is None or len(token.text) < 8:
         return [token]
