@@ -17,6 +17,7 @@ from creative_ai.checks.suite import image_checks
 from creative_ai.config import Settings
 from creative_ai.placements import PLACEMENTS, Box
 from creative_ai.render.compose import Copy, plan_text, render_creative
+from creative_ai.render.logo import PLATE_PAD, plate_colour
 from creative_ai.render.measure import logo_box_for
 from creative_ai.render.text import FontBook
 
@@ -92,9 +93,13 @@ def _paint_over(image: Image.Image, box: Box, pad: int = 4) -> Image.Image:
 
 
 def _paste(ctx: ImageContext, logo: Image.Image, box: Box) -> ImageContext:
-    """``ctx``'s creative with ``logo`` drawn into ``box`` (whatever the renderer reported)."""
+    """``ctx``'s creative with ``logo`` drawn into ``box`` (whatever the renderer reported), on a plate as the
+    renderer sets one where the picture would hide it."""
     image = ctx.image.copy()
     scaled = logo.resize((box.width, box.height), Image.Resampling.LANCZOS)
+    pad = round(box.height * PLATE_PAD)
+    plate = (box.left - pad, box.top - pad, box.right + pad, box.bottom + pad)
+    ImageDraw.Draw(image).rounded_rectangle(plate, radius=pad, fill=plate_colour(scaled))
     image.paste(scaled, (box.left, box.top), scaled)
     return _with_image(ctx, image)
 

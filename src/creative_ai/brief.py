@@ -101,6 +101,9 @@ class _Model(BaseModel):
 class Brand(_Model):
     logo: str | None = None
     name: str | None = None
+    # Variants for backgrounds the main logo cannot stand out on (WCAG 1.4.11, 3:1): light for dark, dark for light.
+    logo_light: str | None = None
+    logo_dark: str | None = None
 
 
 class Product(_Model):

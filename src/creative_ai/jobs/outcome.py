@@ -17,8 +17,10 @@ def confined_brief(data: Any, *, assets_dir: Path) -> CampaignBrief:
     """A brief that arrived over the network: asset paths must stay inside the assets folder."""
     brief = parse_brief(data, base_dir=assets_dir, source="(request body)")
     paths = [(f"products[{i}].image", p.image) for i, p in enumerate(brief.products) if p.image]
-    if brief.brand and brief.brand.logo:
-        paths.append(("brand.logo", brief.brand.logo))
+    if brief.brand:
+        for name in ("logo", "logo_light", "logo_dark"):
+            if value := getattr(brief.brand, name):
+                paths.append((f"brand.{name}", value))
     paths += [(f"legal_rules[{i}]", p) for i, p in enumerate(brief.legal_rules)]
     for field, value in paths:
         if Path(value).is_absolute() or ".." in Path(value).parts:

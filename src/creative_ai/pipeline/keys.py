@@ -17,7 +17,7 @@ from creative_ai.render.backdrop import ART_VERSION
 from creative_ai.render.text import FontBook
 from creative_ai.storage import layout
 
-RENDER_VERSION = "3"
+RENDER_VERSION = "4"  # 4: the logo is placed so it can be seen (a variant or a plate)
 EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
 OFFLINE = "offline"
 
@@ -71,6 +71,7 @@ def render_key(
             variant.copy.cta,
             plan.brief.brand_colors,
             plan.logo.sha256 if plan.logo else None,
+            [v.sha256 for v in plan.logo_variants],
             fmt,
             quality,
             [f.name for f in book.faces],

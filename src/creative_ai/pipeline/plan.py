@@ -72,6 +72,7 @@ class CampaignPlan:
     hero_strategy: HeroStrategy
     ratios: list[str] = field(default_factory=list)
     locales: list[str] = field(default_factory=list)
+    logo_variants: tuple[InputImage, ...] = ()  # brand.logo_light, brand.logo_dark (as given)
 
     @property
     def outline(self) -> Outline:
@@ -140,12 +141,14 @@ def outline(
     return Outline(brief, products, chosen_ratios, chosen_locales, variants)
 
 
-def _load_logo(brief: CampaignBrief, *, max_pixels: int) -> InputImage | None:
-    if not (brief.brand and brief.brand.logo):
+def _load_logo(brief: CampaignBrief, name: str, *, max_pixels: int) -> InputImage | None:
+    """``brand.<name>`` loaded and checked (``logo``, ``logo_light`` or ``logo_dark``), or None when not given."""
+    value = getattr(brief.brand, name) if brief.brand else None
+    if not value:
         return None
-    logo = load_image(_resolve(brief.base_dir, brief.brand.logo), field="brand.logo", max_pixels=max_pixels)
+    logo = load_image(_resolve(brief.base_dir, value), field=f"brand.{name}", max_pixels=max_pixels)
     if logo.image.mode in ("RGBA", "LA") and not any(logo.image.getchannel("A").histogram()[128:]):
-        raise AssetError(f"brand.logo: {logo.path} is fully transparent: there is no logo to place")
+        raise AssetError(f"brand.{name}: {logo.path} is fully transparent: there is no logo to place")
     return logo
 
 
@@ -200,7 +203,10 @@ def plan_campaign(
     legal.preflight(brief, rules)  # a prohibited term refuses the campaign here, before any generation
     chosen, chosen_ratios, chosen_locales = _choose(brief, ratios, locales, only_products)
     placements = [get_placement(r) for r in chosen_ratios]
-    logo = _load_logo(brief, max_pixels=max_pixels)
+    logo = _load_logo(brief, "logo", max_pixels=max_pixels)
+    variants_of_logo = tuple(
+        v for name in ("logo_light", "logo_dark") if (v := _load_logo(brief, name, max_pixels=max_pixels)) is not None
+    )
     classes = ("single",) if hero_strategy == "single" else tuple(dict.fromkeys(p.orientation for p in placements))
     products: list[ProductPlan] = []
     variants: list[VariantPlan] = []
@@ -213,7 +219,9 @@ def plan_campaign(
             copy = localize(brief, product, locale, translator=translator)
             problem, verdict = _preflight(copy, locale=locale, brief=brief, book=book, rules=rules)
             variants.extend(VariantPlan(product, locale, p, copy, problem, (verdict,)) for p in placements)
-    return CampaignPlan(brief, products, variants, logo, hero_strategy, chosen_ratios, chosen_locales)
+    return CampaignPlan(
+        brief, products, variants, logo, hero_strategy, chosen_ratios, chosen_locales, logo_variants=variants_of_logo
+    )
 
 
 def plan_run(

@@ -112,7 +112,12 @@ def needs_render(store: Store, keys: VariantKeys) -> bool:
 
 
 def check_context(
-    rendered: Rendered, placement: Placement, *, logo: Image.Image | None, palette: tuple[str, ...]
+    rendered: Rendered,
+    placement: Placement,
+    *,
+    logo: Image.Image | None,
+    palette: tuple[str, ...],
+    expects_logo: bool | None = None,
 ) -> ImageContext:
     """What the image checks see of one rendered creative."""
     return ImageContext(
@@ -123,7 +128,7 @@ def check_context(
         text_mask=rendered.text_mask,
         text_color=rendered.text_color,
         logo_box=rendered.logo_box,
-        expects_logo=logo is not None,
+        expects_logo=logo is not None if expects_logo is None else expects_logo,
         base=rendered.base,
         palette=palette,
         logo=logo,
@@ -161,17 +166,20 @@ def produce_variant(
         return _outcome(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
 
     stage = build_stage(plan, variant, heroes, text, logo_w)
-    logo = plan.logo.image if plan.logo else None
+    logos = [plan.logo.image, *(v.image for v in plan.logo_variants)] if plan.logo else None
     rendered = render_creative(
         stage.image,
         placement=placement,
         text=text,
         palette=list(brief.brand_colors),
-        logo=logo,
+        logo=logos,
         book=book,
         fill=fill,
     )
-    ctx = check_context(rendered, placement, logo=logo, palette=tuple(brief.brand_colors))
+    placed = rendered.logo.image if rendered.logo else None  # the check looks for the logo that was placed
+    ctx = check_context(
+        rendered, placement, logo=placed, expects_logo=plan.logo is not None, palette=tuple(brief.brand_colors)
+    )
     results = checks.run(
         ctx,
         copy_results=variant.copy_checks,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,8 @@ from creative_ai.render.color import (
     worst_contrast,
 )
 from creative_ai.render.framing import Fill, Framing, frame
-from creative_ai.render.measure import content_box, logo_box_for, mirror
+from creative_ai.render.logo import PlacedLogo, place_logo
+from creative_ai.render.measure import content_box, mirror
 from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
@@ -58,6 +60,7 @@ class Rendered:
     cta_contrast: float | None
     framing: Framing
     base: Image.Image  # a thumbnail of the framed picture before any overlay (for the brand-colour check)
+    logo: PlacedLogo | None = None
 
 
 def text_region(placement: Placement, rtl: bool = False) -> Box:
@@ -162,30 +165,6 @@ def _draw_cta(
     return round(contrast(luminance(label_color), pill_l), 2)
 
 
-_SCALED_LOGOS: dict[tuple[int, int, int], tuple[Image.Image, Image.Image]] = {}
-
-
-def _scaled_logo(logo: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The logo resized once per size (every locale of a placement reuses it)."""
-    key = (id(logo), *size)
-    cached = _SCALED_LOGOS.get(key)
-    if cached is not None and cached[0] is logo:
-        return cached[1]
-    scaled = logo.convert("RGBA").resize(size, Image.Resampling.LANCZOS)
-    if len(_SCALED_LOGOS) > 64:
-        _SCALED_LOGOS.clear()
-    _SCALED_LOGOS[key] = (logo, scaled)  # holding the logo keeps its id from being reused while cached
-    return scaled
-
-
-def place_logo(image: Image.Image, logo: Image.Image, placement: Placement, rtl: bool = False) -> Box:
-    """Paste the logo at :func:`logo_box_for`; returns its box."""
-    box = logo_box_for(logo.size, placement, rtl)
-    scaled = _scaled_logo(logo, (box.width, box.height))
-    image.paste(scaled, (box.left, box.top), scaled)
-    return box
-
-
 @dataclass(frozen=True)
 class TextPlan:
     """Where the copy goes, decided before any pixels: the fitted headline, its box and the whole block."""
@@ -252,11 +231,15 @@ def render_creative(
     placement: Placement,
     text: TextPlan,
     palette: list[str],
-    logo: Image.Image | None,
+    logo: Sequence[Image.Image] | Image.Image | None,
     book: FontBook,
     fill: Fill | None = None,
 ) -> Rendered:
-    """One creative at exactly the placement's size, from a hero and a fitted text plan."""
+    """One creative at exactly the placement's size, from a hero and a fitted text plan.
+
+    ``logo`` is the brand logo, or the logo followed by its variants (light, dark): the first that stands out from
+    where it goes is placed, else the best on a plate (see :func:`creative_ai.render.logo.place_logo`).
+    """
     image, framing = frame(hero, placement.width, placement.height, fill=fill)
     if image is hero:
         image = image.copy()
@@ -287,12 +270,13 @@ def render_creative(
             color=pill,
             locale=copy.locale,
         )
-    logo_box = place_logo(image, logo, placement, text.rtl) if logo is not None else None
+    placed = place_logo(image, logo, placement, rtl=text.rtl, palette=rgb_palette) if logo is not None else None
     return Rendered(
         image=image,
         text_box=text_box,
         block_box=block,
-        logo_box=logo_box,
+        logo_box=placed.box if placed else None,
+        logo=placed,
         text_color=text_color,
         scrim_strength=round(strength, 3),
         font_size=layout.size,

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from creative_ai.placements import Box, Placement
-from creative_ai.render.color import RGB, worst_contrast
+from creative_ai.render.color import RGB, contrast, luminance_array, worst_contrast
 
 MARGIN = 0.06  # outer margin, share of the short side
 LOGO_HEIGHT = 0.07
@@ -54,3 +54,28 @@ def _logo_box(logo_size: tuple[int, int], placement: Placement) -> Box:
     if width > max_width:
         width, height = max_width, round(logo_h * max_width / logo_w)
     return Box(c.right - width, c.top, c.right, c.top + height)
+
+
+NON_TEXT_AA = 3.0  # WCAG 1.4.11: graphics needed to understand the content
+
+
+def mark_contrast(image: Image.Image, mark: Image.Image, box: Box, *, ring: int) -> float:
+    """WCAG contrast between a mark (a logo) and what surrounds it in ``image``: the median luminance of the mark's
+    opaque pixels against that of the pixels around them (its own clear parts and a ``ring`` of pixels outside its
+    box). ``mark`` is the placed RGBA logo, the size of ``box``."""
+    alpha = np.asarray(mark.getchannel("A"))
+    frame = np.asarray(image.convert("RGB"))
+    inside = frame[box.top : box.bottom, box.left : box.right]
+    opaque = inside[alpha >= 128]
+    if opaque.size == 0:
+        return 1.0
+    top, left = max(0, box.top - ring), max(0, box.left - ring)
+    bottom, right = min(frame.shape[0], box.bottom + ring), min(frame.shape[1], box.right + ring)
+    around = np.ones((bottom - top, right - left), dtype=bool)
+    around[box.top - top : box.bottom - top, box.left - left : box.right - left] = alpha < 16
+    surround = frame[top:bottom, left:right][around]
+    if surround.size == 0:
+        return 21.0
+    mark_l = float(np.median(luminance_array(opaque)))
+    surround_l = float(np.median(luminance_array(surround)))
+    return round(contrast(mark_l, surround_l), 2)
