@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from creative_ai.config import get_settings
 from creative_ai.providers import GenerationRequest, get_provider
+from tests.conftest import base_brief
 from tests.fake_vendor import FakeVendor
 
 
@@ -75,3 +80,22 @@ def test_openai_edit_refuses_a_mask_of_another_size() -> None:
         _edit_problem({"image": _canvas((200, 100), (0, 0, 50, 100)), "mask": _canvas((200, 100), (0, 0, 50, 100))})
         is None
     )
+
+
+def test_the_offline_extension_paints_no_ghost_of_the_product(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    """A wide product near the top of a wide photo, made square: the canvas grows above and below it. The grown
+    area continues the photo's edge colours; a mirror would repeat the product there (a second red shape)."""
+    photo = Image.new("RGB", (1600, 500), (245, 245, 242))
+    ImageDraw.Draw(photo).rectangle((100, 12, 1500, 200), fill=(205, 25, 25))
+    photo.save(workdir / "wide.jpg", quality=95)
+    brief = base_brief(products=[{"id": "wide", "name": "Wide", "image": "wide.jpg"}], brand_colors=["#2E7D32"])
+    summary = make_campaign(brief, output="out")
+    assert summary.status == "succeeded"
+    (variant,) = summary.variants
+    sidecar = json.loads((workdir / variant.file_path).with_suffix(".json").read_text())
+    assert sidecar["framing"]["extended"] is True and sidecar["framing"]["extension"] == "edge-blur"
+    pixels = np.asarray(Image.open(workdir / variant.file_path).convert("RGB")).astype(int)
+    red = ((pixels[..., 0] > 150) & (pixels[..., 1] < 90) & (pixels[..., 2] < 90)).astype(np.uint8)
+    _count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(red)
+    shapes = [s for s in stats[1:] if s[cv2.CC_STAT_AREA] > 2000]
+    assert len(shapes) == 1, [list(s) for s in shapes]  # the product once, and no copy of it

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     outpaint: bool = Field(
         default=True,
         description="When framing extends a canvas, let an edit-capable provider of the chain paint the new area "
-        "(one paid call per distinct canvas, kept and reused); else the offline mirrored-blur extension is used.",
+        "(one paid call per distinct canvas, kept and reused); else the offline edge-blur extension is used.",
     )
     max_image_pixels: int = Field(default=50_000_000, gt=0, description="Input images with more pixels are refused.")
 

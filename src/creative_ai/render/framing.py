@@ -1,6 +1,7 @@
 """Subject-aware framing: find what matters in a picture, crop each placement around it, and when a crop would
 cut away more than 15% of it, extend the canvas instead: an edit-capable provider fills the new area when one is
-given (``fill``), else the picture's own edges, mirrored and blurred, do. The original pixels are kept either way.
+given (``fill``), else the colours at the picture's own edges, continued outwards and blurred, do (never a mirror
+image: that would paint a ghost copy of the product). The original pixels are kept either way.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from creative_ai.errors import ProviderError
 from creative_ai.render.crop import crop_box_for
 
 MIN_KEEP = 0.85
-OFFLINE = "mirrored-blur"
+OFFLINE = "edge-blur"
 Box = tuple[int, int, int, int]
 # Fills an extended canvas: gets it as RGBA (alpha 255 where the picture is, 0 where new pixels are wanted; the RGB
 # there already holds the offline extension as a sketch) and returns an RGB picture of the same size and what made
@@ -33,7 +34,7 @@ class Framing:
     crop_box: tuple[int, int, int, int]  # the source region shown (may reach past the source when extended)
     kept_share: float
     extended: bool
-    extension: str | None = None  # what filled the new area: "mirrored-blur" or "provider/model"
+    extension: str | None = None  # what filled the new area: "edge-blur" or "provider/model"
     extension_note: str | None = None  # why a provider's fill was not used
 
     def as_dict(self) -> dict[str, Any]:
@@ -119,7 +120,8 @@ def _extend(
     rgb: Image.Image, width: int, height: int, subject: Box, method: str, fill: Fill | None
 ) -> tuple[Image.Image, Framing]:
     """The whole subject in the frame: the picture scaled to fit it, the uncovered sides filled by the provider's
-    outpainting or by the picture's own edges mirrored and blurred. Its pixels are pasted unchanged on top."""
+    outpainting or by the colours of the picture's outermost pixels continued outwards and blurred. Its pixels are
+    pasted unchanged on top."""
     sx0, sy0, sx1, sy1 = subject
     cover = max(width / rgb.width, height / rgb.height)
     fit = min(width / max(1, sx1 - sx0), height / max(1, sy1 - sy0)) * 0.96
@@ -138,7 +140,7 @@ def _extend(
         (max(0, left), max(0, width - left - inner_w)),
         (0, 0),
     )
-    grown = np.pad(pixels, pad, mode="symmetric")
+    grown = np.pad(pixels, pad, mode="edge")  # each edge's colours, continued (a mirror would repeat the product)
     canvas = Image.fromarray(grown).crop((max(0, -left), max(0, -top), max(0, -left) + width, max(0, -top) + height))
     canvas = canvas.filter(ImageFilter.GaussianBlur(max(6, min(width, height) // 30)))
     canvas.paste(inner, (left, top))
