@@ -8,7 +8,7 @@ import pytest
 
 from creative_ai.brief import parse_brief
 from creative_ai.render.linebreak import tokens
-from creative_ai.render.text import wrap
+from creative_ai.render.text import FontBook, balance, fit_text, wrap
 from tests.conftest import base_brief
 
 
@@ -85,3 +85,30 @@ def test_french_punctuation_after_its_space_never_starts_a_line() -> None:
     for width in range(6, 30):
         lines = wrap(tokens("Faites des vagues cet été !", "fr"), measure=len, max_width=width, locale="fr")
         assert lines is not None and not any(line.startswith("!") for line in lines), (width, lines)
+
+
+def test_no_one_word_last_line_when_a_balanced_break_exists() -> None:
+    book = FontBook.default()
+    for width in (700, 800, 900, 1000):  # greedy would set "Make Waves This" over a lone "Summer!" at some widths
+        fitted = fit_text(
+            "Make Waves This Summer!", book=book, max_width=width, max_height=400, max_size=97, min_size=43
+        )
+        assert fitted.lines == ("Make Waves", "This Summer!"), (width, fitted.lines)
+    pieces = tokens("Soft cotton towels dry fast and fold small", "en")
+    greedy = wrap(pieces, measure=len, max_width=38)
+    assert greedy == ["Soft cotton towels dry fast and fold", "small"]
+    assert balance(pieces, greedy, measure=len, max_width=38, locale="en") == [
+        "Soft cotton towels dry",
+        "fast and fold small",
+    ]
+
+
+def test_balancing_leaves_one_line_written_breaks_and_cjk_alone() -> None:
+    one = tokens("Stay fresh", "en")
+    assert balance(one, ["Stay fresh"], measure=len, max_width=40, locale="en") == ["Stay fresh"]
+    written = tokens("Stay fresh all\nsummer", "en")
+    lines = wrap(written, measure=len, max_width=40)
+    assert (
+        lines == ["Stay fresh all", "summer"]
+        and balance(written, lines, measure=len, max_width=40, locale="en") == lines
+    )

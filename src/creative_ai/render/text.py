@@ -18,7 +18,7 @@ from PIL import Image
 
 from creative_ai.errors import GlyphCoverageError, TextFitError
 from creative_ai.render import shaping
-from creative_ai.render.linebreak import HARD_BREAK, Token, hyphenate, tokens
+from creative_ai.render.linebreak import CJK_LANGS, HARD_BREAK, Token, hyphenate, language, tokens
 
 SYSTEM_FACES = (
     "/usr/share/fonts/truetype/noto/NotoSansArabic-Bold.ttf",
@@ -195,15 +195,34 @@ def wrap(
     return lines
 
 
+def balance(
+    pieces: Sequence[Token], lines: list[str], *, measure: Callable[[str], float], max_width: float, locale: str
+) -> list[str]:
+    """No one-word last line when a break that avoids it exists: the narrowest width that wraps into the same
+    number of lines evens them out (space-separated scripts; the writer's own line breaks are left as written)."""
+    if len(lines) < 2 or " " in lines[-1] or language(locale) in CJK_LANGS or language(locale) == "th":
+        return lines
+    if any(t.sep == HARD_BREAK for t in pieces):
+        return lines
+    lo, hi, best = 1.0, float(max_width), lines
+    while hi - lo > 1:
+        mid = (lo + hi) / 2
+        trial = wrap(pieces, measure=measure, max_width=mid, locale=locale)
+        if trial is not None and len(trial) == len(lines) and not any(line.endswith("-") for line in trial):
+            hi, best = mid, trial
+        else:
+            lo = mid
+    return best if " " in best[-1] else lines  # evened out, or as it was when no break avoids the widow
+
+
 def _layout(
     text: str, *, book: FontBook, size: int, max_width: int, max_height: int, max_lines: int, locale: str
 ) -> TextLayout | None:
-    lines = wrap(
-        tokens(text, locale),
-        measure=lambda candidate: book.measure(candidate, size, locale),
-        max_width=max_width,
-        locale=locale,
-    )
+    pieces = tokens(text, locale)
+    measure: Callable[[str], float] = lambda candidate: book.measure(candidate, size, locale)  # noqa: E731
+    lines = wrap(pieces, measure=measure, max_width=max_width, locale=locale)
+    if lines is not None and len(lines) <= max_lines:
+        lines = balance(pieces, lines, measure=measure, max_width=max_width, locale=locale)
     if lines is None or len(lines) > max_lines:
         return None
     line_height = max(book.line_height(line, size, locale) for line in lines)
