@@ -56,6 +56,7 @@ def render_key(
     settings: Settings,
     book: FontBook,
     extension: str = OFFLINE,
+    region: tuple[int, int, int, int] | None = None,
 ) -> str:
     quality = {
         "png": settings.png_compress_level,
@@ -76,6 +77,7 @@ def render_key(
             quality,
             [f.name for f in book.faces],
             extension,
+            region,
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -108,9 +110,12 @@ def keys_for(
     settings: Settings,
     book: FontBook,
     extension: str,
+    region: tuple[int, int, int, int] | None = None,
 ) -> VariantKeys:
     image = variant_key(plan, variant, fmt)
     stage = stage_identity(heroes, variant)
-    offline = render_key(plan, variant, stage, fmt, settings, book, OFFLINE)
-    render = offline if extension == OFFLINE else render_key(plan, variant, stage, fmt, settings, book, extension)
+    offline = render_key(plan, variant, stage, fmt, settings, book, OFFLINE, region)
+    render = (
+        offline if extension == OFFLINE else render_key(plan, variant, stage, fmt, settings, book, extension, region)
+    )
     return VariantKeys(image=image, sidecar=layout.sidecar_key(image), render=render, offline=offline)

@@ -12,13 +12,15 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import RenderError
 from creative_ai.pipeline.heroes import HeroSet
 from creative_ai.pipeline.keys import VariantKeys, keys_for, size_class_for, variant_key
+from creative_ai.pipeline.layout import shared_regions
 from creative_ai.pipeline.outpaint import Outpainter
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
 from creative_ai.pipeline.publish import failed_outcome
 from creative_ai.pipeline.record import record_variant_failure
 from creative_ai.pipeline.variant import needs_render, produce_variant
+from creative_ai.placements import Box
 from creative_ai.records import CreativeRecord, VariantOutcome
-from creative_ai.render.text import FontBook
+from creative_ai.render.text import FontBook, is_rtl
 from creative_ai.storage import Store, layout
 
 
@@ -30,6 +32,7 @@ class Work:
     heroes: HeroSet
     keys: VariantKeys | None
     reason: str | None
+    region: Box | None = None  # where a cut-out packshot stands (the same in every locale)
 
 
 def plan_work(
@@ -41,18 +44,28 @@ def plan_work(
     settings: Settings,
     book: FontBook,
 ) -> list[Work]:
-    """3. Every variant's keys, computed once for the whole run."""
+    """3. Every variant's keys, computed once for the whole run (with the product box it shares with its locales)."""
     extension = {p.product.id: outpainter.identity_for(p) for p in plan.products}
+    regions = shared_regions(plan, book=book)
     work = []
     for variant in plan.variants:
         hero_set = heroes[variant.product.id]
         reason = variant.preflight_error or hero_set.failure_for(size_class_for(hero_set, variant))
-        keys = None
+        keys, region = None, None
+        if hero_set.packshot is not None and hero_set.packshot.has_transparency:
+            region = regions.get((variant.product.id, variant.placement.ratio, is_rtl(variant.locale)))
         if reason is None:
             keys = keys_for(
-                plan, variant, hero_set, fmt=fmt, settings=settings, book=book, extension=extension[variant.product.id]
+                plan,
+                variant,
+                hero_set,
+                fmt=fmt,
+                settings=settings,
+                book=book,
+                extension=extension[variant.product.id],
+                region=region.as_tuple() if region else None,
             )
-        work.append(Work(variant, hero_set, keys, reason))
+        work.append(Work(variant, hero_set, keys, reason, region))
     return work
 
 
@@ -101,6 +114,7 @@ def render_variants(
                         display_root=display_root,
                         checks=checks,
                         fill=fills[item.variant.product.id],
+                        region=item.region,
                     )
                 )
                 continue

@@ -18,7 +18,7 @@ from creative_ai.config import Settings
 from creative_ai.pipeline.heroes import HeroSet
 from creative_ai.pipeline.keys import VariantKeys, hero_for
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
-from creative_ai.placements import Placement
+from creative_ai.placements import Box, Placement
 from creative_ai.records import CreativeRecord, TextRecord, VariantOutcome
 from creative_ai.render.backdrop import draw_backdrop
 from creative_ai.render.compose import Copy, Rendered, TextPlan, plan_text, product_region, render_creative
@@ -56,8 +56,16 @@ def encode(image: Image.Image, *, fmt: str, settings: Settings) -> bytes:
     return buffer.getvalue()
 
 
-def build_stage(plan: CampaignPlan, variant: VariantPlan, heroes: HeroSet, text: TextPlan, logo_w: int) -> Stage:
-    """The hero for this placement; a cut-out packshot is set on brand art in the space the text leaves."""
+def build_stage(
+    plan: CampaignPlan,
+    variant: VariantPlan,
+    heroes: HeroSet,
+    text: TextPlan,
+    logo_w: int,
+    region: Box | None = None,
+) -> Stage:
+    """The hero for this placement; a cut-out packshot is set on brand art in ``region`` (the campaign's shared
+    product box for this ratio), else in the space this variant's text leaves."""
     placement = variant.placement
     packshot = heroes.packshot
     if packshot is not None:
@@ -77,7 +85,7 @@ def build_stage(plan: CampaignPlan, variant: VariantPlan, heroes: HeroSet, text:
             palette=list(plan.brief.brand_colors),
             seed=int(packshot.sha256[:8], 16),
         )
-        region = product_region(placement, text)
+        region = region or product_region(placement, text)
         if placement.text_side == "bottom" and logo_w:
             # keep the packshot out of the logo's corner column
             room = region.width - 2 * logo_w
@@ -148,6 +156,7 @@ def produce_variant(
     display_root: str,
     checks: CheckSuite,
     fill: Fill | None = None,
+    region: Box | None = None,
 ) -> tuple[VariantOutcome, CreativeRecord]:
     """Render (or keep) one creative; returns its outcome and sidecar. RenderError propagates to the caller.
 
@@ -165,7 +174,7 @@ def produce_variant(
     if kept is not None:
         return _outcome(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
 
-    stage = build_stage(plan, variant, heroes, text, logo_w)
+    stage = build_stage(plan, variant, heroes, text, logo_w, region)
     logos = [plan.logo.image, *(v.image for v in plan.logo_variants)] if plan.logo else None
     rendered = render_creative(
         stage.image,
