@@ -80,3 +80,44 @@ def test_safe_zones_overlay_each_creative_where_the_placement_puts_them(make_cam
     heading = page.locator("h3[lang=ar]").text_content() or ""
     assert "العربية" in heading and "right to left" in heading
     page.screenshot(path=str(workdir / "zones.png"), full_page=True)
+
+
+def test_review_filters_compare_view_and_visible_evidence(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
+    brief = base_brief(
+        products=[
+            {"id": "ok_one", "name": "Fine"},
+            {"id": "long_one", "name": "Long", "message": long + " this summer"},
+        ],
+        aspect_ratios=["1x1", "16x9"],
+        locales=["en", "de"],
+        messages={"de": "Hallo Welt"},
+    )
+    result = as_json(make_campaign(brief, output="out"))
+    failed = [v for v in result["variants"] if v["status"] == "failed"]
+    assert failed and len(failed) < len(result["variants"])
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((workdir / "out/test-campaign/index.html").as_uri())
+    visible = "#by-locale figure:not([hidden])"
+    assert page.locator(visible).count() == len(result["variants"])
+    page.select_option("#f-status", "failed")
+    assert page.locator(visible).count() == len(failed)
+    page.select_option("#f-locale", "de")
+    assert page.locator(visible).count() == len([v for v in failed if v["locale"] == "de"])
+    page.select_option("#f-status", "")
+    page.select_option("#f-locale", "")
+    page.select_option("#f-check", "logo")  # a creative whose logo check did not pass (this brief has no logo)
+    not_passing = [
+        v for v in result["variants"] if any(c["name"] == "logo" and c["status"] != "pass" for c in v["checks"])
+    ]
+    assert not_passing and page.locator(visible).count() == len(not_passing)
+    page.select_option("#f-check", "")
+    page.select_option("#f-view", "compare")
+    assert page.locator("#by-locale").is_hidden() and page.locator("#compare").is_visible()
+    row = page.locator("#compare .row").first
+    assert row.locator("figure").count() == 2  # one ratio of one product, its two locales side by side
+    assert sorted(row.locator("figure").evaluate_all("fs => fs.map(f => f.dataset.locale)")) == ["de", "en"]
+    page.select_option("#f-view", "by-locale")
+    body = page.inner_text("body")  # reasons and check evidence are on the page, not in tooltips
+    assert all((v["reason"] or "")[:40] in body for v in failed)
+    assert "needs translation" in body

@@ -18,5 +18,6 @@ def render_gallery(manifest: dict[str, Any]) -> bytes:
     by_product: dict[str, dict[str, dict[str, Any]]] = {}
     for entry in manifest["variants"]:
         by_product.setdefault(entry["product_id"], {}).setdefault(entry["locale"], {})[entry["aspect_ratio"]] = entry
-    html = template.render(manifest=manifest, grid=by_product)
+    check_names = sorted({name for entry in manifest["variants"] for name in entry.get("checks", {})})
+    html = template.render(manifest=manifest, grid=by_product, check_names=check_names)
     return html.encode()

@@ -45,6 +45,7 @@ def build_manifest(
                 "needs_translation": outcome.needs_translation,
                 "machine_translated": sidecar.machine_translated if sidecar else False,
                 "checks": {c["name"]: c["status"] for c in outcome.checks},
+                "evidence": {c["name"]: c.get("evidence", "") for c in outcome.checks if c["status"] != "pass"},
                 "created_at": sidecar.created_at if sidecar else None,
             }
         )
