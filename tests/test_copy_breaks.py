@@ -112,3 +112,16 @@ def test_balancing_leaves_one_line_written_breaks_and_cjk_alone() -> None:
         lines == ["Stay fresh all", "summer"]
         and balance(written, lines, measure=len, max_width=40, locale="en") == lines
     )
+
+
+def test_balancing_finds_an_even_break_greedy_wrapping_never_tries() -> None:
+    pieces = tokens("Shop the summer collection", "en")
+    greedy = wrap(pieces, measure=len, max_width=20)
+    assert greedy == ["Shop the summer", "collection"]
+    assert balance(pieces, greedy, measure=len, max_width=20, locale="en") == ["Shop the", "summer collection"]
+
+
+def test_simplified_chinese_in_hong_kong_uses_the_simplified_phrases() -> None:
+    text = "今年夏天掀起浪潮！享受30%折扣"
+    assert tokens(text, "zh-Hans-HK") == tokens(text, "zh")
+    assert tokens(text, "zh-Hant-HK") == tokens(text, "zh-TW") != tokens(text, "zh")

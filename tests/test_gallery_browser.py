@@ -119,5 +119,6 @@ def test_review_filters_compare_view_and_visible_evidence(make_campaign, workdir
     assert sorted(row.locator("figure").evaluate_all("fs => fs.map(f => f.dataset.locale)")) == ["de", "en"]
     page.select_option("#f-view", "by-locale")
     body = page.inner_text("body")  # reasons and check evidence are on the page, not in tooltips
-    assert all((v["reason"] or "")[:40] in body for v in failed)
+    assert all(v["reason"] and v["reason"][:40] in body for v in failed)
+    assert "logo: no logo: the brief names none" in body  # a warning's evidence, shown without hovering
     assert "needs translation" in body

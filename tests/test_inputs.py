@@ -80,3 +80,11 @@ def test_briefs_saved_with_a_byte_order_mark_are_read(cli, workdir: Path) -> Non
 
 def _yaml_rest() -> bytes:
     return yaml.safe_dump({k: v for k, v in base_brief().items() if k != "campaign_id"}).encode()
+
+
+def test_an_orientation_tag_out_of_range_leaves_the_picture_as_stored(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 9  # no such orientation
+    upright_packshot().save(tmp_path / "odd.jpg", format="JPEG", exif=exif)
+    loaded = load_image(tmp_path / "odd.jpg", field="products[0].image", max_pixels=10**8)
+    assert loaded.orientation == 1 and loaded.image.size == (600, 900)

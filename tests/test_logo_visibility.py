@@ -16,6 +16,7 @@ from creative_ai.jobs.outcome import confined_brief
 from creative_ai.pipeline.variant import check_context
 from creative_ai.placements import PLACEMENTS
 from creative_ai.render.compose import Copy, plan_text, render_creative
+from creative_ai.render.logo import PLATE_PAD
 from creative_ai.render.text import FontBook
 from tests.conftest import base_brief
 
@@ -60,9 +61,18 @@ def _made(make_campaign, workdir: Path, **brand: str):  # type: ignore[no-untype
 def test_a_dark_logo_on_a_dark_picture_is_set_on_a_plate(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
     _logo(NAVY).save(workdir / "logo.png")
     for variant in _made(make_campaign, workdir, logo="logo.png").variants:
-        check = {c["name"]: c for c in variant.checks}["logo"]
+        checks = {c["name"]: c for c in variant.checks}
+        check = checks["logo"]
         assert check["status"] == "pass" and check["measured"]["contrast"] >= 3.0, check
-        assert _seen(workdir / variant.file_path, _logo(NAVY), check["measured"]["reported_box"]) >= 3.0
+        assert checks["logo_placement"]["status"] == "pass"
+        left, top, right, bottom = check["measured"]["reported_box"]
+        pad = round((bottom - top) * PLATE_PAD)
+        safe = PLACEMENTS[variant.aspect_ratio].safe_box()
+        assert safe.left <= left - pad and safe.top <= top - pad and right + pad <= safe.right  # plate in the zone
+        pixels = np.asarray(Image.open(workdir / variant.file_path).convert("RGB")).astype(int)
+        plate = pixels[top - pad // 2, (left + right) // 2]
+        outside = pixels[top - pad - 3, left:right]
+        assert (np.abs(outside - plate).sum(axis=1) > 60).mean() > 0.9  # the plate ends where it should
 
 
 def test_the_light_variant_is_placed_where_the_logo_would_sink(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -75,6 +85,16 @@ def test_the_light_variant_is_placed_where_the_logo_would_sink(make_campaign, wo
         inside = np.asarray(Image.open(workdir / variant.file_path).convert("RGB"))[top:bottom, left:right]
         assert (np.abs(inside.astype(int) - (250, 250, 245)).sum(axis=2) < 30).mean() > 0.3  # the light logo
         assert _seen(workdir / variant.file_path, _logo(NAVY), [left, top, right, bottom]) >= 3.0
+
+
+def test_logo_variants_without_the_logo_are_refused(workdir: Path) -> None:
+    from creative_ai.brief import parse_brief
+    from creative_ai.pipeline.plan import plan_campaign
+
+    _logo((250, 250, 245)).save(workdir / "logo_light.png")
+    brief = parse_brief(base_brief(brand={"logo_light": "logo_light.png"}), base_dir=workdir)
+    with pytest.raises(InputError, match=r"give brand\.logo too"):
+        plan_campaign(brief, assets_dir=workdir, max_pixels=10**8, book=FontBook.default())
 
 
 def test_the_logo_check_fails_a_logo_that_sinks_into_the_picture() -> None:

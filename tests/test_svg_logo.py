@@ -43,3 +43,19 @@ def test_an_svg_that_reaches_outside_itself_is_refused(cli, workdir: Path) -> No
     result = cli("validate", "brief.json")
     assert result.code == 2 and "brand.logo" in result.stderr and "outside itself" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_compressed_svgs_and_css_references_are_refused(tmp_path: Path) -> None:
+    import gzip
+
+    import pytest
+
+    from creative_ai.errors import AssetError
+
+    (tmp_path / "logo.svgz").write_bytes(gzip.compress(LOGO.encode()))
+    with pytest.raises(AssetError, match="compressed SVG"):
+        load_image(tmp_path / "logo.svgz", field="brand.logo", max_pixels=10**8)
+    styled = LOGO.replace("<rect", '<style>@import url("other.css");</style><rect', 1)
+    (tmp_path / "styled.svg").write_text(styled)
+    with pytest.raises(AssetError, match="outside itself"):
+        load_image(tmp_path / "styled.svg", field="brand.logo", max_pixels=10**8)

@@ -40,12 +40,12 @@ class InputImage:
 
 
 SVG_LONG_SIDE = 1024  # an SVG is drawn this large on its long side (placement scales it down from there)
-_EXTERNAL_REF = re.compile(rb"""(?:href|src)\s*=\s*["'](?!#|data:)""", re.IGNORECASE)
+_EXTERNAL_REF = re.compile(rb"""(?:(?:href|src)\s*=\s*["']|url\(\s*["']?)(?!#|data:)""", re.IGNORECASE)
 
 
 def _is_svg(path: Path, data: bytes) -> bool:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return path.suffix.lower() == ".svg" or head.startswith((b"<svg", b"<?xml"))
+    return path.suffix.lower() in (".svg", ".svgz") or head.startswith((b"<svg", b"<?xml"))
 
 
 def _rasterise_svg(data: bytes, *, path: Path, field: str) -> Image.Image:
@@ -57,6 +57,8 @@ def _rasterise_svg(data: bytes, *, path: Path, field: str) -> Image.Image:
     import numpy as np
     import pyvips
 
+    if data[:2] == b"\x1f\x8b":
+        raise AssetError(f"{field}: {path} is a compressed SVG; save it uncompressed (.svg, not .svgz)")
     if b"<!ENTITY" in data or _EXTERNAL_REF.search(data):
         raise AssetError(f"{field}: {path} refers to files or entities outside itself; embed them in the SVG")
     try:
@@ -107,7 +109,8 @@ def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
     except (OSError, SyntaxError, ValueError) as exc:
         raise AssetError(f"{field}: {path} is corrupt or truncated ({exc})") from exc
     # A phone or camera stores the sensor's pixels and says in EXIF how to turn them: turn them first.
-    orientation = int(image.getexif().get(EXIF_ORIENTATION, 1) or 1)
+    tag = image.getexif().get(EXIF_ORIENTATION, 1)
+    orientation = tag if isinstance(tag, int) and 2 <= tag <= 8 else 1  # anything else: as stored
     upright: Image.Image = ImageOps.exif_transpose(image) if orientation != 1 else image
     converted = upright.convert("RGBA") if upright.mode in ("RGBA", "LA", "P", "PA") else upright.convert("RGB")
     return InputImage(path=path, sha256=hashlib.sha256(data).hexdigest(), image=converted, orientation=orientation)

@@ -102,7 +102,7 @@ class Placement:
         )
 
 
-# DESIGN.md: Stories keep the top 14% and bottom 20% clear; Reels and TikTok the top 14%, the bottom 35% (caption,
+# Stories keep the top 14% and bottom 20% clear; Reels and TikTok the top 14%, the bottom 35% (caption,
 # audio, CTA) and the right 12% (like, comment, share buttons). A 9:16 creative runs on all three.
 STORIES = Zone("Stories", Insets(0.14, 0.06, 0.20, 0.06))
 REELS = Zone("Reels/TikTok", Insets(0.14, 0.12, 0.35, 0.06))

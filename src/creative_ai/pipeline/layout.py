@@ -2,7 +2,8 @@
 
 The box is where the product fits beside or above the text block of *every* locale's copy at that ratio (the
 intersection of each locale's free area), so a long headline in one language does not move or shrink the product
-in the others. Right-to-left locales mirror it; they share a box among themselves.
+in the others. In a side-by-side layout (16:9) right-to-left locales share a box of their own (text on the other
+side); above-and-below layouts share one box in every direction.
 """
 
 from __future__ import annotations
@@ -27,11 +28,16 @@ def shared_regions(plan: CampaignPlan, *, book: FontBook) -> dict[RegionKey, Box
             text = plan_text(copy, placement=variant.placement, book=book)
         except RenderError:
             continue  # that variant fails on its own; it does not shape the others
-        key = (variant.product.id, variant.placement.ratio, is_rtl(variant.locale))
+        key = region_key(variant.product.id, variant.placement.ratio, variant.placement.text_side, variant.locale)
         free = product_region(variant.placement, text)
         known = regions.get(key)
         regions[key] = free if known is None else _intersection(known, free)
     return regions
+
+
+def region_key(product_id: str, ratio: str, text_side: str, locale: str) -> RegionKey:
+    """Right-to-left copy mirrors a side-by-side layout (its own box); above-and-below layouts share one box."""
+    return product_id, ratio, text_side == "left" and is_rtl(locale)
 
 
 def _intersection(a: Box, b: Box) -> Box:

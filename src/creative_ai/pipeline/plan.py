@@ -204,6 +204,8 @@ def plan_campaign(
     chosen, chosen_ratios, chosen_locales = _choose(brief, ratios, locales, only_products)
     placements = [get_placement(r) for r in chosen_ratios]
     logo = _load_logo(brief, "logo", max_pixels=max_pixels)
+    if logo is None and brief.brand and (brief.brand.logo_light or brief.brand.logo_dark):
+        raise InputError("brand.logo_light / brand.logo_dark are variants of brand.logo: give brand.logo too")
     variants_of_logo = tuple(
         v for name in ("logo_light", "logo_dark") if (v := _load_logo(brief, name, max_pixels=max_pixels)) is not None
     )

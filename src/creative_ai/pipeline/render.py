@@ -12,7 +12,7 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import RenderError
 from creative_ai.pipeline.heroes import HeroSet
 from creative_ai.pipeline.keys import VariantKeys, keys_for, size_class_for, variant_key
-from creative_ai.pipeline.layout import shared_regions
+from creative_ai.pipeline.layout import region_key, shared_regions
 from creative_ai.pipeline.outpaint import Outpainter
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
 from creative_ai.pipeline.publish import failed_outcome
@@ -20,7 +20,7 @@ from creative_ai.pipeline.record import record_variant_failure
 from creative_ai.pipeline.variant import needs_render, produce_variant
 from creative_ai.placements import Box
 from creative_ai.records import CreativeRecord, VariantOutcome
-from creative_ai.render.text import FontBook, is_rtl
+from creative_ai.render.text import FontBook
 from creative_ai.storage import Store, layout
 
 
@@ -53,7 +53,8 @@ def plan_work(
         reason = variant.preflight_error or hero_set.failure_for(size_class_for(hero_set, variant))
         keys, region = None, None
         if hero_set.packshot is not None and hero_set.packshot.has_transparency:
-            region = regions.get((variant.product.id, variant.placement.ratio, is_rtl(variant.locale)))
+            placement = variant.placement
+            region = regions.get(region_key(variant.product.id, placement.ratio, placement.text_side, variant.locale))
         if reason is None:
             keys = keys_for(
                 plan,

@@ -61,7 +61,8 @@ def _phrase_parser(locale: str) -> Any:
 
     if language(locale) == "ja":
         return budoux.load_default_japanese_parser()
-    if any(tag in locale.lower() for tag in ("hant", "-tw", "-hk", "-mo")):
+    tags = locale.lower().split("-")
+    if "hant" in tags or ("hans" not in tags and any(t in tags for t in ("tw", "hk", "mo"))):
         return budoux.load_default_traditional_chinese_parser()
     return budoux.load_default_simplified_chinese_parser()
 

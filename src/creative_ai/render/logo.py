@@ -15,11 +15,11 @@ from PIL import Image, ImageDraw
 
 from creative_ai.placements import Box, Placement
 from creative_ai.render.color import RGB, contrast, luminance, luminance_array
-from creative_ai.render.measure import NON_TEXT_AA, logo_box_for, mark_contrast
+from creative_ai.render.measure import NON_TEXT_AA, content_box, logo_box_for, mark_contrast
 
 WHITE: RGB = (255, 255, 255)
 INK: RGB = (17, 17, 20)
-PLATE_PAD = 0.22  # of the logo's height, on every side (inside its clearspace of half its height)
+PLATE_PAD = 0.22  # of the logo's height, on every side; the plate stays inside the content box (safe zone)
 
 _SCALED: dict[tuple[int, int, int], tuple[Image.Image, Image.Image]] = {}
 
@@ -81,8 +81,13 @@ def place_logo(
             return PlacedLogo(box, candidate, index, None, reached)
         tried.append((reached, index, candidate, box, mark))
     _reached, index, candidate, box, mark = max(tried, key=lambda t: t[0])
-    colour = plate_colour(mark, palette)
+    # The logo keeps its size; it moves in from the corner by the plate's margin so the plate stays in the safe zone.
     pad = max(2, round(box.height * PLATE_PAD))
+    c = content_box(placement)
+    dx = max(0, c.left - (box.left - pad)) - max(0, (box.right + pad) - c.right)
+    dy = max(0, c.top - (box.top - pad)) - max(0, (box.bottom + pad) - c.bottom)
+    box = Box(box.left + dx, box.top + dy, box.right + dx, box.bottom + dy)
+    colour = plate_colour(mark, palette)
     plate = (box.left - pad, box.top - pad, box.right + pad, box.bottom + pad)
     ImageDraw.Draw(image).rounded_rectangle(plate, radius=pad, fill=colour)
     image.paste(mark, (box.left, box.top), mark)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import as_file, files
+from itertools import combinations, pairwise
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -27,6 +28,7 @@ SYSTEM_FACES = (
     "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
 )
+BALANCE_TOKENS = 16  # more tokens than this are left as wrapped (the search grows with the ways to break)
 RTL_LANGS = ("ar", "he", "fa", "ur", "yi")
 LINE_HEIGHT = 1.12
 
@@ -198,21 +200,24 @@ def wrap(
 def balance(
     pieces: Sequence[Token], lines: list[str], *, measure: Callable[[str], float], max_width: float, locale: str
 ) -> list[str]:
-    """No one-word last line when a break that avoids it exists: the narrowest width that wraps into the same
-    number of lines evens them out (space-separated scripts; the writer's own line breaks are left as written)."""
+    """No one-word last line when a break that avoids it exists: among the ways to set the same tokens in the same
+    number of lines, each within ``max_width``, the most even one whose last line has two words or more
+    (space-separated scripts of up to ``BALANCE_TOKENS`` tokens; the writer's own line breaks are left as written)."""
     if len(lines) < 2 or " " in lines[-1] or language(locale) in CJK_LANGS or language(locale) == "th":
         return lines
-    if any(t.sep == HARD_BREAK for t in pieces):
+    if len(pieces) > BALANCE_TOKENS or any(t.sep == HARD_BREAK or t.hyphen for t in pieces):
         return lines
-    lo, hi, best = 1.0, float(max_width), lines
-    while hi - lo > 1:
-        mid = (lo + hi) / 2
-        trial = wrap(pieces, measure=measure, max_width=mid, locale=locale)
-        if trial is not None and len(trial) == len(lines) and not any(line.endswith("-") for line in trial):
-            hi, best = mid, trial
-        else:
-            lo = mid
-    return best if " " in best[-1] else lines  # evened out, or as it was when no break avoids the widow
+    widths: dict[str, float] = {}
+    best, best_width = lines, float("inf")
+    for cuts in combinations(range(1, len(pieces)), len(lines) - 1):
+        bounds = (0, *cuts, len(pieces))
+        texts = ["".join((t.sep if k else "") + t.text for k, t in enumerate(pieces[a:b])) for a, b in pairwise(bounds)]
+        if " " not in texts[-1]:
+            continue
+        widest = max(widths.setdefault(text, measure(text)) for text in texts)
+        if widest <= max_width and widest < best_width:
+            best, best_width = texts, widest
+    return best
 
 
 def _layout(
