@@ -24,9 +24,10 @@ def browser():  # type: ignore[no-untyped-def]
         launched.close()
 
 
-def test_gallery_shows_every_creative_and_the_failed_one(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def _mixed_brief() -> dict:  # type: ignore[type-arg]
+    """Two products in two locales and ratios: one product's copy cannot fit, German copy is the brief's own."""
     long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
-    brief = base_brief(
+    return base_brief(
         products=[
             {"id": "ok_one", "name": "Fine"},
             {"id": "long_one", "name": "Long", "message": long + " this summer"},
@@ -35,6 +36,10 @@ def test_gallery_shows_every_creative_and_the_failed_one(make_campaign, workdir:
         locales=["en", "de"],
         messages={"de": "Hallo Welt"},
     )
+
+
+def test_gallery_shows_every_creative_and_the_failed_one(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    brief = _mixed_brief()
     result = make_campaign(brief, output="out")
     assert result.status == "partial"  # the command's exit code 1
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -83,16 +88,7 @@ def test_safe_zones_overlay_each_creative_where_the_placement_puts_them(make_cam
 
 
 def test_review_filters_compare_view_and_visible_evidence(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
-    brief = base_brief(
-        products=[
-            {"id": "ok_one", "name": "Fine"},
-            {"id": "long_one", "name": "Long", "message": long + " this summer"},
-        ],
-        aspect_ratios=["1x1", "16x9"],
-        locales=["en", "de"],
-        messages={"de": "Hallo Welt"},
-    )
+    brief = _mixed_brief()
     result = as_json(make_campaign(brief, output="out"))
     failed = [v for v in result["variants"] if v["status"] == "failed"]
     assert failed and len(failed) < len(result["variants"])
