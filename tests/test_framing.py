@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
-from creative_ai.render.framing import find_subject, frame
+from creative_ai.render.framing import frame
+from creative_ai.render.subject import find_subject
 from tests.conftest import as_json, base_brief
 
 GROUND = (236, 236, 232)
@@ -25,11 +26,19 @@ def _packshot(box: tuple[int, int, int, int], size: tuple[int, int] = (1200, 120
 def test_subject_found_by_alpha_by_contrast_or_not_at_all() -> None:
     cutout = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
     ImageDraw.Draw(cutout).rectangle((250, 40, 360, 200), fill=(10, 200, 10, 255))
-    assert find_subject(cutout) == ((250, 40, 361, 201), "alpha")
-    box, method = find_subject(_packshot((80, 60, 400, 500)))
-    assert method == "saliency" and abs(box[0] - 80) <= 10 and abs(box[3] - 500) <= 10
+    found = find_subject(cutout)
+    assert (found.box, found.method) == ((250, 40, 361, 201), "alpha")
+    found = find_subject(_packshot((80, 60, 400, 500)))
+    assert found.method == "backdrop" and abs(found.box[0] - 80) <= 12 and abs(found.box[3] - 500) <= 12
     noise = Image.fromarray(np.random.default_rng(1).integers(0, 255, (300, 300, 3), dtype=np.uint8))
-    assert find_subject(noise)[1] == "full-bleed"
+    assert find_subject(noise).method == "none" and not find_subject(noise).found
+
+
+def test_a_picture_without_a_subject_is_kept_whole_not_cut_at_its_centre() -> None:
+    noise = Image.fromarray(np.random.default_rng(1).integers(0, 255, (600, 300, 3), dtype=np.uint8))
+    _out, framing = frame(noise, 1080, 1080)
+    assert framing.method == "none" and framing.extended and framing.kept_share == 1.0 and framing.note
+    assert framing.crop_box[0] < 0 and framing.crop_box[2] > 300  # the whole width is shown, and more
 
 
 def test_off_centre_subject_is_kept_by_moving_the_crop() -> None:
@@ -67,7 +76,9 @@ def test_every_ratio_of_an_off_centre_packshot_keeps_its_subject(make_campaign, 
     for variant in as_json(result)["variants"]:
         sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
         framing = sidecar["framing"]
-        assert framing["method"] == "saliency"
-        assert framing["kept_share"] >= 0.85 or framing["extended"], (variant["product_id"], variant["aspect_ratio"])
+        assert framing["method"] == "backdrop"
+        assert framing["kept_share"] >= 0.85, (variant["product_id"], variant["aspect_ratio"])
+        check = next(c for c in sidecar["checks"] if c["name"] == "framing")
+        assert check["status"] == "pass" and check["measured"]["visible_share"] >= 0.85, check
         extended += framing["extended"]
     assert extended >= 1  # the wide one cannot be cropped to 9:16 without losing it

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
 
     # Checks: which failed checks fail the creative, and the brand-colour thresholds.
     blocking_checks: list[str] = Field(
-        default_factory=lambda: ["legal", "legibility", "logo_placement", "logo"],
+        default_factory=lambda: ["legal", "legibility", "logo_placement", "logo", "framing"],
         description="Checks whose failure fails the creative (others are recorded and scored).",
     )
     brand_max_delta_e: float = Field(default=20.0, gt=0, description="CIEDE2000 distance that counts as on-brand.")

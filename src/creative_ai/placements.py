@@ -76,6 +76,7 @@ class Placement:
     safe: Insets
     text_side: Literal["bottom", "left"]
     zones: tuple[Zone, ...] = ()  # the surfaces it runs on; ``safe`` keeps clear of all of them
+    product_share: tuple[float, float] = (0.55, 0.70)  # of the frame's height (tall product) or width (wide one)
 
     @property
     def orientation(self) -> Orientation:

@@ -46,6 +46,8 @@ class ImageContext:
     base: Image.Image  # the framed picture before scrim, text, CTA and logo (a thumbnail is enough)
     palette: tuple[str, ...] = ()
     logo: Image.Image | None = None  # the brand logo the creative should carry (the logo check looks for it)
+    product_box: Box | None = None  # the product (subject) in the creative's pixels; None: no distinct subject
+    subject_note: str | None = None  # what the subject finder said when it found none
 
 
 class ImageCheck(ABC):
@@ -57,7 +59,7 @@ class ImageCheck(ABC):
         """Measure the creative and judge it."""
 
 
-BLOCKING = ("legal", "legibility", "logo_placement", "logo")
+BLOCKING = ("legal", "legibility", "logo_placement", "logo", "framing")
 
 
 def overall(results: list[CheckResult]) -> Status:

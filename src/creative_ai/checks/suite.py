@@ -15,6 +15,7 @@ from PIL import Image
 
 from creative_ai.checks.base import BLOCKING, CheckResult, ImageCheck, ImageContext
 from creative_ai.checks.brand_colors import BrandColorCheck
+from creative_ai.checks.framing import FramingCheck
 from creative_ai.checks.layout import LogoPlacementCheck
 from creative_ai.checks.legibility import LegibilityCheck
 from creative_ai.checks.logo_presence import LogoPresenceCheck
@@ -28,6 +29,7 @@ def image_checks(*, max_delta_e: float = 20.0, min_brand_share: float = 0.15) ->
     """The image checks every creative gets, in the order their results are listed."""
     return [
         LegibilityCheck(),
+        FramingCheck(),
         LogoPlacementCheck(),
         LogoPresenceCheck(),
         BrandColorCheck(max_delta_e=max_delta_e, min_share=min_brand_share),

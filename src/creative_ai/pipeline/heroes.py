@@ -28,6 +28,7 @@ from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
+from creative_ai.render.subject import Subject, find_subject
 from creative_ai.storage import Store, layout
 
 
@@ -54,6 +55,14 @@ class HeroSet:
     packshot: InputImage | None = None
     by_class: dict[str, Hero] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
+    subjects: dict[str, Subject] = field(default_factory=dict, repr=False)
+
+    def subject_of(self, sha256: str, image: Image.Image, *, generated: bool) -> Subject:
+        """The subject of one of this product's pictures, found once a run whatever the number of placements."""
+        found = self.subjects.get(sha256)
+        if found is None:
+            found = self.subjects[sha256] = find_subject(image, generated=generated)
+        return found
 
     def failure_for(self, size_class: str) -> str | None:
         if self.packshot is not None:

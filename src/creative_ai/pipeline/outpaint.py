@@ -25,12 +25,14 @@ from PIL import Image
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderError
 from creative_ai.logs import log
-from creative_ai.pipeline.heroes import Generator, HeroSet, HeroStats, recorded
-from creative_ai.pipeline.keys import OFFLINE, size_class_for
-from creative_ai.pipeline.plan import CampaignPlan, ProductPlan, VariantPlan
+from creative_ai.pipeline.heroes import Generator, HeroStats, recorded
+from creative_ai.pipeline.keys import OFFLINE
+from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
+from creative_ai.placements import Placement
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy
 from creative_ai.render.framing import Fill, frame
+from creative_ai.render.subject import Subject
 from creative_ai.storage import Store
 
 
@@ -52,6 +54,18 @@ def _png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class FillJob:
+    """One canvas to fill ahead of the render: a product's picture framed for a placement."""
+
+    product: ProductPlan
+    image: Image.Image
+    sha256: str
+    placement: Placement
+    subject: Subject | None
+    target: tuple[int, int, int, int] | None
 
 
 @dataclass
@@ -172,40 +186,23 @@ class Outpainter:
         log.warning("outpaint_failed", campaign_id=self.campaign_id, product_id=plan.product.id, reasons=reasons)
         raise GenerationFailed("; then ".join(reasons))
 
-    def warm(
-        self,
-        plan_by_product: dict[str, ProductPlan],
-        todo: Sequence[tuple[VariantPlan, HeroSet]],
-        *,
-        concurrency: int,
-    ) -> None:
+    def warm(self, todo: Sequence[FillJob], *, concurrency: int) -> None:
         """Fill, ``concurrency`` at a time, every canvas the variants about to be rendered will ask for."""
         if not self.chain:
             return
-        jobs: dict[tuple[str, str, int, int], tuple[ProductPlan, Image.Image, int, int]] = {}
-        for variant, heroes in todo:
-            packshot = heroes.packshot
-            if packshot is not None and packshot.has_transparency:
-                continue  # a cut-out is set on art of the placement's own size: never extended
-            if packshot is not None:
-                ident, image = packshot.sha256, packshot.image
-            else:
-                hero = heroes.by_class.get(size_class_for(heroes, variant))
-                if hero is None:
-                    continue
-                ident, image = hero.sha256, hero.image
-            w, h = variant.placement.width, variant.placement.height
-            product = plan_by_product[variant.product.id]
-            jobs.setdefault((ident, product.prompt, w, h), (product, image, w, h))
+        jobs: dict[tuple[str, str, int, int, tuple[int, int, int, int] | None], FillJob] = {}
+        for job in todo:
+            key = (job.sha256, job.product.prompt, job.placement.width, job.placement.height, job.target)
+            jobs.setdefault(key, job)
         if not jobs:
             return
 
-        def run(job: tuple[ProductPlan, Image.Image, int, int]) -> None:
-            product, image, w, h = job
+        def run(job: FillJob) -> None:
+            w, h = job.placement.width, job.placement.height
             try:
-                frame(image, w, h, fill=self.for_product(product))
+                frame(job.image, w, h, fill=self.for_product(job.product), subject=job.subject, target=job.target)
             except CreativeAIError as exc:  # the render of that variant meets it again and reports it
-                log.warning("outpaint_warm_failed", product_id=product.product.id, error=str(exc))
+                log.warning("outpaint_warm_failed", product_id=job.product.product.id, error=str(exc))
 
         contexts = [contextvars.copy_context() for _ in jobs]
         with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs))), thread_name_prefix="fill") as pool:

@@ -13,11 +13,11 @@ from creative_ai.errors import RenderError
 from creative_ai.pipeline.heroes import HeroSet
 from creative_ai.pipeline.keys import VariantKeys, keys_for, size_class_for, variant_key
 from creative_ai.pipeline.layout import region_key, shared_regions
-from creative_ai.pipeline.outpaint import Outpainter
+from creative_ai.pipeline.outpaint import FillJob, Outpainter
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
 from creative_ai.pipeline.publish import failed_outcome
 from creative_ai.pipeline.record import record_variant_failure
-from creative_ai.pipeline.variant import needs_render, produce_variant
+from creative_ai.pipeline.variant import needs_render, produce_variant, stage_for
 from creative_ai.placements import Box
 from creative_ai.records import CreativeRecord, VariantOutcome
 from creative_ai.render.text import FontBook
@@ -32,7 +32,7 @@ class Work:
     heroes: HeroSet
     keys: VariantKeys | None
     reason: str | None
-    region: Box | None = None  # where a cut-out packshot stands (the same in every locale)
+    region: Box | None = None  # where the product stands (the same in every locale)
 
 
 def plan_work(
@@ -46,15 +46,14 @@ def plan_work(
 ) -> list[Work]:
     """3. Every variant's keys, computed once for the whole run (with the product box it shares with its locales)."""
     extension = {p.product.id: outpainter.identity_for(p) for p in plan.products}
-    regions = shared_regions(plan, book=book)
+    regions = shared_regions(plan)
     work = []
     for variant in plan.variants:
         hero_set = heroes[variant.product.id]
         reason = variant.preflight_error or hero_set.failure_for(size_class_for(hero_set, variant))
-        keys, region = None, None
-        if hero_set.packshot is not None and hero_set.packshot.has_transparency:
-            placement = variant.placement
-            region = regions.get(region_key(variant.product.id, placement.ratio, placement.text_side, variant.locale))
+        keys = None
+        placement = variant.placement
+        region = regions.get(region_key(variant.product.id, placement.ratio, placement.text_side, variant.locale))
         if reason is None:
             keys = keys_for(
                 plan,
@@ -71,13 +70,33 @@ def plan_work(
 
 
 def paint_canvases(
-    plan: CampaignPlan, work: list[Work], *, outpainter: Outpainter, store: Store, concurrency: int
+    plan: CampaignPlan,
+    work: list[Work],
+    *,
+    outpainter: Outpainter,
+    store: Store,
+    concurrency: int,
+    book: FontBook,
 ) -> None:
     """4. The canvases framing must extend, painted by an edit-capable provider first, concurrently."""
     if not outpainter.chain:
         return
-    todo = [(w.variant, w.heroes) for w in work if w.keys is not None and needs_render(store, w.keys)]
-    outpainter.warm({p.product.id: p for p in plan.products}, todo, concurrency=concurrency)
+    products = {p.product.id: p for p in plan.products}
+    jobs = []
+    for item in work:
+        if item.keys is None or not needs_render(store, item.keys):
+            continue
+        try:
+            _text, stage = stage_for(plan, item.variant, item.heroes, region=item.region, book=book)
+        except RenderError:
+            continue  # the render of that variant meets it again and reports it
+        if stage.product_box is None:  # a cut-out is set on art of the placement's own size: never extended
+            placement = item.variant.placement
+            target = stage.target
+            jobs.append(
+                FillJob(products[item.variant.product.id], stage.image, stage.sha256, placement, stage.subject, target)
+            )
+    outpainter.warm(jobs, concurrency=concurrency)
 
 
 def render_variants(

@@ -83,7 +83,7 @@ def run_campaign(
     work = plan_work(plan, heroes, outpainter=paint, fmt=fmt, settings=settings, book=book)
 
     # 4. Outpaint: canvases framing must extend are painted by an edit-capable provider first, concurrently.
-    paint_canvases(plan, work, outpainter=paint, store=store, concurrency=settings.concurrency)
+    paint_canvases(plan, work, outpainter=paint, store=store, concurrency=settings.concurrency, book=book)
 
     # 5. Render, check and store every variant (unchanged ones are kept as they are).
     made = render_variants(

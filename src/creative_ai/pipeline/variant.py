@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from PIL import Image
 
 from creative_ai.checks import CheckResult, ImageContext, overall
+from creative_ai.checks.painted_text import applies_to
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.pipeline.heroes import HeroSet
@@ -22,14 +23,12 @@ from creative_ai.placements import Box, Placement
 from creative_ai.records import CreativeRecord, TextRecord, VariantOutcome
 from creative_ai.render.backdrop import draw_backdrop
 from creative_ai.render.compose import Copy, Rendered, TextPlan, plan_text, product_region, render_creative
-from creative_ai.render.crop import alpha_focal_point
 from creative_ai.render.framing import Fill
 from creative_ai.render.measure import logo_box_for
-from creative_ai.render.packshot import place_packshot
+from creative_ai.render.packshot import place_packshot, product_target
+from creative_ai.render.subject import Subject
 from creative_ai.render.text import FontBook
 from creative_ai.storage import Store
-
-PACKSHOT_FILL = 0.9
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,9 @@ class Stage:
     provider: str
     model: str
     seed: int | None
+    subject: Subject | None = None  # the subject of a picture to crop
+    product_box: Box | None = None  # where a cut-out packshot was set (creative pixels)
+    target: tuple[int, int, int, int] | None = None  # where the picture's subject is to stand (creative pixels)
 
 
 def encode(image: Image.Image, *, fmt: str, settings: Settings) -> bytes:
@@ -64,37 +66,65 @@ def build_stage(
     logo_w: int,
     region: Box | None = None,
 ) -> Stage:
-    """The hero for this placement; a cut-out packshot is set on brand art in ``region`` (the campaign's shared
-    product box for this ratio), else in the space this variant's text leaves."""
+    """The hero for this placement. The product stands in ``region`` (the campaign's shared product area for this
+    ratio, else the space this variant's text leaves), sized per the placement's product share: a cut-out packshot
+    is set there on brand art; a photographed one or an image model's hero is framed so its subject lands there.
+    Brand art from a provider that draws no product is cut like a scene."""
     placement = variant.placement
     packshot = heroes.packshot
-    if packshot is not None:
-        if not packshot.has_transparency:
-            return Stage(
-                packshot.image,
-                alpha_focal_point(packshot.image),
-                packshot.sha256,
-                "input",
-                "input",
-                "-",
-                None,
-            )
+    region = _product_area(region or product_region(placement, text.rtl), placement, logo_w)
+    if packshot is not None and packshot.has_transparency:
         backdrop = draw_backdrop(
             width=placement.width,
             height=placement.height,
             palette=list(plan.brief.brand_colors),
             seed=int(packshot.sha256[:8], 16),
         )
-        region = region or product_region(placement, text)
-        if placement.text_side == "bottom" and logo_w:
-            # keep the packshot out of the logo's corner column
-            room = region.width - 2 * logo_w
-            inset = max(0, (region.width - max(room, region.width // 2)) // 2)
-            region = type(region)(region.left + inset, region.top, region.right - inset, region.bottom)
-        staged, _box = place_packshot(backdrop, packshot.image, region=region.as_tuple(), fill=PACKSHOT_FILL)
-        return Stage(staged, (0.5, 0.5), packshot.sha256, "input", "input", "-", None)
+        staged, box = place_packshot(backdrop, packshot.image, region=region, placement=placement)
+        return Stage(staged, (0.5, 0.5), packshot.sha256, "input", "input", "-", None, product_box=box)
+    if packshot is not None:
+        subject = heroes.subject_of(packshot.sha256, packshot.image, generated=False)
+        target = _target(subject, region, placement)
+        return Stage(packshot.image, (0.5, 0.5), packshot.sha256, "input", "input", "-", None, subject, target=target)
     hero = hero_for(heroes, variant)
-    return Stage(hero.image, (0.5, 0.5), hero.sha256, hero.source, hero.provider, hero.model, hero.seed)
+    if applies_to(source=hero.source, provider=hero.provider):
+        subject = heroes.subject_of(hero.sha256, hero.image, generated=True)
+    else:
+        w, h = hero.image.size
+        subject = Subject((0, 0, w, h), "none", "brand art with no product in it: cut like a scene", scene=True)
+    target = _target(subject, region, placement)  # the product an image model drew stands clear of the copy too
+    return Stage(
+        hero.image, (0.5, 0.5), hero.sha256, hero.source, hero.provider, hero.model, hero.seed, subject, target=target
+    )
+
+
+def stage_for(
+    plan: CampaignPlan, variant: VariantPlan, heroes: HeroSet, *, region: Box | None, book: FontBook
+) -> tuple[TextPlan, Stage]:
+    """The fitted copy of a variant and the picture it goes on (see :func:`build_stage`)."""
+    placement = variant.placement
+    text = plan_text(Copy(variant.copy.headline, variant.copy.cta, variant.locale), placement=placement, book=book)
+    logo_w = 0
+    if plan.logo is not None:
+        logo_box = logo_box_for(plan.logo.image.size, placement, text.rtl)
+        logo_w = logo_box.width + logo_box.height // 2
+    return text, build_stage(plan, variant, heroes, text, logo_w, region)
+
+
+def _product_area(region: Box, placement: Placement, logo_w: int) -> Box:
+    """Above a bottom text block, the product keeps out of the logo's corner column."""
+    if placement.text_side != "bottom" or not logo_w:
+        return region
+    room = region.width - 2 * logo_w
+    inset = max(0, (region.width - max(room, region.width // 2)) // 2)
+    return Box(region.left + inset, region.top, region.right - inset, region.bottom)
+
+
+def _target(subject: Subject, region: Box, placement: Placement) -> tuple[int, int, int, int] | None:
+    if not subject.found:
+        return None
+    x0, y0, x1, y1 = subject.box
+    return product_target(region, placement, (x1 - x0, y1 - y0)).as_tuple()
 
 
 def read_sidecar(store: Store, key: str) -> CreativeRecord | None:
@@ -140,6 +170,8 @@ def check_context(
         base=rendered.base,
         palette=palette,
         logo=logo,
+        product_box=rendered.product_box,
+        subject_note=rendered.framing.note,
     )
 
 
@@ -165,16 +197,11 @@ def produce_variant(
     brief, placement = plan.brief, variant.placement
     root = display_root.rstrip("/")
     file_path, sidecar_path = f"{root}/{keys.image}", f"{root}/{keys.sidecar}"
-    text = plan_text(Copy(variant.copy.headline, variant.copy.cta, variant.locale), placement=placement, book=book)
-    logo_w = 0
-    if plan.logo is not None:
-        logo_box = logo_box_for(plan.logo.image.size, placement, text.rtl)
-        logo_w = logo_box.width + logo_box.height // 2
     kept = unchanged(store, keys)
     if kept is not None:
         return _outcome(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
 
-    stage = build_stage(plan, variant, heroes, text, logo_w, region)
+    text, stage = stage_for(plan, variant, heroes, region=region, book=book)
     logos = [plan.logo.image, *(v.image for v in plan.logo_variants)] if plan.logo else None
     rendered = render_creative(
         stage.image,
@@ -184,6 +211,9 @@ def produce_variant(
         logo=logos,
         book=book,
         fill=fill,
+        subject=stage.subject,
+        product_box=stage.product_box,
+        target=stage.target,
     )
     placed = rendered.logo.image if rendered.logo else None  # the check looks for the logo that was placed
     ctx = check_context(

@@ -25,12 +25,14 @@ from creative_ai.render.color import (
 from creative_ai.render.framing import Fill, Framing, frame
 from creative_ai.render.logo import PlacedLogo, place_logo
 from creative_ai.render.measure import content_box, mirror
+from creative_ai.render.subject import Subject
 from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
 HEADLINE_MAX = 0.09
 HEADLINE_MIN = 0.04
 CTA_RATIO = 0.45
+OUTER_MARGIN = 0.05  # of the short side: the frame's own margin, inside which nothing is placed
 WHITE: RGB = (255, 255, 255)
 INK: RGB = (17, 17, 20)
 
@@ -61,6 +63,7 @@ class Rendered:
     framing: Framing
     base: Image.Image  # a thumbnail of the framed picture before any overlay (for the brand-colour check)
     logo: PlacedLogo | None = None
+    product_box: Box | None = None  # the subject's box in the creative's pixels (None: no distinct subject)
 
 
 def text_region(placement: Placement, rtl: bool = False) -> Box:
@@ -214,15 +217,19 @@ def plan_text(copy: Copy, *, placement: Placement, book: FontBook) -> TextPlan:
     return TextPlan(copy, layout, text_box, block)
 
 
-def product_region(placement: Placement, text: TextPlan) -> Box:
-    """Where a packshot may stand: the content area beside or above the text block."""
+def product_region(placement: Placement, rtl: bool = False) -> Box:
+    """Where the product may stand: the content area beside or above the text *region* (not the fitted block), so
+    the product has the same box whatever the copy and its length in any locale. Above a bottom text region it may
+    reach up to the outer margin (the product, unlike text and logo, may stand under a surface's top bar)."""
     c = content_box(placement)
+    region = text_region(placement, rtl)
     gap = round(0.03 * placement.short_side)
-    if placement.text_side == "left" and text.rtl:
-        return Box(c.left, c.top, text.block.left - gap, c.bottom)
+    margin = round(OUTER_MARGIN * placement.short_side)
+    if placement.text_side == "left" and rtl:
+        return Box(c.left, c.top, region.left - gap, c.bottom)
     if placement.text_side == "left":
-        return Box(text.block.right + gap, c.top, c.right, c.bottom)
-    return Box(c.left, c.top, c.right, text.block.top - gap)
+        return Box(region.right + gap, c.top, c.right, c.bottom)
+    return Box(c.left, min(c.top, margin), c.right, region.top - gap)
 
 
 def render_creative(
@@ -234,13 +241,20 @@ def render_creative(
     logo: Sequence[Image.Image] | Image.Image | None,
     book: FontBook,
     fill: Fill | None = None,
+    subject: Subject | None = None,
+    product_box: Box | None = None,
+    target: tuple[int, int, int, int] | None = None,
 ) -> Rendered:
     """One creative at exactly the placement's size, from a hero and a fitted text plan.
 
     ``logo`` is the brand logo, or the logo followed by its variants (light, dark): the first that stands out from
     where it goes is placed, else the best on a plate (see :func:`creative_ai.render.logo.place_logo`).
+    ``subject`` is the hero's subject when already found, ``target`` where it is to stand; ``product_box`` where a
+    packshot was already set on the hero.
     """
-    image, framing = frame(hero, placement.width, placement.height, fill=fill)
+    image, framing = frame(hero, placement.width, placement.height, fill=fill, subject=subject, target=target)
+    if product_box is None and framing.has_subject:
+        product_box = Box(*framing.subject_in_frame(placement.width, placement.height))
     if image is hero:
         image = image.copy()
     base = image.reduce(max(1, placement.short_side // 256))
@@ -285,4 +299,5 @@ def render_creative(
         cta_contrast=cta_contrast,
         framing=framing,
         base=base,
+        product_box=product_box,
     )

@@ -15,8 +15,10 @@ from PIL import Image, ImageFilter
 
 from creative_ai.errors import ProviderError
 from creative_ai.render.crop import crop_box_for
+from creative_ai.render.subject import Subject, find_subject
 
 MIN_KEEP = 0.85
+FOUND = ("alpha", "backdrop", "saliency")  # the methods that located a subject
 OFFLINE = "edge-blur"
 Box = tuple[int, int, int, int]
 # Fills an extended canvas: gets it as RGBA (alpha 255 where the picture is, 0 where new pixels are wanted; the RGB
@@ -29,13 +31,25 @@ Fill = Callable[[Image.Image], tuple[Image.Image, str]]
 class Framing:
     """How a picture became a placement: the subject found, the crop, how much of the subject it kept."""
 
-    method: str  # alpha, saliency, full-bleed (no distinct subject), exact (already the placement's size)
+    method: str  # alpha, backdrop, saliency, none (no distinct subject), exact (already the placement's size)
     subject: Box  # in source pixels
     crop_box: tuple[int, int, int, int]  # the source region shown (may reach past the source when extended)
     kept_share: float
     extended: bool
     extension: str | None = None  # what filled the new area: "edge-blur" or "provider/model"
     extension_note: str | None = None  # why a provider's fill was not used
+    note: str | None = None  # what the subject finder said when it found none
+
+    @property
+    def has_subject(self) -> bool:
+        return self.method in FOUND
+
+    def subject_in_frame(self, width: int, height: int) -> Box:
+        """The subject's box in the creative's pixels (it may reach past the frame when cropped)."""
+        cx0, cy0, cx1, cy1 = self.crop_box
+        fx, fy = width / max(1, cx1 - cx0), height / max(1, cy1 - cy0)
+        sx0, sy0, sx1, sy1 = self.subject
+        return (round((sx0 - cx0) * fx), round((sy0 - cy0) * fy), round((sx1 - cx0) * fx), round((sy1 - cy0) * fy))
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -48,39 +62,9 @@ class Framing:
         }
         if self.extension_note:
             data["extension_note"] = self.extension_note
+        if self.note:
+            data["note"] = self.note
         return data
-
-
-def find_subject(image: Image.Image) -> tuple[Box, str]:
-    """The subject's bounding box in source pixels, and how it was found.
-
-    Opaque pixels when the image has alpha; otherwise the pixels that differ from the border colour (a packshot
-    on a plain ground). When those cover most of the frame there is no distinct subject: the whole image.
-    """
-    w, h = image.size
-    if image.mode in ("RGBA", "LA"):
-        alpha = np.asarray(image.getchannel("A"))
-        ys, xs = np.nonzero(alpha > 16)
-        if xs.size and int(alpha.min()) < 240:  # a fully opaque alpha says nothing about the subject
-            return (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1), "alpha"
-    scale = 160 / max(w, h)
-    rgb = image if image.mode == "RGB" else image.convert("RGB")
-    coarse = rgb.reduce(max(1, max(w, h) // 320))  # integer box reduction first: cheap on big pictures
-    small = coarse.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
-    pixels = np.asarray(small, dtype=np.float32)
-    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
-    ground = np.median(border, axis=0)
-    distance = np.sqrt(((pixels - ground) ** 2).sum(axis=2))
-    mask = distance > max(32.0, float(np.percentile(distance, 50)))
-    ys, xs = np.nonzero(mask)
-    if xs.size < 0.002 * mask.size or xs.size > 0.8 * mask.size:
-        return (0, 0, w, h), "full-bleed"
-    x0, x1 = np.percentile(xs, [1, 99])
-    y0, y1 = np.percentile(ys, [1, 99])
-    box = (int(x0 / scale), int(y0 / scale), min(w, int((x1 + 1) / scale) + 1), min(h, int((y1 + 1) / scale) + 1))
-    if (box[2] - box[0]) * (box[3] - box[1]) > 0.9 * w * h:
-        return (0, 0, w, h), "full-bleed"  # it fills the frame: nothing to keep in particular
-    return box, "saliency"
 
 
 def _kept(subject: Box, crop: tuple[float, float, float, float]) -> float:
@@ -92,48 +76,117 @@ def _kept(subject: Box, crop: tuple[float, float, float, float]) -> float:
 
 
 def frame(
-    image: Image.Image, width: int, height: int, *, min_keep: float = MIN_KEEP, fill: Fill | None = None
+    image: Image.Image,
+    width: int,
+    height: int,
+    *,
+    min_keep: float = MIN_KEEP,
+    fill: Fill | None = None,
+    subject: Subject | None = None,
+    target: Box | None = None,
 ) -> tuple[Image.Image, Framing]:
-    """Exactly ``width``×``height`` from ``image``, cropped around its subject or extended to keep it."""
+    """Exactly ``width``×``height`` from ``image``, cropped around its subject or extended to keep it.
+
+    With a ``target`` (creative pixels) a found subject is placed in it (see :func:`place`).
+
+    ``subject`` is the picture's subject when already found (it is the same for every placement); found here
+    otherwise. A picture with no distinct subject is kept whole (extended), never centre-cropped on a guess.
+    """
     rgb = image if image.mode == "RGB" else image.convert("RGB")
+    if target is not None:
+        subject = subject or find_subject(image)
+        if subject.found:
+            return place(rgb, width, height, subject, target, fill=fill)
     if rgb.size == (width, height):
         box = (0, 0, width, height)
-        return rgb, Framing("exact", box, box, 1.0, False)
-    subject, method = find_subject(image)
-    sx0, sy0, sx1, sy1 = subject
+        if subject is None:
+            return rgb, Framing("exact", box, box, 1.0, False)
+        return rgb, Framing(subject.method, subject.box, box, 1.0, False, note=subject.note)
+    subject = subject or find_subject(image)
+    sx0, sy0, sx1, sy1 = subject.box
     focal = ((sx0 + sx1) / 2 / rgb.width, (sy0 + sy1) / 2 / rgb.height)
     (scaled_w, scaled_h), box = crop_box_for(rgb.width, rgb.height, width, height, focal=focal)
     fx, fy = rgb.width / scaled_w, rgb.height / scaled_h
     source_crop = (box[0] * fx, box[1] * fy, box[2] * fx, box[3] * fy)
-    kept = _kept(subject, source_crop)
-    if method == "full-bleed" or kept >= min_keep:
+    kept = _kept(subject.box, source_crop)
+    if kept >= min_keep or subject.scene:
         if (scaled_w, scaled_h) == rgb.size:
             out = rgb.crop(box)  # no scaling needed: a plain cut
         else:
             out = rgb.resize((width, height), Image.Resampling.LANCZOS, box=source_crop)
         crop = tuple(round(v) for v in source_crop)
-        return out, Framing(method, subject, crop, round(kept, 3), False)  # type: ignore[arg-type]
-    return _extend(rgb, width, height, subject, method, fill)
+        return out, Framing(subject.method, subject.box, crop, round(kept, 3), False, note=subject.note)  # type: ignore[arg-type]
+    return _extend(rgb, width, height, subject, fill)
 
 
 def _extend(
-    rgb: Image.Image, width: int, height: int, subject: Box, method: str, fill: Fill | None
+    rgb: Image.Image, width: int, height: int, found: Subject, fill: Fill | None
 ) -> tuple[Image.Image, Framing]:
-    """The whole subject in the frame: the picture scaled to fit it, the uncovered sides filled by the provider's
-    outpainting or by the colours of the picture's outermost pixels continued outwards and blurred. Its pixels are
-    pasted unchanged on top."""
-    sx0, sy0, sx1, sy1 = subject
+    """The whole subject in the frame: the picture scaled to fit it, centred on it, the uncovered sides filled
+    (see :func:`_paint`). A subject gets a little air around it; a whole picture kept for want of one fits edge
+    to edge."""
+    sx0, sy0, sx1, sy1 = found.box
     cover = max(width / rgb.width, height / rgb.height)
-    fit = min(width / max(1, sx1 - sx0), height / max(1, sy1 - sy0)) * 0.96
+    air = 0.96 if found.found else 1.0
+    fit = min(width / max(1, sx1 - sx0), height / max(1, sy1 - sy0)) * air
     scale = min(cover, fit)
     inner_w, inner_h = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
-    inner = rgb.resize((inner_w, inner_h), Image.Resampling.LANCZOS)
     # Put the subject's centre at the frame's centre, then keep as much of the frame covered as possible.
     cx, cy = (sx0 + sx1) / 2 * scale, (sy0 + sy1) / 2 * scale
     left = round(width / 2 - cx)
     top = round(height / 2 - cy)
     left = min(max(left, width - inner_w), 0) if inner_w >= width else min(max(left, 0), width - inner_w)
     top = min(max(top, height - inner_h), 0) if inner_h >= height else min(max(top, 0), height - inner_h)
+    return _paint(rgb, width, height, found, fill, scale, (left, top))
+
+
+def _offset(lo: float, hi: float, cover_lo: float, cover_hi: float, centred: float) -> int:
+    """Where to put the picture along one axis: inside [lo, hi] (the subject stays in its target), covering the
+    frame when that range allows it, as close as possible to ``centred``."""
+    a, b = max(lo, cover_lo), min(hi, cover_hi)
+    if a <= b:
+        return round(min(max(centred, a), b))
+    return round(min(max(centred, lo), hi))
+
+
+def place(
+    image: Image.Image, width: int, height: int, subject: Subject, target: Box, *, fill: Fill | None = None
+) -> tuple[Image.Image, Framing]:
+    """The picture scaled so its subject fits ``target`` (creative pixels, e.g. the area the copy leaves free) and
+    moved there; the frame is covered by the picture where that keeps the subject in its target, else the
+    uncovered sides are filled (see :func:`_paint`)."""
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
+    sx0, sy0, sx1, sy1 = subject.box
+    tx0, ty0, tx1, ty1 = target
+    scale = min((tx1 - tx0) / max(1, sx1 - sx0), (ty1 - ty0) / max(1, sy1 - sy0))
+    inner_w, inner_h = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
+    left = _offset(tx0 - sx0 * scale, tx1 - sx1 * scale, width - inner_w, 0, (tx0 + tx1) / 2 - (sx0 + sx1) / 2 * scale)
+    top = _offset(ty0 - sy0 * scale, ty1 - sy1 * scale, height - inner_h, 0, (ty0 + ty1) / 2 - (sy0 + sy1) / 2 * scale)
+    return _paint(rgb, width, height, subject, fill, scale, (left, top))
+
+
+def _paint(
+    rgb: Image.Image,
+    width: int,
+    height: int,
+    found: Subject,
+    fill: Fill | None,
+    scale: float,
+    at: tuple[int, int],
+) -> tuple[Image.Image, Framing]:
+    """The picture at ``scale`` with its top-left corner at ``at``; the sides it leaves uncovered filled by the
+    provider's outpainting or by the colours of its outermost pixels continued outwards and blurred. Its pixels
+    are pasted unchanged on top."""
+    subject, method = found.box, found.method
+    left, top = at
+    inner_w, inner_h = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
+    crop = (round(-left / scale), round(-top / scale), round((width - left) / scale), round((height - top) / scale))
+    kept = round(_kept(subject, crop), 3)
+    if left <= 0 and top <= 0 and left + inner_w >= width and top + inner_h >= height:
+        box = (-left / scale, -top / scale, (width - left) / scale, (height - top) / scale)
+        out = rgb.resize((width, height), Image.Resampling.LANCZOS, box=box)
+        return out, Framing(method, subject, crop, kept, False, note=found.note)
+    inner = rgb.resize((inner_w, inner_h), Image.Resampling.LANCZOS)
     pixels = np.asarray(inner)
     pad = (
         (max(0, top), max(0, height - top - inner_h)),
@@ -144,10 +197,8 @@ def _extend(
     canvas = Image.fromarray(grown).crop((max(0, -left), max(0, -top), max(0, -left) + width, max(0, -top) + height))
     canvas = canvas.filter(ImageFilter.GaussianBlur(max(6, min(width, height) // 30)))
     canvas.paste(inner, (left, top))
-    crop = (round(-left / scale), round(-top / scale), round((width - left) / scale), round((height - top) / scale))
-    kept = round(_kept(subject, crop), 3)
     if fill is None:
-        return canvas, Framing(method, subject, crop, kept, True, OFFLINE)
+        return canvas, Framing(method, subject, crop, kept, True, OFFLINE, note=found.note)
     keep = Image.new("L", (width, height), 0)
     keep.paste(255, (left, top, left + inner_w, top + inner_h))
     sketch = canvas.copy()
@@ -155,9 +206,10 @@ def _extend(
     try:
         filled, source = fill(sketch)
     except ProviderError as exc:
-        return canvas, Framing(method, subject, crop, kept, True, OFFLINE, f"outpainting failed, used {OFFLINE}: {exc}")
+        note = f"outpainting failed, used {OFFLINE}: {exc}"
+        return canvas, Framing(method, subject, crop, kept, True, OFFLINE, note, found.note)
     if filled.size != (width, height):
         filled = filled.resize((width, height), Image.Resampling.LANCZOS)
     out = filled.convert("RGB")
     out.paste(inner, (left, top))  # the picture itself is never repainted
-    return out, Framing(method, subject, crop, kept, True, source)
+    return out, Framing(method, subject, crop, kept, True, source, note=found.note)

@@ -1,28 +1,42 @@
-"""Packshot staging: a cut-out product set on brand art with a soft contact shadow."""
+"""Product staging: how large the product stands and where (the same box in every locale of a campaign), and a
+cut-out packshot set on brand art with a soft contact shadow."""
 
 from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from creative_ai.placements import Box, Placement
+
+AIR = 0.96  # the product never quite touches the edges of the area it may use
+
+
+def product_target(region: Box, placement: Placement, size: tuple[int, int]) -> Box:
+    """The box a product of ``size`` (its subject's width and height) fills inside ``region``.
+
+    A tall product is scaled to the placement's product share of the frame's height, a wide one to that share of
+    its width (the middle of the range; DESIGN.md), never past the region; centred across and resting low in it.
+    """
+    w, h = max(1, size[0]), max(1, size[1])
+    low, high = placement.product_share
+    share = (low + high) / 2
+    wanted = share * placement.height / h if h >= w else share * placement.width / w
+    scale = min(wanted, AIR * region.width / w, AIR * region.height / h)
+    tw, th = max(1, round(w * scale)), max(1, round(h * scale))
+    x = region.left + (region.width - tw) // 2
+    y = region.top + (region.height - th) // 2 + round((region.height - th) * 0.35)
+    return Box(x, y, x + tw, y + th)
+
 
 def place_packshot(
-    backdrop: Image.Image, packshot: Image.Image, *, region: tuple[int, int, int, int], fill: float
-) -> tuple[Image.Image, tuple[int, int, int, int]]:
-    """Composite an RGBA packshot into ``region`` with a soft contact shadow; returns the image and its box.
-
-    The packshot fills ``fill`` of the region's height (never more than 90% of its width), centred and resting
-    on the region's lower part.
-    """
-    left, top, right, bottom = region
-    rw, rh = max(1, right - left), max(1, bottom - top)
+    backdrop: Image.Image, packshot: Image.Image, *, region: Box, placement: Placement
+) -> tuple[Image.Image, Box]:
+    """Composite an RGBA packshot into ``region`` with a soft contact shadow; returns the image and its box."""
     shot = packshot.convert("RGBA")
     bbox = shot.getchannel("A").getbbox() or (0, 0, shot.width, shot.height)
     shot = shot.crop(bbox)
-    scale = min(fill * rh / shot.height, 0.9 * rw / shot.width)
-    w, h = max(1, round(shot.width * scale)), max(1, round(shot.height * scale))
+    box = product_target(region, placement, shot.size)
+    x, y, w, h = box.left, box.top, box.width, box.height
     shot = shot.resize((w, h), Image.Resampling.LANCZOS)
-    x = left + (rw - w) // 2
-    y = top + (rh - h) // 2 + round(rh * (1 - fill) * 0.35)
     out = backdrop.copy()
     # Contact shadow: a flattened, blurred ellipse under the product's base.
     sw_, sh_ = max(2, int(w * 1.05)), max(2, int(h * 0.08) + 4)
@@ -32,4 +46,4 @@ def place_packshot(
     shadow = shadow.filter(ImageFilter.GaussianBlur(pad / 2))
     out.paste((0, 0, 0), (x + (w - sw_) // 2 - pad, y + h - sh_ // 2 - pad), shadow)
     out.paste(shot, (x, y), shot)
-    return out, (x, y, x + w, y + h)
+    return out, box

@@ -1,0 +1,163 @@
+"""Photographed packshots (off-centre, on gradient and vignetted sweeps and a textured surface, one stored sideways
+with an EXIF orientation tag): the subject is found, and in every ratio and locale the product is whole, upright,
+uncovered and in the same box — measured on the final pixels by colour, not read from the sidecar."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from creative_ai.checks.base import ImageContext
+from creative_ai.checks.framing import FramingCheck
+from creative_ai.placements import PLACEMENTS, Box
+from creative_ai.render.subject import find_subject
+from tests.conftest import as_json, base_brief
+from tests.photos import BODY, CAP, iou, photo, save_sideways
+
+RATIOS = ["1x1", "9x16", "16x9", "4x5"]
+SHOTS = {  # product id: (backdrop, the bottle's box in the photo)
+    "right": ("gradient", (1100, 300, 1400, 1100)),
+    "left": ("vignette", (200, 250, 520, 1050)),
+    "low": ("texture", (650, 500, 950, 1150)),
+    "phone": ("gradient", (250, 200, 560, 1000)),  # stored sideways, EXIF orientation 6
+}
+
+
+@pytest.mark.parametrize("kind", ["gradient", "vignette", "texture"])
+@pytest.mark.parametrize("box", [(180, 260, 520, 1060), (1100, 300, 1400, 1100), (200, 700, 1500, 1000)])
+def test_the_product_is_found_on_sweeps_and_surfaces(kind: str, box: tuple[int, int, int, int]) -> None:
+    shot = photo(kind, box=box, seed=5)
+    found = find_subject(shot.image)
+    assert found.method == "backdrop" and iou(found.box, box) >= 0.85, (found, box)
+    inside = iou(found.box, box) * ((found.box[2] - found.box[0]) * (found.box[3] - found.box[1]))
+    assert inside >= 0.85 * (box[2] - box[0]) * (box[3] - box[1])  # the box holds the product, not a slice of it
+
+
+def _mask(pixels: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """Saturated pixels of ``colour``'s hue (shading changes brightness, not hue): the bottle's body or cap."""
+    hsv = cv2.cvtColor(pixels, cv2.COLOR_RGB2HSV).astype(np.int32)
+    hue = int(cv2.cvtColor(np.uint8([[colour]]), cv2.COLOR_RGB2HSV)[0, 0, 0])
+    near = np.minimum(np.abs(hsv[..., 0] - hue), 180 - np.abs(hsv[..., 0] - hue)) <= 8
+    return near & (hsv[..., 1] > 110) & (hsv[..., 2] > 50)  # type: ignore[no-any-return]
+
+
+def _product(pixels: np.ndarray) -> tuple[tuple[int, int, int, int], float, float, float]:
+    """The bottle on a creative: its box (body and cap), how much of that box is bottle-coloured, and the
+    vertical centres of cap and body."""
+    body, cap = _mask(pixels, BODY), _mask(pixels, CAP)
+    both = body | cap
+    ys, xs = np.nonzero(both)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    filled = float(both[box[1] : box[3], box[0] : box[2]].mean())
+    return box, filled, float(np.nonzero(cap)[0].mean()), float(np.nonzero(body)[0].mean())
+
+
+@pytest.fixture(scope="module")
+def photographed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:  # type: ignore[type-arg]
+    from tests.conftest import run_brief, write_brief
+
+    root = tmp_path_factory.mktemp("photos")
+    (root / "shots").mkdir()
+    for seed, (product, (kind, box)) in enumerate(SHOTS.items()):
+        shot = photo(kind, box=box, seed=seed)
+        if product == "phone":
+            save_sideways(shot, root / f"shots/{product}.jpg")
+        else:
+            shot.image.save(root / f"shots/{product}.jpg", quality=88)
+    brief = base_brief(
+        campaign_id="photographed",
+        products=[
+            {"id": k, "name": f"{k.title()} Bottle", "image": f"shots/{k}.jpg"}
+            for k in ("right", "left", "low", "phone")
+        ],
+        aspect_ratios=RATIOS,
+        locales=["en", "de", "ar"],
+        campaign_message="Fresh all summer",
+        messages={"de": "Den ganzen Sommer lang frisch und bereit für jedes Abenteuer", "ar": "انتعاش طوال الصيف"},
+        cta="Shop now",
+        brand_colors=["#2E7D32", "#F4F4F4"],  # green and white: nothing on the creative shares the bottle's hues
+    )
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        summary = run_brief(write_brief(root, brief), output="out", provider="local")
+    finally:
+        os.chdir(cwd)
+    return root, as_json(summary)
+
+
+def test_photographed_products_are_whole_upright_and_uncovered_in_every_ratio(photographed) -> None:  # type: ignore[no-untyped-def]
+    root, summary = photographed
+    assert summary["status"] == "succeeded"
+    seen = 0
+    for variant in summary["variants"]:
+        with Image.open(root / variant["file_path"]) as image:
+            pixels = np.asarray(image.convert("RGB"))
+        h, w, _ = pixels.shape
+        box, filled, cap_y, body_y = _product(pixels)
+        where = (variant["product_id"], variant["locale"], variant["aspect_ratio"])
+        assert box[0] > 0 and box[1] > 0 and box[2] < w and box[3] < h, where  # not cut by the frame
+        bw, bh = box[2] - box[0], box[3] - box[1]
+        x0, y0, x1, y1 = SHOTS[variant["product_id"]][1]
+        assert abs(bw / bh - (x1 - x0) / (y1 - y0)) <= 0.04, (where, bw / bh)  # the bottle's own proportions: not cut
+        assert filled >= 0.85 * 0.83, (where, filled)  # as full of bottle as the photo's box is: nothing painted on it
+        assert cap_y < body_y, where  # upright: the cap is on top, also for the phone shot stored sideways
+        sidecar = json.loads((root / variant["file_path"]).with_suffix(".json").read_text())
+        check = next(c for c in sidecar["checks"] if c["name"] == "framing")
+        assert check["status"] == "pass" and check["measured"]["visible_share"] >= 0.85, (where, check)
+        seen += 1
+    assert seen == 4 * 4 * 3
+
+
+def test_the_product_stands_in_the_same_box_in_every_locale(photographed) -> None:  # type: ignore[no-untyped-def]
+    root, summary = photographed
+    boxes: dict[tuple[str, str], dict[str, tuple[int, int, int, int]]] = {}
+    for variant in summary["variants"]:
+        with Image.open(root / variant["file_path"]) as image:
+            box, *_ = _product(np.asarray(image.convert("RGB")))
+        boxes.setdefault((variant["product_id"], variant["aspect_ratio"]), {})[variant["locale"]] = box
+    for (product, ratio), by_locale in boxes.items():
+        sizes = {(b[2] - b[0], b[3] - b[1]) for b in by_locale.values()}
+        spread = max(abs(a - b) for s in sizes for t in sizes for a, b in zip(s, t, strict=True))
+        assert spread <= 2, (product, ratio, by_locale)  # the same size in en, de (long copy) and ar
+        if ratio != "16x9":  # side by side, right-to-left copy mirrors the layout
+            lefts = {b[0] for b in by_locale.values()}
+            tops = {b[1] for b in by_locale.values()}
+            assert max(lefts) - min(lefts) <= 2 and max(tops) - min(tops) <= 2, (product, ratio, by_locale)
+
+
+def _ctx(image: Image.Image, base: Image.Image, product: Box) -> ImageContext:
+    placement = PLACEMENTS["1x1"]
+    nothing = Box(0, 0, 1, 1)
+    return ImageContext(
+        image=image,
+        placement=placement,
+        text_box=Box(100, 600, 900, 900),
+        block_box=Box(100, 600, 900, 1000),
+        text_mask=Image.new("L", (800, 300), 0),
+        text_color=(255, 255, 255),
+        logo_box=nothing,
+        expects_logo=False,
+        base=base.reduce(4),
+        product_box=product,
+    )
+
+
+def test_a_creative_that_hides_or_cuts_its_product_fails_framing() -> None:
+    base = Image.new("RGB", (1080, 1080), (230, 228, 224))
+    ImageDraw.Draw(base).rectangle((400, 300, 700, 900), fill=BODY)
+    product = Box(400, 300, 700, 900)
+    assert FramingCheck().run(_ctx(base.copy(), base, product)).status == "pass"
+    covered = base.copy()
+    ImageDraw.Draw(covered).rectangle((100, 600, 900, 900), fill=(17, 17, 20))  # a text block over its lower half
+    result = FramingCheck().run(_ctx(covered, base, product))
+    assert result.status == "fail" and result.measured["covered_share"] >= 0.45 and "covered" in result.evidence
+    cut = FramingCheck().run(_ctx(base.copy(), base, Box(400, -400, 700, 900)))  # its top half above the frame
+    assert cut.status == "fail" and cut.measured["in_frame_share"] < 0.85 and "outside the frame" in cut.evidence
