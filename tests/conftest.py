@@ -40,6 +40,7 @@ SLOW_FIRST = (
     "test_vendor_providers.py",
     "test_bad_input.py",
     "test_world.py",
+    "test_ocr_readback.py",
     "test_mcp.py",
     "test_agent.py",
     "test_outpaint.py",
