@@ -231,7 +231,7 @@ def test_flat_regions_score_zero_not_inf_or_nan() -> None:
 def test_logo_check_is_registered_and_blocking_by_default() -> None:
     assert "logo" in [check.name for check in image_checks()]
     assert "logo" in BLOCKING
-    assert Settings().blocking_checks == ["legal", "legibility", "logo_placement", "logo"]
+    assert Settings().blocking_checks == ["legal", "legibility", "logo_placement", "logo", "framing"]
 
 
 def _ring() -> Image.Image:

@@ -5,6 +5,7 @@ uncovered and in the same box — measured on the final pixels by colour, not re
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -161,3 +162,14 @@ def test_a_creative_that_hides_or_cuts_its_product_fails_framing() -> None:
     assert result.status == "fail" and result.measured["covered_share"] >= 0.45 and "covered" in result.evidence
     cut = FramingCheck().run(_ctx(base.copy(), base, Box(400, -400, 700, 900)))  # its top half above the frame
     assert cut.status == "fail" and cut.measured["in_frame_share"] < 0.85 and "outside the frame" in cut.evidence
+
+
+def test_a_covered_subject_of_a_generated_scene_warns_instead() -> None:
+    base = Image.new("RGB", (1080, 1080), (230, 228, 224))
+    ImageDraw.Draw(base).ellipse((300, 300, 780, 780), fill=BODY)
+    covered = base.copy()
+    ImageDraw.Draw(covered).rectangle((100, 500, 900, 900), fill=(17, 17, 20))
+    ctx = _ctx(covered, base, Box(300, 300, 780, 780))
+    result = FramingCheck().run(replace(ctx, generated_scene=True))
+    assert result.status == "warn" and "scene's subject" in result.evidence
+    assert FramingCheck().run(replace(ctx, generated_scene=False)).status == "fail"

@@ -48,6 +48,7 @@ class ImageContext:
     logo: Image.Image | None = None  # the brand logo the creative should carry (the logo check looks for it)
     product_box: Box | None = None  # the product (subject) in the creative's pixels; None: no distinct subject
     subject_note: str | None = None  # what the subject finder said when it found none
+    generated_scene: bool = False  # the picture is an image model's scene: its subject may not be the product
 
 
 class ImageCheck(ABC):

@@ -3,7 +3,7 @@
 The subject's box (where the product was found, mapped into the creative) must lie inside the frame and must not
 be covered by what was painted on top of the picture (scrim, headline, CTA, logo): the pixels inside it are
 compared with the framed picture before any overlay. A creative that keeps less than 85% of its product visible
-fails.
+fails; for a generated scene, whose salient part may not be the product, it warns.
 """
 
 from __future__ import annotations
@@ -87,4 +87,6 @@ class FramingCheck(ImageCheck):
             over = _overlaps(ctx, inside)
             reasons.append(f"{covered:.0%} of it is covered" + (f" ({', '.join(over)})" if over else " (scrim)"))
         evidence = f"only {visible:.0%} of the product is visible (needs {self.min_visible:.0%}): " + "; ".join(reasons)
+        if ctx.generated_scene:  # the subject of an image model's scene may not be the product
+            return CheckResult(self.name, "warn", evidence.replace("the product", "the scene's subject"), measured)
         return CheckResult(self.name, "fail", evidence, measured)

@@ -68,8 +68,8 @@ def build_stage(
 ) -> Stage:
     """The hero for this placement. The product stands in ``region`` (the campaign's shared product area for this
     ratio, else the space this variant's text leaves), sized per the placement's product share: a cut-out packshot
-    is set there on brand art; a photographed one or an image model's hero is framed so its subject lands there.
-    Brand art from a provider that draws no product is cut like a scene."""
+    is set there on brand art; a photographed one is framed so its subject lands there. An image model's hero is
+    cropped around its subject; brand art from a provider that draws no product is cut like a scene."""
     placement = variant.placement
     packshot = heroes.packshot
     region = _product_area(region or product_region(placement, text.rtl), placement, logo_w)
@@ -92,10 +92,9 @@ def build_stage(
     else:
         w, h = hero.image.size
         subject = Subject((0, 0, w, h), "none", "brand art with no product in it: cut like a scene", scene=True)
-    target = _target(subject, region, placement)  # the product an image model drew stands clear of the copy too
-    return Stage(
-        hero.image, (0.5, 0.5), hero.sha256, hero.source, hero.provider, hero.model, hero.seed, subject, target=target
-    )
+    # A generated scene was asked for at this placement's size class: it is cropped around its subject (or
+    # extended to keep it), not rearranged; the framing check measures what the copy covers of it.
+    return Stage(hero.image, (0.5, 0.5), hero.sha256, hero.source, hero.provider, hero.model, hero.seed, subject)
 
 
 def stage_for(
@@ -156,6 +155,7 @@ def check_context(
     logo: Image.Image | None,
     palette: tuple[str, ...],
     expects_logo: bool | None = None,
+    generated: bool = False,
 ) -> ImageContext:
     """What the image checks see of one rendered creative."""
     return ImageContext(
@@ -172,6 +172,7 @@ def check_context(
         logo=logo,
         product_box=rendered.product_box,
         subject_note=rendered.framing.note,
+        generated_scene=generated,
     )
 
 
@@ -217,7 +218,12 @@ def produce_variant(
     )
     placed = rendered.logo.image if rendered.logo else None  # the check looks for the logo that was placed
     ctx = check_context(
-        rendered, placement, logo=placed, expects_logo=plan.logo is not None, palette=tuple(brief.brand_colors)
+        rendered,
+        placement,
+        logo=placed,
+        expects_logo=plan.logo is not None,
+        palette=tuple(brief.brand_colors),
+        generated=stage.source != "input",
     )
     results = checks.run(
         ctx,
