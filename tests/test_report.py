@@ -11,12 +11,15 @@ from typing import Any
 
 import anyio
 from mcp import Client
+from PIL import Image
 
 from creative_ai import get_provider, get_settings, parse_brief, run_campaign
 from creative_ai.db.repository import Repository
 from creative_ai.mcp_server.server import build_server
 from creative_ai.storage.local import LocalStore
+from tests import ssim
 from tests.conftest import base_brief
+from tests.report_html import creative_rows, decode
 
 
 def test_report_in_json_csv_and_html(cli, make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
@@ -91,3 +94,50 @@ def test_cli_report_and_mcp_tool_give_the_same_figures(cli, workdir: Path) -> No
     report, tool = both()
     assert len(report["variants"]) == 4 and tool["variants_checked"] == 2
     assert of_tool(tool) == figures([v for v in report["variants"] if v["aspect_ratio"] == "1x1"])
+
+
+def _variant_id(v: dict[str, Any]) -> str:
+    return f"{v['product_id']}/{v['locale']}/{v['aspect_ratio']}"
+
+
+def test_html_report_shows_each_creative_beside_its_row(cli, make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    long = "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
+    brief = base_brief(
+        products=[
+            {"id": "prod_a", "name": "Product A"},
+            {"id": "long_one", "name": "Long", "message": long + " this summer"},
+        ],
+        aspect_ratios=["1x1", "9x16", "16x9"],
+        locales=["en", "de"],
+        messages={"de": "Hallo Welt"},
+    )
+    assert make_campaign(brief, output="out").status == "partial"
+    assert make_campaign(brief, output="elsewhere", ratios=["16x9"]).status == "partial"  # another root
+    variants = cli("report", "test-campaign").json()["variants"]
+    files = {_variant_id(v): workdir / v["file_path"] for v in variants if v["status"] == "ok"}
+    assert {p.parts[len(workdir.parts)] for p in files.values()} == {"out", "elsewhere"}
+    failed = [_variant_id(v) for v in variants if v["status"] == "failed"]
+    assert failed and len(files) >= 6
+    gone = sorted(files)[0]
+    files.pop(gone).unlink()  # deleted from the folder since the run
+    result = cli("report", "test-campaign", "--format", "html")
+    assert result.code == 0, result.stderr
+    rows = creative_rows(result.stdout)
+    assert set(rows) == {_variant_id(v) for v in variants}
+    assert not rows[gone].images and "file not found in the store" in rows[gone].text
+    assert all(not rows[v].images and "no file" in rows[v].text for v in failed)
+    pictures = {path.read_bytes(): variant for variant, path in files.items()}  # distinct pictures (en = de here)
+    for variant, path in files.items():
+        (src,) = rows[variant].images
+        thumb = decode(src)
+        assert thumb.format == "JPEG" and max(thumb.size) == 200
+        likeness = {}  # the thumbnail is most like its own picture of all those of the same ratio
+        for picture, other in pictures.items():
+            with Image.open(io.BytesIO(picture)) as creative:
+                if abs(creative.width / creative.height - thumb.width / thumb.height) < 0.02:
+                    small = creative.convert("RGB").resize(thumb.size, Image.Resampling.LANCZOS)
+                    likeness[picture] = (ssim.compare(small, thumb.convert("RGB")).mean, other)
+        best = max(likeness, key=lambda p: likeness[p][0])
+        assert best == path.read_bytes() and likeness[best][0] > 0.9, (variant, list(likeness.values()))
+    written = cli("report", "test-campaign", "--format", "html", "--output", str(workdir / "r.html"))
+    assert written.code == 0 and (workdir / "r.html").read_text() == result.stdout  # the same page wherever it goes

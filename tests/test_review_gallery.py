@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import base_brief, write_brief
+from tests.conftest import as_json, base_brief, write_brief
 from tests.servers import served_api
-from tests.test_gallery_browser import ARGS, CHROMIUM
+from tests.test_gallery_browser import ARGS, CHROMIUM, _mixed_brief
 
 KEY = "gallery-key"
 
@@ -69,3 +71,63 @@ def test_approve_reload_reset_and_zip(make_campaign, workdir: Path, server: str)
         io.BytesIO(httpx.get(f"{server}/gallery/test-campaign/approved.zip", headers={"X-API-Key": KEY}).content)
     )
     assert empty.namelist() == []
+
+
+def _decide(server: str, variant: dict, decision: str, comment: str) -> None:  # type: ignore[type-arg]
+    form = {k: variant[k] for k in ("product_id", "locale", "aspect_ratio")} | {
+        "decision": decision,
+        "comment": comment,
+    }
+    answer = httpx.post(f"{server}/gallery/test-campaign/decisions", data=form, headers={"X-API-Key": KEY})
+    assert answer.status_code == 303, answer.text
+
+
+def test_static_gallery_filters_by_review_state(make_campaign, workdir: Path, server: str) -> None:  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    brief = write_brief(workdir, _mixed_brief())
+    variants = as_json(make_campaign(brief, output=workdir / "out"))["variants"]
+    ok = [v for v in variants if v["status"] == "ok"]
+    assert len(ok) >= 4 and len(ok) < len(variants)
+    approved, rejected = ok[0], ok[-1]
+    _decide(server, approved, "approved", "Ship it")
+    _decide(server, rejected, "rejected", "Logo too small")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((workdir / "out/test-campaign/index.html").as_uri())
+        visible = "#by-locale figure:not([hidden])"
+        assert page.locator(visible).count() == len(variants)
+        page.select_option("#f-review", "approved")
+        assert page.locator(visible).count() == 1 and "Ship it" in page.locator(visible).inner_text()
+        page.select_option("#f-review", "rejected")
+        assert page.locator(visible).count() == 1 and "Logo too small" in page.locator(visible).inner_text()
+        page.select_option("#f-review", "unreviewed")
+        assert page.locator(visible).count() == len(ok) - 2  # a creative that failed has nothing to review
+        assert all("not reviewed" in t for t in page.locator(visible).all_inner_texts())
+        page.select_option("#f-status", "failed")
+        assert page.locator(visible).count() == 0
+        page.select_option("#f-status", "")
+        page.select_option("#f-review", "approved")
+        page.select_option("#f-view", "compare")  # the filter holds in the side-by-side view too
+        assert page.locator("#compare figure:not([hidden])").count() == 1
+        page.screenshot(path=str(workdir / "review-filter.png"), full_page=True)
+        browser.close()
+    assert (workdir / "review-filter.png").stat().st_size > 10_000
+
+
+def test_a_decision_made_on_other_bytes_leaves_the_creative_not_reviewed(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    from creative_ai.report.gallery import Review, render_gallery
+
+    assert make_campaign(base_brief(aspect_ratios=["1x1", "9x16"]), output="out").status == "succeeded"
+    manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
+    square = next(v for v in manifest["variants"] if v["aspect_ratio"] == "1x1")
+    reviews = {
+        "prod_a/en/1x1": Review(decision="approved", comment="", sha256=square["sha256"]),
+        "prod_a/en/9x16": Review(decision="rejected", comment="", sha256="0" * 64),  # made on bytes since replaced
+    }
+    page = render_gallery(manifest, reviews=reviews).decode()
+    states = dict(re.findall(r'data-ratio="(\w+)"[^>]*data-review="(\w*)"', page))
+    assert states == {"1x1": "approved", "9x16": "unreviewed"}
+    assert 'id="f-review"' not in render_gallery(manifest).decode()  # no decisions known: no review filter

@@ -13,6 +13,7 @@ import pytest
 from creative_ai.errors import StorageError
 from creative_ai.storage.s3 import S3Store
 from tests.conftest import as_json, base_brief, write_brief
+from tests.report_html import creative_rows, decode
 from tests.servers import free_port, wait_for_port
 
 MOTO = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
@@ -128,3 +129,23 @@ def test_service_on_a_bucket_serves_files_gallery_and_zip(workdir: Path, s3_endp
         archive = zipfile.ZipFile(io.BytesIO(client.get("/gallery/test-campaign/approved.zip").content))
         assert archive.namelist() == ["test-campaign/b1/1x1/b1_1x1_en.png"]
         assert archive.read("test-campaign/b1/1x1/b1_1x1_en.png") == objects["svc/test-campaign/b1/1x1/b1_1x1_en.png"]
+
+
+def test_html_report_shows_the_creatives_of_a_bucket(
+    cli, make_campaign, workdir: Path, s3_endpoint: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CREATIVE_AI_STORE_URL", "s3://creatives/campaigns")
+    monkeypatch.setenv("CREATIVE_AI_S3_ENDPOINT_URL", s3_endpoint)
+    assert make_campaign(base_brief(aspect_ratios=["1x1", "16x9"])).status == "succeeded"
+    result = cli("report", "test-campaign", "--format", "html")
+    assert result.code == 0, result.stderr
+    rows = creative_rows(result.stdout)
+    assert sorted(rows) == ["prod_a/en/16x9", "prod_a/en/1x1"]
+    for variant, row in rows.items():
+        (src,) = row.images
+        thumb = decode(src)
+        assert max(thumb.size) == 200 and (thumb.width > thumb.height) == variant.endswith("16x9")
+    monkeypatch.delenv("CREATIVE_AI_STORE_URL")  # the creatives are in a bucket this configuration does not name
+    refused = cli("report", "test-campaign", "--format", "html")
+    assert refused.code == 3 and "set CREATIVE_AI_STORE_URL=s3://creatives/campaigns" in refused.stderr
+    assert cli("report", "test-campaign").code == 0  # the JSON report needs no pictures

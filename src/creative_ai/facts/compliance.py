@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,8 +132,9 @@ def summary(repo: Repository, campaign_id: str) -> m.ComplianceReport:
     )
 
 
-def render(report: dict[str, Any], fmt: str) -> str:
-    """The full report as ``json``, ``csv`` (one row per check) or ``html``."""
+def render(report: dict[str, Any], fmt: str, *, thumbnails: Mapping[str, str] | None = None) -> str:
+    """The full report as ``json``, ``csv`` (one row per check) or ``html``; the HTML shows each creative's picture
+    from ``thumbnails`` (``product/locale/ratio`` → image URI, see :mod:`creative_ai.report.thumbnails`)."""
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
@@ -147,4 +148,4 @@ def render(report: dict[str, Any], fmt: str) -> str:
                                  row["status"], check["name"], check["status"], check["evidence"]])  # fmt: skip
         return out.getvalue()
     env = Environment(loader=PackageLoader("creative_ai.report", "templates"), autoescape=select_autoescape(["html"]))
-    return env.get_template("compliance.html").render(report=report)
+    return env.get_template("compliance.html").render(report=report, thumbnails=thumbnails or {})

@@ -10,7 +10,7 @@ from creative_ai.storage.base import Store, safe_key
 if TYPE_CHECKING:
     from creative_ai.config import Settings
 
-__all__ = ["Store", "make_store", "safe_key"]
+__all__ = ["Store", "make_store", "recorded_store", "safe_key"]
 
 
 def make_store(settings: Settings) -> tuple[Store, str]:
@@ -30,3 +30,21 @@ def make_store(settings: Settings) -> tuple[Store, str]:
     from creative_ai.storage.local import LocalStore
 
     return LocalStore(settings.output_dir), str(settings.output_dir)
+
+
+def recorded_store(root: str, settings: Settings) -> Store:
+    """The store under a root a run recorded its files with (the folder or ``s3://bucket/prefix`` a creative's
+    ``file_path`` starts with): that folder, or the configured bucket; ConfigurationError when that is another."""
+    if not root.startswith("s3://"):
+        from pathlib import Path
+
+        from creative_ai.storage.local import LocalStore
+
+        return LocalStore(Path(root))
+    store, shown = make_store(settings)
+    if shown.rstrip("/") != root.rstrip("/"):
+        raise ConfigurationError(
+            f"the campaign's creatives are in {root} but the configured store is {shown}: "
+            f"set CREATIVE_AI_STORE_URL={root} to read them"
+        )
+    return store

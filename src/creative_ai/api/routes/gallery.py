@@ -15,6 +15,7 @@ from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreD
 from creative_ai.api.schemas import BYTES, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
+from creative_ai.report.review import refresh_gallery
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
 _env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))
@@ -96,8 +97,9 @@ def campaign_page(campaign_id: str, repo: RepoDep) -> HTMLResponse:
         422: {"model": ErrorMessage, "description": "The decision is neither approved nor rejected."},
     },
 )
-async def decide(campaign_id: str, request: Request, repo: RepoDep) -> Response:
-    """Record approve / reject (with a comment) for one creative, tied to its current bytes."""
+async def decide(campaign_id: str, request: Request, repo: RepoDep, store: StoreDep) -> Response:
+    """Record approve / reject (with a comment) for one creative, tied to its current bytes; the campaign's static
+    gallery is rewritten with the decision."""
     form = await _form(request)
     decision = form.get("decision", "")
     if decision not in DECISIONS:
@@ -122,6 +124,7 @@ async def decide(campaign_id: str, request: Request, repo: RepoDep) -> Response:
         decision=decision,
         comment=form.get("comment", "")[:2000],
     )
+    refresh_gallery(campaign_id, store=store, repo=repo)
     return RedirectResponse(
         f"/gallery/{campaign_id}#{target.product_id}-{target.locale}-{target.aspect_ratio}", status_code=303
     )
