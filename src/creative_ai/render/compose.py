@@ -25,7 +25,7 @@ from creative_ai.render.color import (
 from creative_ai.render.framing import Fill, Framing, frame
 from creative_ai.render.logo import PlacedLogo, place_logo
 from creative_ai.render.measure import content_box, mirror
-from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
+from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, shown_label, text_mask
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
 HEADLINE_MAX = 0.09
@@ -144,7 +144,7 @@ def _apply_scrim(image: Image.Image, *, box: Box, side: str, color: RGB, text: R
 
 
 def cta_width(label: str, size: int, *, book: FontBook, locale: str) -> int:
-    return round(book.measure(label, size, locale)) + 2 * size
+    return round(book.measure(shown_label(label, locale), size, locale)) + 2 * size
 
 
 def _draw_cta(
@@ -159,8 +159,9 @@ def _draw_cta(
     draw.rounded_rectangle((x, y, x + width, y + height), radius=height // 2, fill=color)
     pill_l = luminance(color)
     label_color = max((WHITE, INK), key=lambda c: contrast(luminance(c), pill_l))
-    line_height = book.line_height(label, size, locale)
-    mask = book.line(label, size, locale=locale, line_height=line_height)
+    shown = shown_label(label, locale)
+    line_height = book.line_height(shown, size, locale)
+    mask = book.line(shown, size, locale=locale, line_height=line_height)
     image.paste(label_color, (x + pad, y + (height - line_height) // 2), mask)
     return round(contrast(luminance(label_color), pill_l), 2)
 

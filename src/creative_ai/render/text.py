@@ -1,8 +1,10 @@
 """Fonts, glyph coverage, line breaking and auto-fit of the copy, for every script.
 
 The brand face (Inter, bundled) sets copy it covers alone with Pillow; any other copy is set by Pango with the
-Noto faces as fallbacks (Arabic, Hebrew, Devanagari, Thai, CJK), which shapes and orders each line (bidi).
-Coverage is checked against the same faces before anything is drawn: no missing-glyph boxes.
+Noto faces as fallbacks (Arabic, Hebrew, Devanagari, Thai, CJK), which shapes each line. Bidirectional order is
+resolved over the whole headline with the locale's direction, and each line handed over spelled with those levels
+(see :mod:`creative_ai.render.bidi`). Coverage is checked against the same faces before anything is drawn: no
+missing-glyph boxes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from creative_ai.errors import GlyphCoverageError, TextFitError
-from creative_ai.render import shaping
+from creative_ai.render import bidi, shaping
 from creative_ai.render.linebreak import CJK_LANGS, HARD_BREAK, Token, hyphenate, language, tokens
 
 SYSTEM_FACES = (
@@ -52,7 +54,7 @@ class Face:
         return ord(char) in _cmap(str(self.path)) or char.isspace() or char in INVISIBLE
 
 
-INVISIBLE = "\u200b\u200c\u200d\u00ad\u2060"
+INVISIBLE = frozenset("\u200b\u200c\u200d\u00ad\u2060") | bidi.CONTROLS
 
 
 @cache
@@ -148,6 +150,11 @@ def _family(path: str) -> str:
         return str(font["name"].getDebugName(1))
 
 
+def shown_label(label: str, locale: str) -> str:
+    """A one-line label (the CTA) as the shaper gets it: spelled with its bidi levels in the locale's direction."""
+    return bidi.spell_lines((label,), rtl=is_rtl(locale), locale=locale)[0]
+
+
 @dataclass(frozen=True)
 class TextLayout:
     """A fitted headline: its size, lines, and block size in pixels."""
@@ -163,6 +170,11 @@ class TextLayout:
     @property
     def rtl(self) -> bool:
         return is_rtl(self.locale)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The lines as the shaper gets them: spelled with the headline's bidi levels."""
+        return bidi.spell_lines(self.lines, rtl=self.rtl, locale=self.locale)
 
 
 def wrap(
@@ -230,11 +242,12 @@ def _layout(
         lines = balance(pieces, lines, measure=measure, max_width=max_width, locale=locale)
     if lines is None or len(lines) > max_lines:
         return None
-    line_height = max(book.line_height(line, size, locale) for line in lines)
+    shown = bidi.spell_lines(lines, rtl=is_rtl(locale), locale=locale)
+    line_height = max(book.line_height(line, size, locale) for line in shown)
     height = line_height * len(lines)
-    if height > max_height:
+    width = max(round(book.measure(line, size, locale)) for line in shown)
+    if height > max_height or width > max_width:  # a spelled line may shape a pixel or two wider than measured
         return None
-    width = max(round(book.measure(line, size, locale)) for line in lines)
     return TextLayout(text, size, tuple(lines), line_height, width, height, locale)
 
 
@@ -271,7 +284,7 @@ def fit_text(
 def text_mask(layout: TextLayout, *, book: FontBook) -> Image.Image:
     """The layout's lines as one ``L`` mask of the layout's size: flush left, or flush right for RTL copy."""
     mask = Image.new("L", (layout.width, layout.height), 0)
-    for i, text in enumerate(layout.lines):
+    for i, text in enumerate(layout.shown):
         line = book.line(text, layout.size, locale=layout.locale, line_height=layout.line_height)
         x = layout.width - line.width if layout.rtl else 0
         mask.paste(line, (max(0, x), i * layout.line_height))
