@@ -21,6 +21,7 @@ from PIL import Image
 
 from creative_ai.errors import GlyphCoverageError, TextFitError
 from creative_ai.render import bidi, shaping
+from creative_ai.render.glyphs import Glyphs, stack
 from creative_ai.render.linebreak import CJK_LANGS, HARD_BREAK, Token, hyphenate, language, tokens
 
 SYSTEM_FACES = (
@@ -29,7 +30,10 @@ SYSTEM_FACES = (
     "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
     "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",  # colour glyphs (Debian fonts-noto-color-emoji)
 )
+COLOUR_TABLES = frozenset({"CBDT", "COLR", "sbix", "SVG "})
+EMOJI_PRESENTATION = "\ufe0f"
 BALANCE_TOKENS = 16  # more tokens than this are left as wrapped (the search grows with the ways to break)
 RTL_LANGS = ("ar", "he", "fa", "ur", "yi")
 LINE_HEIGHT = 1.12
@@ -53,8 +57,19 @@ class Face:
     def covers(self, char: str) -> bool:
         return ord(char) in _cmap(str(self.path)) or char.isspace() or char in INVISIBLE
 
+    @property
+    def colour(self) -> bool:
+        """Whether the face draws its glyphs in colour (bitmap or layered colour tables: emoji)."""
+        return _is_colour(str(self.path))
+
 
 INVISIBLE = frozenset("\u200b\u200c\u200d\u00ad\u2060") | bidi.CONTROLS
+
+
+@cache
+def _is_colour(path: str) -> bool:
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return bool(COLOUR_TABLES & set(font.keys()))
 
 
 @cache
@@ -109,6 +124,15 @@ class FontBook:
                 f"({shown!r}); fonts: {', '.join(f.name for f in self.faces)}"
             )
 
+    def has_colour(self, text: str) -> bool:
+        """Whether ``text`` holds a colour glyph: a character only a colour face covers, or an emoji presentation."""
+        if EMOJI_PRESENTATION in text:
+            return True
+        plain = [f for f in self.faces if not f.colour]
+        return any(
+            not any(f.covers(c) for f in plain) and any(f.covers(c) for f in self.faces if f.colour) for c in text
+        )
+
     def brand_covers(self, text: str) -> bool:
         """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping needed)."""
         return all(self.brand.covers(c) for c in text)
@@ -133,15 +157,19 @@ class FontBook:
         return max(base, height)
 
     def line(self, text: str, size: int, *, locale: str, line_height: int) -> Image.Image:
-        """One line of ``text`` as an ``L`` mask ``line_height`` tall."""
+        """One line of ``text`` as an ``L`` mask ``line_height`` tall (without its colour glyphs)."""
+        return self.glyphs(text, size, locale=locale, line_height=line_height).mask
+
+    def glyphs(self, text: str, size: int, *, locale: str, line_height: int) -> Glyphs:
+        """One line of ``text`` ``line_height`` tall: the text glyphs' mask and, when it has some, its colour glyphs."""
         if self.brand_covers(text):
-            return shaping.pillow_line(str(self.brand.path), text, size, line_height)
-        mask = shaping.pango_line(text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale)
-        if mask.height == line_height:
-            return mask
-        out = Image.new("L", (mask.width, line_height), 0)
-        out.paste(mask, (0, max(0, (line_height - mask.height) // 2)))
-        return out
+            return Glyphs(shaping.pillow_line(str(self.brand.path), text, size, line_height))
+        brand, family = self.brand.path, self.brand_family
+        if self.has_colour(text):
+            mask, colour = shaping.pango_layers(text, size=size, brand=brand, brand_family=family, locale=locale)
+            return Glyphs(mask, colour).centred(line_height)
+        mask = shaping.pango_line(text, size=size, brand=brand, brand_family=family, locale=locale)
+        return Glyphs(mask).centred(line_height)
 
 
 @cache
@@ -281,11 +309,16 @@ def fit_text(
     return best
 
 
-def text_mask(layout: TextLayout, *, book: FontBook) -> Image.Image:
-    """The layout's lines as one ``L`` mask of the layout's size: flush left, or flush right for RTL copy."""
-    mask = Image.new("L", (layout.width, layout.height), 0)
+def text_glyphs(layout: TextLayout, *, book: FontBook) -> Glyphs:
+    """The layout's lines on layers of the layout's size: flush left, or flush right for RTL copy."""
+    lines = []
     for i, text in enumerate(layout.shown):
-        line = book.line(text, layout.size, locale=layout.locale, line_height=layout.line_height)
-        x = layout.width - line.width if layout.rtl else 0
-        mask.paste(line, (max(0, x), i * layout.line_height))
-    return mask
+        line = book.glyphs(text, layout.size, locale=layout.locale, line_height=layout.line_height)
+        x = layout.width - line.size[0] if layout.rtl else 0
+        lines.append((line, (max(0, x), i * layout.line_height)))
+    return stack(lines, (layout.width, layout.height))
+
+
+def text_mask(layout: TextLayout, *, book: FontBook) -> Image.Image:
+    """The layout's text glyphs as one ``L`` mask of the layout's size (colour glyphs: :func:`text_glyphs`)."""
+    return text_glyphs(layout, book=book).mask
