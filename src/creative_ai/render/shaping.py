@@ -88,7 +88,7 @@ def _pango(text: str, font: str, fontfile: str, lang: str) -> tuple[int, int, by
     return image.width, image.height, image.write_to_memory()
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _pango_rgba(text: str, font: str, fontfile: str, lang: str, foreground: str) -> NDArray[np.uint8]:
     import pyvips
 

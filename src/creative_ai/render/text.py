@@ -3,8 +3,9 @@
 The brand face (Inter, bundled) sets copy it covers alone with Pillow; any other copy is set by Pango with the
 Noto faces as fallbacks (Arabic, Hebrew, Devanagari, Thai, CJK), which shapes each line. Bidirectional order is
 resolved over the whole headline with the locale's direction, and each line handed over spelled with those levels
-(see :mod:`creative_ai.render.bidi`). Coverage is checked against the same faces before anything is drawn: no
-missing-glyph boxes.
+(see :mod:`creative_ai.render.bidi`). Emoji (Noto Color Emoji) keep their own colours on a layer over the text
+mask (see :mod:`creative_ai.render.glyphs`). Coverage is checked against the same faces before anything is drawn:
+no missing-glyph boxes.
 """
 
 from __future__ import annotations
@@ -125,13 +126,12 @@ class FontBook:
             )
 
     def has_colour(self, text: str) -> bool:
-        """Whether ``text`` holds a colour glyph: a character only a colour face covers, or an emoji presentation."""
+        """Whether ``text`` may hold a colour glyph: a character a colour face covers and the brand face does not,
+        or an emoji presentation selector (the line is then set in two layers, which sorts its glyphs exactly)."""
         if EMOJI_PRESENTATION in text:
             return True
-        plain = [f for f in self.faces if not f.colour]
-        return any(
-            not any(f.covers(c) for f in plain) and any(f.covers(c) for f in self.faces if f.colour) for c in text
-        )
+        colour = [f for f in self.faces if f.colour]
+        return any(not self.brand.covers(c) and any(f.covers(c) for f in colour) for c in text)
 
     def brand_covers(self, text: str) -> bool:
         """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping needed)."""
