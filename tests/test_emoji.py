@@ -115,3 +115,12 @@ def test_the_call_to_action_draws_its_emoji_in_colour() -> None:
     hsv = np.asarray(pill).astype(int)
     coloured = (hsv[..., 1] > 100) & (hsv[..., 2] > 60)
     assert coloured.sum() > 0.25 * (0.45 * rendered.font_size) ** 2  # the grey pill, its label and the wave
+
+
+@pytest.mark.parametrize("emoji", ["👨\u200d👩\u200d👧", "🇩🇪", "👍🏽", "1\ufe0f\u20e3", "\u2600\ufe0f"])
+def test_emoji_sequences_are_covered_and_set_as_one_colour_glyph(emoji: str) -> None:
+    assert BOOK.missing(f"Go {emoji}") == []  # joiners, modifiers and presentation selectors included
+    single = BOOK.measure("Go 🌊", 60)
+    assert abs(BOOK.measure(f"Go {emoji}", 60) - single) <= 2  # one glyph wide, not one per code point
+    glyphs = BOOK.glyphs(f"Go {emoji}", 60, locale="en", line_height=80)
+    assert glyphs.colour is not None and np.asarray(glyphs.colour.getchannel("A")).max() == 255

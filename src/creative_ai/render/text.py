@@ -64,7 +64,7 @@ class Face:
         return _is_colour(str(self.path))
 
 
-INVISIBLE = frozenset("\u200b\u200c\u200d\u00ad\u2060") | bidi.CONTROLS
+INVISIBLE = frozenset("\u200b\u200c\u200d\u00ad\u2060\ufe0e\ufe0f") | bidi.CONTROLS
 
 
 @cache
@@ -134,8 +134,9 @@ class FontBook:
         return any(not self.brand.covers(c) and any(f.covers(c) for f in colour) for c in text)
 
     def brand_covers(self, text: str) -> bool:
-        """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping needed)."""
-        return all(self.brand.covers(c) for c in text)
+        """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping, no emoji presentation
+        asked for)."""
+        return EMOJI_PRESENTATION not in text and all(self.brand.covers(c) for c in text)
 
     def measure(self, text: str, size: int, locale: str = "en") -> float:
         """Advance width of one line of ``text``."""
