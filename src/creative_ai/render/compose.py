@@ -26,7 +26,7 @@ from creative_ai.render.framing import Fill, Framing, frame
 from creative_ai.render.logo import PlacedLogo, place_logo
 from creative_ai.render.measure import content_box, mirror
 from creative_ai.render.subject import Subject
-from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, text_mask
+from creative_ai.render.text import FontBook, TextLayout, fit_text, is_rtl, shown_label, text_glyphs
 
 TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never lands below it
 HEADLINE_MAX = 0.09
@@ -58,7 +58,7 @@ class Rendered:
     scrim_strength: float
     font_size: int
     lines: tuple[str, ...]
-    text_mask: Image.Image
+    text_mask: Image.Image  # every glyph pixel of the headline (text and colour glyphs), the size of text_box
     cta_contrast: float | None
     framing: Framing
     base: Image.Image  # a thumbnail of the framed picture before any overlay (for the brand-colour check)
@@ -147,7 +147,7 @@ def _apply_scrim(image: Image.Image, *, box: Box, side: str, color: RGB, text: R
 
 
 def cta_width(label: str, size: int, *, book: FontBook, locale: str) -> int:
-    return round(book.measure(label, size, locale)) + 2 * size
+    return round(book.measure(shown_label(label, locale), size, locale)) + 2 * size
 
 
 def _draw_cta(
@@ -162,9 +162,10 @@ def _draw_cta(
     draw.rounded_rectangle((x, y, x + width, y + height), radius=height // 2, fill=color)
     pill_l = luminance(color)
     label_color = max((WHITE, INK), key=lambda c: contrast(luminance(c), pill_l))
-    line_height = book.line_height(label, size, locale)
-    mask = book.line(label, size, locale=locale, line_height=line_height)
-    image.paste(label_color, (x + pad, y + (height - line_height) // 2), mask)
+    shown = shown_label(label, locale)
+    line_height = book.line_height(shown, size, locale)
+    glyphs = book.glyphs(shown, size, locale=locale, line_height=line_height)
+    glyphs.draw(image, at=(x + pad, y + (height - line_height) // 2), color=label_color)
     return round(contrast(luminance(label_color), pill_l), 2)
 
 
@@ -267,8 +268,8 @@ def render_creative(
     side = "right" if text.rtl and placement.text_side == "left" else placement.text_side
     image, strength = _apply_scrim(image, box=text_box, side=side, color=scrim_color, text=text_color)
 
-    mask = text_mask(layout, book=book)
-    image.paste(text_color, text_box.as_tuple(), mask)
+    glyphs = text_glyphs(layout, book=book)
+    glyphs.draw(image, at=(text_box.left, text_box.top), color=text_color)
 
     cta_contrast = None
     if copy.cta:
@@ -295,7 +296,7 @@ def render_creative(
         scrim_strength=round(strength, 3),
         font_size=layout.size,
         lines=layout.lines,
-        text_mask=mask,
+        text_mask=glyphs.coverage,
         cta_contrast=cta_contrast,
         framing=framing,
         base=base,

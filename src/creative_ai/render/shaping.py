@@ -1,5 +1,9 @@
 """Setting one line of text into a mask: Pillow for copy the brand face covers alone (Latin, Cyrillic, Greek),
 Pango (through libvips) for everything else — font fallback across scripts, shaping, bidi — in one call per line.
+
+A line with colour glyphs (emoji) is set twice by Pango in RGBA, once in white and once in black: a colour glyph
+keeps its own colours whatever the text colour, so the pixels both settings share are the colour layer and the
+others are the text's mask.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from numpy.typing import NDArray
 from PIL import Image, ImageDraw, ImageFont, features
 
 CJK_FAMILY = {
@@ -18,6 +23,7 @@ CJK_FAMILY = {
     "zh-hant": "Noto Sans CJK TC",
 }
 FALLBACK = ("Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Thai")
+EMOJI_FAMILY = "Noto Color Emoji"
 
 
 @lru_cache(maxsize=1)
@@ -66,16 +72,30 @@ def families(brand_family: str, locale: str) -> str:
     """The family list Pango tries in order: the brand face, the locale's CJK face, the other scripts' faces."""
     cjk = CJK_FAMILY.get(cjk_key(locale), CJK_FAMILY["ja"])
     others = [f for f in CJK_FAMILY.values() if f != cjk]
-    return ",".join([brand_family, cjk, *FALLBACK, *others])
+    return ",".join([brand_family, cjk, *FALLBACK, *others, EMOJI_FAMILY])
+
+
+def _markup(text: str, lang: str, foreground: str | None = None) -> str:
+    colour = f" foreground='{foreground}'" if foreground else ""
+    return f"<span lang='{html.escape(lang, quote=True)}'{colour}>{html.escape(text, quote=False)}</span>"
 
 
 @lru_cache(maxsize=16384)
 def _pango(text: str, font: str, fontfile: str, lang: str) -> tuple[int, int, bytes]:
     import pyvips
 
-    markup = f"<span lang='{html.escape(lang, quote=True)}'>{html.escape(text, quote=False)}</span>"
-    image = pyvips.Image.text(markup, font=font, fontfile=fontfile, dpi=72)
+    image = pyvips.Image.text(_markup(text, lang), font=font, fontfile=fontfile, dpi=72)
     return image.width, image.height, image.write_to_memory()
+
+
+@lru_cache(maxsize=64)
+def _pango_rgba(text: str, font: str, fontfile: str, lang: str, foreground: str) -> NDArray[np.uint8]:
+    import pyvips
+
+    image = pyvips.Image.text(_markup(text, lang, foreground), font=font, fontfile=fontfile, dpi=72, rgba=True)
+    pixels = np.frombuffer(image.write_to_memory(), dtype=np.uint8).reshape(image.height, image.width, 4)
+    pixels.setflags(write=False)
+    return pixels
 
 
 def pango_size(text: str, *, size: int, brand: Path, brand_family: str, locale: str) -> tuple[int, int]:
@@ -88,3 +108,17 @@ def pango_line(text: str, *, size: int, brand: Path, brand_family: str, locale: 
     width, height, data = _pango(text, f"{families(brand_family, locale)} Bold {size}", str(brand), locale)
     pixels = np.frombuffer(data, dtype=np.uint8).reshape(height, width)
     return Image.fromarray(pixels, mode="L")
+
+
+def pango_layers(
+    text: str, *, size: int, brand: Path, brand_family: str, locale: str
+) -> tuple[Image.Image, Image.Image]:
+    """``text`` with colour glyphs, as (``L`` mask of the text glyphs, ``RGBA`` layer of the colour glyphs), both
+    of the line's logical size."""
+    font = f"{families(brand_family, locale)} Bold {size}"
+    white = _pango_rgba(text, font, str(brand), locale, "#ffffff")
+    black = _pango_rgba(text, font, str(brand), locale, "#000000")
+    colour = np.all(white == black, axis=2) & (white[..., 3] > 0)
+    mask = np.where(colour, 0, white[..., 3]).astype(np.uint8)
+    layer = np.where(colour[..., None], white, 0).astype(np.uint8)
+    return Image.fromarray(mask, mode="L"), Image.fromarray(layer, mode="RGBA")

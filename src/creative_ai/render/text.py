@@ -1,8 +1,11 @@
 """Fonts, glyph coverage, line breaking and auto-fit of the copy, for every script.
 
 The brand face (Inter, bundled) sets copy it covers alone with Pillow; any other copy is set by Pango with the
-Noto faces as fallbacks (Arabic, Hebrew, Devanagari, Thai, CJK), which shapes and orders each line (bidi).
-Coverage is checked against the same faces before anything is drawn: no missing-glyph boxes.
+Noto faces as fallbacks (Arabic, Hebrew, Devanagari, Thai, CJK), which shapes each line. Bidirectional order is
+resolved over the whole headline with the locale's direction, and each line handed over spelled with those levels
+(see :mod:`creative_ai.render.bidi`). Emoji (Noto Color Emoji) keep their own colours on a layer over the text
+mask (see :mod:`creative_ai.render.glyphs`). Coverage is checked against the same faces before anything is drawn:
+no missing-glyph boxes.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from creative_ai.errors import GlyphCoverageError, TextFitError
-from creative_ai.render import shaping
+from creative_ai.render import bidi, shaping
+from creative_ai.render.glyphs import Glyphs, stack
 from creative_ai.render.linebreak import CJK_LANGS, HARD_BREAK, Token, hyphenate, language, tokens
 
 SYSTEM_FACES = (
@@ -27,7 +31,10 @@ SYSTEM_FACES = (
     "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Bold.ttf",
     "/usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",  # colour glyphs (Debian fonts-noto-color-emoji)
 )
+COLOUR_TABLES = frozenset({"CBDT", "COLR", "sbix", "SVG "})
+EMOJI_PRESENTATION = "\ufe0f"
 BALANCE_TOKENS = 16  # more tokens than this are left as wrapped (the search grows with the ways to break)
 RTL_LANGS = ("ar", "he", "fa", "ur", "yi")
 LINE_HEIGHT = 1.12
@@ -51,8 +58,19 @@ class Face:
     def covers(self, char: str) -> bool:
         return ord(char) in _cmap(str(self.path)) or char.isspace() or char in INVISIBLE
 
+    @property
+    def colour(self) -> bool:
+        """Whether the face draws its glyphs in colour (bitmap or layered colour tables: emoji)."""
+        return _is_colour(str(self.path))
 
-INVISIBLE = "\u200b\u200c\u200d\u00ad\u2060"
+
+INVISIBLE = frozenset("\u200b\u200c\u200d\u00ad\u2060\ufe0e\ufe0f") | bidi.CONTROLS
+
+
+@cache
+def _is_colour(path: str) -> bool:
+    with TTFont(path, lazy=True, fontNumber=0) as font:
+        return bool(COLOUR_TABLES & set(font.keys()))
 
 
 @cache
@@ -107,9 +125,18 @@ class FontBook:
                 f"({shown!r}); fonts: {', '.join(f.name for f in self.faces)}"
             )
 
+    def has_colour(self, text: str) -> bool:
+        """Whether ``text`` may hold a colour glyph: a character a colour face covers and the brand face does not,
+        or an emoji presentation selector (the line is then set in two layers, which sorts its glyphs exactly)."""
+        if EMOJI_PRESENTATION in text:
+            return True
+        colour = [f for f in self.faces if f.colour]
+        return any(not self.brand.covers(c) and any(f.covers(c) for f in colour) for c in text)
+
     def brand_covers(self, text: str) -> bool:
-        """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping needed)."""
-        return all(self.brand.covers(c) for c in text)
+        """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping, no emoji presentation
+        asked for)."""
+        return EMOJI_PRESENTATION not in text and all(self.brand.covers(c) for c in text)
 
     def measure(self, text: str, size: int, locale: str = "en") -> float:
         """Advance width of one line of ``text``."""
@@ -131,21 +158,30 @@ class FontBook:
         return max(base, height)
 
     def line(self, text: str, size: int, *, locale: str, line_height: int) -> Image.Image:
-        """One line of ``text`` as an ``L`` mask ``line_height`` tall."""
+        """One line of ``text`` as an ``L`` mask ``line_height`` tall (without its colour glyphs)."""
+        return self.glyphs(text, size, locale=locale, line_height=line_height).mask
+
+    def glyphs(self, text: str, size: int, *, locale: str, line_height: int) -> Glyphs:
+        """One line of ``text`` ``line_height`` tall: the text glyphs' mask and, when it has some, its colour glyphs."""
         if self.brand_covers(text):
-            return shaping.pillow_line(str(self.brand.path), text, size, line_height)
-        mask = shaping.pango_line(text, size=size, brand=self.brand.path, brand_family=self.brand_family, locale=locale)
-        if mask.height == line_height:
-            return mask
-        out = Image.new("L", (mask.width, line_height), 0)
-        out.paste(mask, (0, max(0, (line_height - mask.height) // 2)))
-        return out
+            return Glyphs(shaping.pillow_line(str(self.brand.path), text, size, line_height))
+        brand, family = self.brand.path, self.brand_family
+        if self.has_colour(text):
+            mask, colour = shaping.pango_layers(text, size=size, brand=brand, brand_family=family, locale=locale)
+            return Glyphs(mask, colour).centred(line_height)
+        mask = shaping.pango_line(text, size=size, brand=brand, brand_family=family, locale=locale)
+        return Glyphs(mask).centred(line_height)
 
 
 @cache
 def _family(path: str) -> str:
     with TTFont(path, lazy=True) as font:
         return str(font["name"].getDebugName(1))
+
+
+def shown_label(label: str, locale: str) -> str:
+    """A one-line label (the CTA) as the shaper gets it: spelled with its bidi levels in the locale's direction."""
+    return bidi.spell_lines((label,), rtl=is_rtl(locale), locale=locale)[0]
 
 
 @dataclass(frozen=True)
@@ -163,6 +199,11 @@ class TextLayout:
     @property
     def rtl(self) -> bool:
         return is_rtl(self.locale)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The lines as the shaper gets them: spelled with the headline's bidi levels."""
+        return bidi.spell_lines(self.lines, rtl=self.rtl, locale=self.locale)
 
 
 def wrap(
@@ -230,11 +271,12 @@ def _layout(
         lines = balance(pieces, lines, measure=measure, max_width=max_width, locale=locale)
     if lines is None or len(lines) > max_lines:
         return None
-    line_height = max(book.line_height(line, size, locale) for line in lines)
+    shown = bidi.spell_lines(lines, rtl=is_rtl(locale), locale=locale)
+    line_height = max(book.line_height(line, size, locale) for line in shown)
     height = line_height * len(lines)
-    if height > max_height:
+    width = max(round(book.measure(line, size, locale)) for line in shown)
+    if height > max_height or width > max_width:  # a spelled line may shape a pixel or two wider than measured
         return None
-    width = max(round(book.measure(line, size, locale)) for line in lines)
     return TextLayout(text, size, tuple(lines), line_height, width, height, locale)
 
 
@@ -268,11 +310,16 @@ def fit_text(
     return best
 
 
+def text_glyphs(layout: TextLayout, *, book: FontBook) -> Glyphs:
+    """The layout's lines on layers of the layout's size: flush left, or flush right for RTL copy."""
+    lines = []
+    for i, text in enumerate(layout.shown):
+        line = book.glyphs(text, layout.size, locale=layout.locale, line_height=layout.line_height)
+        x = layout.width - line.size[0] if layout.rtl else 0
+        lines.append((line, (max(0, x), i * layout.line_height)))
+    return stack(lines, (layout.width, layout.height))
+
+
 def text_mask(layout: TextLayout, *, book: FontBook) -> Image.Image:
-    """The layout's lines as one ``L`` mask of the layout's size: flush left, or flush right for RTL copy."""
-    mask = Image.new("L", (layout.width, layout.height), 0)
-    for i, text in enumerate(layout.lines):
-        line = book.line(text, layout.size, locale=layout.locale, line_height=layout.line_height)
-        x = layout.width - line.width if layout.rtl else 0
-        mask.paste(line, (max(0, x), i * layout.line_height))
-    return mask
+    """The layout's text glyphs as one ``L`` mask of the layout's size (colour glyphs: :func:`text_glyphs`)."""
+    return text_glyphs(layout, book=book).mask
