@@ -35,6 +35,7 @@ class LocalProvider(ImageProvider):
             height=request.height,
             palette=list(request.palette),
             seed=request.seed,
+            slot=request.slot,
         )
         return self._result(image, request)
 

@@ -101,9 +101,14 @@ def _lighting(img: Float, grid: Grid, look: Look, rng: np.random.Generator) -> F
     return out
 
 
-def draw_backdrop(*, width: int, height: int, palette: Sequence[str], seed: int) -> Image.Image:
-    """RGB image of exactly width×height: calm, premium-looking art in the brand palette, no lettering."""
-    look = choose_look(palette, seed)
+def draw_backdrop(
+    *, width: int, height: int, palette: Sequence[str], seed: int, slot: int | None = None
+) -> Image.Image:
+    """RGB image of exactly width×height: calm, premium-looking art in the brand palette, no lettering.
+
+    ``slot``, the product's place in its campaign, makes the campaign's products look different from each other
+    (see :func:`~creative_ai.render.looks.choose_look`)."""
+    look = choose_look(palette, seed, slot)
     rng = np.random.default_rng([seed, 1])
     grid = Grid(max(8, -(-width // 8)), max(8, -(-height // 8)))
     img = _lighting(_shapes(_field(grid, look), grid, look, rng), grid, look, rng)
