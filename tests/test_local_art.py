@@ -3,8 +3,8 @@
 Figures the thresholds come from (heroes of examples/brief_multi_product.json, all four hero sizes):
 - Distinctness, CIEDE2000 between two heroes' mean Lab colours. The products' heroes looked the same when every
   product got the same navy field and orange glow: 1.3–6.7 then. Two seeds drawn with the same field and layout
-  measure 0–2 (median 0.6, 120 seeds); the example's products now measure 32.6–57.1. 15 is over twice the old worst
-  case and under half the new one. The thumbnail's per-pixel ΔE2000 went from 5.1–11.8 to 34.9–60.0 (and the 256-bit
+  measure 0–2 (median 0.6, 120 seeds); the example's products now measure 33.4–57.0. 15 is over twice the old worst
+  case and under half the new one. The thumbnail's per-pixel ΔE2000 went from 5.1–11.8 to 35.7–59.9 (and the 256-bit
   dhash distance of report/similarity.py from 13–68 to 86–141).
 - Edges, the largest luminance step between neighbouring pixels: 13–16 levels per pixel at the old name texture's
   letters, at most 2.2 now (the gradient's own 1–2 level quantisation steps). A headline's edge is ~200.

@@ -24,7 +24,7 @@ Shape = tuple[str, str, float, float, float, float]  # kind, colour role, centre
 
 # Centres in frame fractions, sizes in short sides; all in the upper part of the frame (unmirrored).
 LAYOUT_SHAPES: dict[str, tuple[Shape, ...]] = {
-    "halo": (("ring", "glow", 0.64, 0.26, 0.33, 0.6), ("blob", "second", 0.64, 0.26, 0.2, 0.3)),
+    "halo": (("ring", "glow", 0.64, 0.26, 0.33, 0.48), ("blob", "second", 0.64, 0.26, 0.2, 0.3)),
     "orbs": (("blob", "glow", 0.34, 0.2, 0.26, 0.7), ("blob", "second", 0.72, 0.34, 0.21, 0.55)),
     "sweep": (("band", "glow", 0.5, 0.24, 0.14, 0.6), ("blob", "second", 0.82, 0.08, 0.24, 0.4)),
     "horizon": (("level", "second", 0.5, 0.44, 0.1, 0.5), ("blob", "glow", 0.62, 0.28, 0.2, 0.65)),
@@ -53,7 +53,7 @@ def _mask(grid: Grid, kind: str, cu: float, cv: float, size: float) -> Float:
     if kind == "blob":
         out = np.exp(-d2 / (2 * size**2))
     elif kind == "ring":  # a soft halo: a wide blurred circle outline
-        out = np.exp(-((np.sqrt(d2) - size) ** 2) / (2 * (0.42 * size) ** 2))
+        out = np.exp(-((np.sqrt(d2) - size) ** 2) / (2 * (0.5 * size) ** 2))
     elif kind == "band":  # a broad diagonal beam of light, fading towards its ends
         across = dx * np.sin(-0.42) + dy * np.cos(-0.42)
         out = np.exp(-(across**2) / (2 * size**2) - d2 / (2 * 0.55**2))
