@@ -45,7 +45,7 @@ def test_health_and_model_selection(client: TestClient) -> None:
     assert client.post("/select-model", json={"provider": "local"}).status_code == 401
     bad = client.post("/select-model", json={"provider": "google", "model": "nope"}, headers=HEADERS)
     assert bad.status_code == 422 and "no model 'nope'" in bad.json()["detail"]
-    ok = client.post("/select-model", json={"provider": "local", "model": "brand-art-1"}, headers=HEADERS)
+    ok = client.post("/select-model", json={"provider": "local", "model": "brand-art-2"}, headers=HEADERS)
     assert ok.status_code == 200
     assert client.get("/current-model").json()["source"] == "database"
 

@@ -151,7 +151,7 @@ def test_texture_without_words_passes(check: PaintedTextCheck, picture) -> None:
 def test_what_the_detector_makes_of_smooth_art_is_ignored(check: PaintedTextCheck) -> None:
     # On this art the detector boxes the whole frame and the recogniser reads "2" with high confidence:
     # the confidence floor alone would not stop it, the one-glyph and whole-frame rules do.
-    result = check.run(hero(1024, 1024, seed=104, palette=PURPLE))
+    result = check.run(hero(1024, 1024, seed=98, palette=PURPLE))
     assert result.status == "pass", result.evidence
     assert result.measured["regions"] == 0 and result.measured["ignored"] >= 1
     assert result.measured["ignored_max_confidence"] >= MIN_CONFIDENCE

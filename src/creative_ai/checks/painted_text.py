@@ -33,7 +33,7 @@ from creative_ai.checks.base import CheckResult
 
 NAME = "painted_text"
 # Heroes this check is for: pictures from an image model, generated now or recorded from an earlier run. The
-# local provider's art paints the product name as a large texture on purpose, and input packshots are the brand's.
+# local provider's art is drawn, not generated, and carries no lettering; input packshots are the brand's.
 HERO_SOURCES = frozenset({"generated", "reused"})
 OCR_PIXELS = 448 * 448  # the hero is shrunk to about this many pixels for OCR (a 1024² hero to 448²)
 OCR_THREADS = 1  # onnxruntime threads per call (see RapidOcrReader)

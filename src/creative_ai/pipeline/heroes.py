@@ -12,7 +12,7 @@ import io
 import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -86,10 +86,23 @@ class HeroStats:
             self.cost_usd += cost
 
 
-def hero_key(product_id: str, prompt: str, provider: str, model: str, size_class: str) -> str:
+def hero_key(product_id: str, prompt: str, provider: str, model: str, size_class: str, slot: int | None = None) -> str:
+    """What identifies a recorded hero. ``slot`` only for providers whose picture depends on it (offline art)."""
     width, height = HERO_SIZES[size_class]
-    raw = json.dumps([product_id, prompt, provider, model, size_class, width, height])
-    return hashlib.sha256(raw.encode()).hexdigest()
+    parts: list[object] = [product_id, prompt, provider, model, size_class, width, height]
+    if slot is not None:
+        parts.append(slot)
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def campaign_slots(plan: CampaignPlan) -> dict[str, int]:
+    """Each product's place among the brief's products, the same whichever of them a run makes."""
+    return {product.id: i for i, product in enumerate(plan.brief.products)}
+
+
+def keyed_slot(provider: ImageProvider, slot: int | None) -> int | None:
+    """The slot a provider's hero keys are made with: an image model ignores it, offline art is drawn by it."""
+    return None if provider.generative else slot
 
 
 def _decoder(data: bytes) -> Callable[[], Image.Image]:
@@ -125,11 +138,19 @@ def recorded(key: str, *, store: Store, repo: Repository) -> Hero | None:
 
 
 def find_recorded(
-    plan: ProductPlan, size_class: str, *, chain: Sequence[ImageProvider], store: Store, repo: Repository
+    plan: ProductPlan,
+    size_class: str,
+    *,
+    chain: Sequence[ImageProvider],
+    store: Store,
+    repo: Repository,
+    slot: int | None = None,
 ) -> Hero | None:
     """A hero an earlier run made for the same product, prompt and size class with a provider of the chain."""
     for provider in chain:
-        key = hero_key(plan.product.id, plan.prompt, provider.name, provider.model, size_class)
+        key = hero_key(
+            plan.product.id, plan.prompt, provider.name, provider.model, size_class, keyed_slot(provider, slot)
+        )
         found = recorded(key, store=store, repo=repo)
         if found is not None:
             return found
@@ -140,6 +161,7 @@ def find_recorded(
 class _Job:
     plan: ProductPlan
     size_class: str
+    slot: int | None = None  # the product's place among the brief's products
 
 
 class Generator:
@@ -178,13 +200,21 @@ class Generator:
             seed=job.plan.seed,
             subject=job.plan.product.name,
             palette=self.palette,
+            slot=job.slot,
         )
         return self.make(
             provider,
             request,
             call=provider.generate,
             product_id=job.plan.product.id,
-            key=hero_key(job.plan.product.id, job.plan.prompt, provider.name, provider.model, job.size_class),
+            key=hero_key(
+                job.plan.product.id,
+                job.plan.prompt,
+                provider.name,
+                provider.model,
+                job.size_class,
+                keyed_slot(provider, job.slot),
+            ),
             size_class=job.size_class,
         )
 
@@ -296,22 +326,28 @@ def make_all_heroes(
     stats: HeroStats,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[int, int], None] = lambda _d, _t: None,
+    slots: Mapping[str, int] | None = None,
 ) -> dict[str, HeroSet]:
-    """Every hero the campaign needs, generated ``concurrency`` at a time; failures are per size class."""
+    """Every hero the campaign needs, generated ``concurrency`` at a time; failures are per size class.
+
+    ``slots`` (see :func:`campaign_slots`; default: each product's place in ``products``) is what offline art is
+    drawn by, so that a campaign's products look different from each other."""
     sets: dict[str, HeroSet] = {}
     jobs: list[_Job] = []
+    slots = slots if slots is not None else {p.product.id: i for i, p in enumerate(products)}
     for plan in products:
+        slot = slots.get(plan.product.id)
         hero_set = sets[plan.product.id] = HeroSet(packshot=plan.packshot)
         if plan.packshot is not None:
             stats.add(reused=1)
             continue
         for size_class in plan.size_classes:
-            found = find_recorded(plan, size_class, chain=chain, store=store, repo=repo)
+            found = find_recorded(plan, size_class, chain=chain, store=store, repo=repo, slot=slot)
             if found is not None:
                 hero_set.by_class[size_class] = found
                 stats.add(reused=1)
             else:
-                jobs.append(_Job(plan, size_class))
+                jobs.append(_Job(plan, size_class, slot))
     if not jobs:
         return sets
     generate = Generator(
@@ -361,6 +397,7 @@ def make_heroes(
         concurrency=settings.concurrency,
         stats=stats,
         progress=lambda done, total: progress("heroes", done, total),
+        slots=campaign_slots(plan),
     )
     for product_id, hero_set in heroes.items():
         for size_class, failure in hero_set.failures.items():

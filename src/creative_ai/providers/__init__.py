@@ -25,7 +25,7 @@ ENTRY_POINT_GROUP = "creative_ai.providers"
 
 @dataclass(frozen=True)
 class GenerationRequest:
-    """What to generate. ``subject`` and ``palette`` are hints a provider may use beside the prompt."""
+    """What to generate. ``subject``, ``palette`` and ``slot`` are hints a provider may use beside the prompt."""
 
     prompt: str
     width: int
@@ -34,6 +34,7 @@ class GenerationRequest:
     n: int = 1
     subject: str = ""
     palette: tuple[str, ...] = field(default_factory=tuple)
+    slot: int | None = None  # the product's place among its campaign's products (art drawn offline varies by it)
 
 
 @dataclass(frozen=True)

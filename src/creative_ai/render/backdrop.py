@@ -1,112 +1,116 @@
 """Offline brand-palette art: the local provider's heroes and the backdrop a cut-out packshot is set on.
 
-Smooth layers (gradient, blurred shapes, light, vignette, floor glow) are computed at 1/8 resolution and scaled
-up with bicubic filtering, which keeps them soft and cheap; only the title texture is drawn at full size.
+A field gradient, two soft shapes laid out by the seed's :class:`~creative_ai.render.looks.Look`, a light from
+above and a subtle vignette. No lettering: words painted into the art would be cut by the placement crops and
+fight the headline. Everything is computed at 1/8 resolution and scaled up with bicubic filtering, which keeps it
+soft (no hard edge anywhere, least of all under the headline) and cheap.
 """
 
 from __future__ import annotations
 
-import colorsys
 from collections.abc import Sequence
-from functools import cache
-from importlib.resources import files
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-ART_VERSION = "1"  # bump when the drawing changes, so staged packshots are drawn again
-DEFAULT_PALETTE = ("#1F3A5F", "#4D7EA8", "#F1E9DA")
-Float = NDArray[np.float32]
+from creative_ai.render.looks import Color, Look, choose_look
 
+ART_VERSION = "2"  # bump when the drawing changes, so staged packshots are drawn again
+Float = NDArray[np.floating[Any]]
+CALM_FROM, CALM_TO = 0.5, 0.86  # shapes fade out between these heights (frame fractions): the headline's part
+Shape = tuple[str, str, float, float, float, float]  # kind, colour role, centre u, centre v, size, strength
 
-def _rgb(value: str) -> NDArray[np.float32]:
-    v = value.lstrip("#")
-    return np.array([int(v[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float32)
-
-
-def _shade(color: NDArray[np.float32], lightness: float, saturation: float = 1.0) -> NDArray[np.float32]:
-    """The colour at a given HLS lightness, saturation scaled: deep or pale versions of a brand colour."""
-    h, _light, s = colorsys.rgb_to_hls(*(color / 255.0))
-    r, g, b = colorsys.hls_to_rgb(h, min(max(lightness, 0.0), 1.0), min(s * saturation, 1.0))
-    return np.array([r, g, b], dtype=np.float32) * 255.0
-
-
-def _palette(palette: Sequence[str]) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
-    """Deep base, mid tone and accent, ordered by saturation so neutrals (white, grey) never lead."""
-    colors = [_rgb(c) for c in (palette or DEFAULT_PALETTE)]
-    ranked = sorted(colors, key=lambda c: -colorsys.rgb_to_hls(*(c / 255.0))[2])
-    primary = ranked[0]
-    secondary = ranked[1] if len(ranked) > 1 else primary
-    deep = _shade(secondary, 0.16, 0.9)
-    mid = _shade(secondary, 0.32, 0.95)
-    accent = _shade(primary, 0.55, 1.0)
-    return deep, mid, accent
+# Centres in frame fractions, sizes in short sides; all in the upper part of the frame (unmirrored).
+LAYOUT_SHAPES: dict[str, tuple[Shape, ...]] = {
+    "halo": (("ring", "glow", 0.64, 0.26, 0.33, 0.48), ("blob", "second", 0.64, 0.26, 0.2, 0.3)),
+    "orbs": (("blob", "glow", 0.34, 0.2, 0.26, 0.7), ("blob", "second", 0.72, 0.34, 0.21, 0.55)),
+    "sweep": (("band", "glow", 0.5, 0.24, 0.14, 0.6), ("blob", "second", 0.82, 0.08, 0.24, 0.4)),
+    "horizon": (("level", "second", 0.5, 0.44, 0.1, 0.5), ("blob", "glow", 0.62, 0.28, 0.2, 0.65)),
+    "bloom": (("blob", "glow", 0.9, 0.0, 0.52, 0.8), ("blob", "second", 0.14, 0.42, 0.24, 0.4)),
+}
 
 
-def _gaussian(xx: Float, yy: Float, cx: float, cy: float, radius: float) -> Float:
-    out: Float = np.exp(-(((xx - cx) ** 2 + (yy - cy) ** 2) / (2 * radius**2))).astype(np.float32)
+class Grid:
+    """Pixel centres of the small canvas: frame fractions (u, v) and short-side units (x, y)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.u, self.v = np.meshgrid(
+            (np.arange(width, dtype=np.float32) + 0.5) / width,
+            (np.arange(height, dtype=np.float32) + 0.5) / height,
+        )
+        short = min(width, height)
+        self.sx, self.sy = width / short, height / short
+
+    def offsets(self, cu: float, cv: float) -> tuple[Float, Float]:
+        return (self.u - cu) * self.sx, (self.v - cv) * self.sy
+
+
+def _mask(grid: Grid, kind: str, cu: float, cv: float, size: float) -> Float:
+    dx, dy = grid.offsets(cu, cv)
+    d2 = dx**2 + dy**2
+    if kind == "blob":
+        out = np.exp(-d2 / (2 * size**2))
+    elif kind == "ring":  # a soft halo: a wide blurred circle outline
+        out = np.exp(-((np.sqrt(d2) - size) ** 2) / (2 * (0.5 * size) ** 2))
+    elif kind == "band":  # a broad diagonal beam of light, fading towards its ends
+        across = dx * np.sin(-0.42) + dy * np.cos(-0.42)
+        out = np.exp(-(across**2) / (2 * size**2) - d2 / (2 * 0.55**2))
+    else:  # "level": a horizontal glow band, like a horizon
+        out = np.exp(-(dy**2) / (2 * size**2) - dx**2 / (2 * 0.8**2))
+    result: Float = out.astype(np.float32)
+    return result
+
+
+def _field(grid: Grid, look: Look) -> Float:
+    """The base gradient from ``look.top`` to ``look.bottom`` along ``look.angle``, eased."""
+    dx, dy = grid.offsets(0.5, 0.5)
+    t = dx * np.cos(look.angle) + dy * np.sin(look.angle)
+    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
+    t = t * t * (3 - 2 * t)
+    out: Float = look.top * (1 - t[..., None]) + look.bottom * t[..., None]
     return out
 
 
-_GENERIC = frozenset({"PREMIUM", "ULTRA", "SUPER", "DELUXE", "CLASSIC", "ORIGINAL", "NEW", "THE", "AND", "FOR"})
+def _calm(grid: Grid) -> Float:
+    """1 in the upper part, easing to 0 towards the bottom, where the headline goes."""
+    t = np.clip((grid.v - CALM_FROM) / (CALM_TO - CALM_FROM), 0, 1)
+    out: Float = 1 - t * t * (3 - 2 * t)
+    return out
 
 
-@cache
-def _title_font(size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(files("creative_ai") / "fonts" / "Inter-Bold.otf"), size)
+def _shapes(img: Float, grid: Grid, look: Look, rng: np.random.Generator) -> Float:
+    colors: dict[str, Color] = {"glow": look.glow, "second": look.second}
+    calm = _calm(grid)
+    for kind, role, cu, cv, size, strength in LAYOUT_SHAPES[look.layout]:
+        cu, cv = cu + rng.uniform(-0.04, 0.04), cv + rng.uniform(-0.03, 0.03)
+        cu = 1 - cu if look.mirrored else cu
+        alpha = (_mask(grid, kind, cu, cv, size * rng.uniform(0.92, 1.08)) * strength * calm)[..., None]
+        img = img * (1 - alpha) + colors[role] * alpha
+    return img
+
+
+def _lighting(img: Float, grid: Grid, look: Look, rng: np.random.Generator) -> Float:
+    dx, dy = grid.offsets(rng.uniform(0.3, 0.7), -0.15)
+    light = np.exp(-(dx**2 + dy**2) / (2 * 0.5**2))[..., None] * (0.06 if look.dark_text else 0.1)
+    img = img + (255 - img) * light
+    r2 = ((grid.u - 0.5) * 2) ** 2 + ((grid.v - 0.5) * 2) ** 2
+    depth = 0.1 if look.dark_text else 0.24
+    out: Float = img * (1 - depth * np.clip(r2 / 2, 0, 1))[..., None]
+    return out
 
 
 def draw_backdrop(
-    *, width: int, height: int, palette: Sequence[str], seed: int, title: str | None = None
+    *, width: int, height: int, palette: Sequence[str], seed: int, slot: int | None = None
 ) -> Image.Image:
-    """RGB image of exactly width×height: calm, premium-looking art in the brand palette."""
-    rng = np.random.default_rng(seed)
-    deep, mid, accent = _palette(palette)
-    sw, sh = max(8, -(-width // 8)), max(8, -(-height // 8))
-    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
-    xx /= sw
-    yy /= sh
-    aspect = sw / sh
-    # 1. A soft diagonal gradient from deep to mid tone.
-    angle = rng.uniform(0.15, 0.85) * np.pi
-    t = xx * np.cos(angle) * aspect + yy * np.sin(angle)
-    t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-    img = deep[None, None, :] * (1 - t[..., None]) + mid[None, None, :] * t[..., None]
-    # 2. Two large blurred shapes for depth: one in the accent, one in a lifted mid tone.
-    for color, strength in ((accent, 0.8), (_shade(mid, 0.45, 1.1), 0.45)):
-        cx, cy = rng.uniform(0.15, 0.85), rng.uniform(0.1, 0.5)
-        radius = rng.uniform(0.26, 0.38) * min(1.0, aspect) ** 0.5
-        blob = _gaussian(xx * aspect, yy, cx * aspect, cy, radius)[..., None] * strength
-        img = img * (1 - blob) + color[None, None, :] * blob
-    # 3. A light from above and a floor glow where a product would stand.
-    light = _gaussian(xx * aspect, yy, rng.uniform(0.3, 0.7) * aspect, -0.1, 0.45)[..., None] * 0.12
-    img = img + (255 - img) * light
-    floor = _gaussian(xx * aspect, yy * 3.0, 0.5 * aspect, 0.68 * 3.0, 0.38)[..., None] * 0.16
-    img = img + (255 - img) * floor
-    # 4. A subtle vignette.
-    r2 = ((xx - 0.5) * 2) ** 2 + ((yy - 0.5) * 2) ** 2
-    img = img * (1 - 0.28 * np.clip(r2 / 2, 0, 1))[..., None]
-    small = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
-    art = small.resize((width, height), Image.Resampling.BICUBIC, reducing_gap=None)
-    if title:
-        art = _title_texture(art, title, rng)
-    return art
+    """RGB image of exactly width×height: calm, premium-looking art in the brand palette, no lettering.
 
-
-def _title_texture(art: Image.Image, title: str, rng: np.random.Generator) -> Image.Image:
-    """The product name as a very large, low-contrast texture, cropped by the frame's upper edge."""
-    width, height = art.size
-    size = max(12, int(min(width, height) * 0.32))
-    font = _title_font(size)
-    # The last real word is usually the noun ("Beach Towel" → TOWEL, "Sunscreen SPF 50" → SUNSCREEN).
-    words = [w for w in title.upper().split() if w.isalpha() and len(w) >= 4 and w not in _GENERIC]
-    word = words[-1] if words else title.upper()
-    mask = Image.new("L", art.size, 0)
-    draw = ImageDraw.Draw(mask)
-    x = int(-size * rng.uniform(0.1, 0.4))
-    y = int(height * rng.uniform(0.02, 0.12))
-    draw.text((x, y), word, font=font, fill=16)
-    draw.text((x + int(size * 0.6), y + int(size * 1.05)), word, font=font, fill=9)
-    art.paste((255, 255, 255), (0, 0, width, height), mask)
-    return art
+    ``slot``, the product's place in its campaign, makes the campaign's products look different from each other
+    (see :func:`~creative_ai.render.looks.choose_look`)."""
+    look = choose_look(palette, seed, slot)
+    rng = np.random.default_rng([seed, 1])
+    grid = Grid(max(8, -(-width // 8)), max(8, -(-height // 8)))
+    img = _lighting(_shapes(_field(grid, look), grid, look, rng), grid, look, rng)
+    small = Image.fromarray(np.clip(np.rint(img), 0, 255).astype(np.uint8), "RGB")
+    return small.resize((width, height), Image.Resampling.BICUBIC, reducing_gap=None)

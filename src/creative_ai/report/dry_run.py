@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from creative_ai.db.repository import Repository
-from creative_ai.pipeline.heroes import find_recorded
+from creative_ai.pipeline.heroes import campaign_slots, find_recorded
 from creative_ai.pipeline.plan import CampaignPlan
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import ImageProvider
@@ -23,6 +23,7 @@ def dry_run_report(
         repo.migrate()
     calls, reused, cost = 0, 0, 0.0
     products = []
+    slots = campaign_slots(plan)
     for product in plan.products:
         if product.packshot is not None:
             reused += 1
@@ -30,7 +31,8 @@ def dry_run_report(
             continue
         to_make = []
         for size_class in product.size_classes:
-            if lookup and find_recorded(product, size_class, chain=chain, store=store, repo=repo) is not None:
+            slot = slots.get(product.product.id)
+            if lookup and find_recorded(product, size_class, chain=chain, store=store, repo=repo, slot=slot):
                 reused += 1
             else:
                 to_make.append(size_class)
