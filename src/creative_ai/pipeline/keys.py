@@ -17,7 +17,7 @@ from creative_ai.render.backdrop import ART_VERSION
 from creative_ai.render.text import FontBook
 from creative_ai.storage import layout
 
-RENDER_VERSION = "4"  # 4: visible logos, Reels-safe 9:16, phrase-aware and balanced lines, edge-blur, shared layout
+RENDER_VERSION = "5"  # 5: subject found on photographs, product kept clear of the copy, paragraph bidi, colour emoji
 EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
 OFFLINE = "offline"
 
