@@ -37,6 +37,7 @@ from creative_ai.records import CreativeRecord
 from creative_ai.render.backdrop import draw_backdrop
 from creative_ai.render.framing import frame
 from creative_ai.render.looks import LAYOUTS, choose_look, roles
+from creative_ai.render.subject import Subject
 from creative_ai.runtime import Runtime
 from tests.fakes import FakeProvider
 
@@ -120,8 +121,10 @@ def test_no_crop_of_the_art_carries_lettering_or_a_hard_edge(painted_text: Paint
     """Each hero, and the single hero framed for every ratio, read by the painted-text OCR: nothing at all (the
     old art's product name read as "TOWEL", "SUNSC", "BOTTL"), and no step that could compete with a headline."""
     pictures = {size_class: hero(product, size_class) for size_class in ("square", "portrait", "landscape")}
+    single = hero(product, "single")
+    scene = Subject((0, 0, *single.size), "none", scene=True)  # as the pipeline frames brand art: no product in it
     for ratio, placement in PLACEMENTS.items():
-        pictures[f"single→{ratio}"], _framing = frame(hero(product, "single"), placement.width, placement.height)
+        pictures[f"single→{ratio}"], _framing = frame(single, placement.width, placement.height, subject=scene)
     for name, picture in pictures.items():
         result = painted_text.run(picture)
         assert result.status == "pass" and result.measured["regions"] == 0, (name, result.evidence)
