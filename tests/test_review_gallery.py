@@ -131,3 +131,30 @@ def test_a_decision_made_on_other_bytes_leaves_the_creative_not_reviewed(make_ca
     states = dict(re.findall(r'data-ratio="(\w+)"[^>]*data-review="(\w*)"', page))
     assert states == {"1x1": "approved", "9x16": "unreviewed"}
     assert 'id="f-review"' not in render_gallery(manifest).decode()  # no decisions known: no review filter
+
+
+def test_a_new_run_keeps_the_decisions_already_made_on_its_gallery(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+
+    brief = base_brief(aspect_ratios=["1x1", "9x16"])
+    assert make_campaign(brief, output="out").status == "succeeded"
+    manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
+    square = next(v for v in manifest["variants"] if v["aspect_ratio"] == "1x1")
+    repo = Repository.from_url(get_settings().database_url)
+    try:
+        repo.record_approval(
+            campaign_id="test-campaign",
+            product_id="prod_a",
+            locale="en",
+            aspect_ratio="1x1",
+            sha256=square["sha256"],
+            decision="approved",
+            comment="",
+        )
+    finally:
+        repo.engine.dispose()
+    assert make_campaign(brief, output="out").status == "succeeded"  # nothing changed: the same bytes
+    page = (workdir / "out/test-campaign/index.html").read_text()
+    states = dict(re.findall(r'data-ratio="(\w+)"[^>]*data-review="(\w*)"', page))
+    assert states == {"1x1": "approved", "9x16": "unreviewed"}

@@ -15,6 +15,7 @@ from creative_ai.pipeline.variant import read_sidecar
 from creative_ai.records import CreativeRecord, RunSummary, VariantOutcome, overall_status
 from creative_ai.report.gallery import render_gallery
 from creative_ai.report.manifest import build_manifest, manifest_bytes
+from creative_ai.report.review import review_states
 from creative_ai.storage import Store, layout
 
 
@@ -57,7 +58,8 @@ def write_campaign(
         model=model,
     )
     store.write_if_changed(layout.manifest_key(campaign_id), manifest_bytes(manifest))
-    store.write_if_changed(layout.gallery_key(campaign_id), render_gallery(manifest))
+    page = render_gallery(manifest, reviews=review_states(repo, campaign_id))  # decisions already made still show
+    store.write_if_changed(layout.gallery_key(campaign_id), page)
     repo.set_campaign_status(campaign_id, status)
     return status
 
