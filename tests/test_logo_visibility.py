@@ -120,9 +120,10 @@ def test_logo_variants_sent_over_http_stay_inside_the_assets_folder(tmp_path: Pa
         confined_brief(data, assets_dir=tmp_path)
 
 
-def test_every_example_logo_stands_out(make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("example", ["brief_packshots.yaml", "brief_world.yaml"])  # the examples with a logo
+def test_every_example_logo_stands_out(make_campaign, workdir: Path, example: str) -> None:  # type: ignore[no-untyped-def]
     root = Path(__file__).resolve().parents[1]
-    summary = make_campaign(root / "examples" / "brief_packshots.yaml", output="out")
+    summary = make_campaign(root / "examples" / example, output="out")
     logo = Image.open(root / "examples/assets/brand/logo.png").convert("RGBA")
     assert summary.status == "succeeded" and summary.variants
     for variant in summary.variants:
