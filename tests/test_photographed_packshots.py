@@ -173,3 +173,25 @@ def test_a_covered_subject_of_a_generated_scene_warns_instead() -> None:
     result = FramingCheck().run(replace(ctx, generated_scene=True))
     assert result.status == "warn" and "scene's subject" in result.evidence
     assert FramingCheck().run(replace(ctx, generated_scene=False)).status == "fail"
+
+
+def test_a_textured_backdrop_is_extended_without_streaks_or_a_hard_seam() -> None:
+    from creative_ai.render.framing import place
+    from creative_ai.render.subject import find_subject as found_in
+
+    shot = photo("texture", size=(1200, 900), box=(500, 250, 700, 750), seed=7)
+    subject = found_in(shot.image)
+    out, framing = place(shot.image, 1080, 1920, subject, (340, 200, 740, 1100))
+    assert framing.extended and framing.extension == "edge-blur"
+    pixels = np.asarray(out.convert("L"), dtype=np.float32)
+    bottom = round(
+        (framing.crop_box[3] - framing.crop_box[1])
+        and (900 - framing.crop_box[1]) * 1920 / (framing.crop_box[3] - framing.crop_box[1])
+    )
+    new_area = pixels[bottom + 40 : bottom + 400, 60:1020]
+    columns = new_area.mean(axis=0)
+    assert float(np.abs(np.diff(columns)).max()) < 3.0  # no streaks: neighbouring columns of new area agree
+    texture = pixels[bottom - 200 : bottom - 20, 60:1020]
+    own_step = float(np.abs(np.diff(texture, axis=0)).mean())
+    seam_step = float(np.abs(pixels[bottom + 1, 60:1020] - pixels[bottom - 2, 60:1020]).mean())
+    assert seam_step <= own_step * 1.5, (seam_step, own_step)  # the seam is no harder than the texture itself

@@ -187,7 +187,9 @@ def _paint(
         out = rgb.resize((width, height), Image.Resampling.LANCZOS, box=box)
         return out, Framing(method, subject, crop, kept, False, note=found.note)
     inner = rgb.resize((inner_w, inner_h), Image.Resampling.LANCZOS)
-    pixels = np.asarray(inner)
+    # The colours continued outwards are the edge's local average: fine texture or grain repeated pixel by pixel
+    # would draw streaks across the new area.
+    pixels = np.asarray(inner.filter(ImageFilter.BoxBlur(max(3, min(width, height) // 40))))
     pad = (
         (max(0, top), max(0, height - top - inner_h)),
         (max(0, left), max(0, width - left - inner_w)),
@@ -196,9 +198,11 @@ def _paint(
     grown = np.pad(pixels, pad, mode="edge")  # each edge's colours, continued (a mirror would repeat the product)
     canvas = Image.fromarray(grown).crop((max(0, -left), max(0, -top), max(0, -left) + width, max(0, -top) + height))
     canvas = canvas.filter(ImageFilter.GaussianBlur(max(6, min(width, height) // 30)))
-    canvas.paste(inner, (left, top))
     if fill is None:
+        seam = _seam(inner.size, pad, subject, scale, max(8, min(width, height) // 30))
+        canvas.paste(inner, (left, top), seam)
         return canvas, Framing(method, subject, crop, kept, True, OFFLINE, note=found.note)
+    canvas.paste(inner, (left, top))
     keep = Image.new("L", (width, height), 0)
     keep.paste(255, (left, top, left + inner_w, top + inner_h))
     sketch = canvas.copy()
@@ -213,3 +217,25 @@ def _paint(
     out = filled.convert("RGB")
     out.paste(inner, (left, top))  # the picture itself is never repainted
     return out, Framing(method, subject, crop, kept, True, source, note=found.note)
+
+
+def _seam(
+    size: tuple[int, int], pad: tuple[tuple[int, int], ...], subject: Box, scale: float, feather: int
+) -> Image.Image:
+    """How the picture is laid over its offline extension: opaque, fading out over ``feather`` pixels along each
+    edge that meets new area (so a textured backdrop does not end in a hard line), never inside the subject."""
+    w, h = size
+    alpha = np.ones((h, w), dtype=np.float32)
+    ramp_x, ramp_y = np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32)
+    (top, bottom), (left, right), _ = pad
+    if left:
+        alpha = np.minimum(alpha, np.clip((ramp_x[None, :] + 1) / feather, 0, 1))
+    if right:
+        alpha = np.minimum(alpha, np.clip((w - ramp_x[None, :]) / feather, 0, 1))
+    if top:
+        alpha = np.minimum(alpha, np.clip((ramp_y[:, None] + 1) / feather, 0, 1))
+    if bottom:
+        alpha = np.minimum(alpha, np.clip((h - ramp_y[:, None]) / feather, 0, 1))
+    x0, y0, x1, y1 = (round(v * scale) for v in subject)
+    alpha[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = 1.0  # the subject's own pixels, untouched
+    return Image.fromarray(np.rint(alpha * 255).astype(np.uint8), "L")
