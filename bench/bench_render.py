@@ -16,8 +16,10 @@ from creative_ai.config import Settings
 from creative_ai.pipeline.variant import encode
 from creative_ai.placements import HERO_SIZES, PLACEMENTS
 from creative_ai.render.backdrop import draw_backdrop
-from creative_ai.render.compose import Copy, plan_text, render_creative
+from creative_ai.render.compose import Copy, plan_text, product_region, render_creative
 from creative_ai.render.crop import cover_crop
+from creative_ai.render.packshot import product_target
+from creative_ai.render.subject import Subject, find_subject
 from creative_ai.render.text import FontBook
 
 PALETTE = ["#FF6B35", "#004E89", "#F4F4F4"]
@@ -30,7 +32,7 @@ def main() -> None:
     book = FontBook.default()
     logo = sample_logo()
     heroes = {
-        name: draw_backdrop(width=w, height=h, palette=PALETTE, seed=7, title="Premium Beach Towel")
+        name: draw_backdrop(width=w, height=h, palette=PALETTE, seed=7)
         for name, (w, h) in HERO_SIZES.items()
         if name != "single"
     }
@@ -41,7 +43,9 @@ def main() -> None:
 
         def creative(hero: Image.Image = hero, placement=placement, copy: Copy = copy) -> bytes:  # type: ignore[no-untyped-def]
             text = plan_text(copy, placement=placement, book=book)
-            out = render_creative(hero, placement=placement, text=text, palette=PALETTE, logo=logo, book=book)
+            out = render_creative(
+                hero, placement=placement, text=text, palette=PALETTE, logo=logo, book=book, subject=scene(hero)
+            )
             return encode(out.image, fmt="png", settings=settings)
 
         def floor(hero: Image.Image = hero, placement=placement) -> bytes:  # type: ignore[no-untyped-def]
@@ -49,7 +53,9 @@ def main() -> None:
 
         def jpeg(hero: Image.Image = hero, placement=placement, copy: Copy = copy) -> bytes:  # type: ignore[no-untyped-def]
             text = plan_text(copy, placement=placement, book=book)
-            out = render_creative(hero, placement=placement, text=text, palette=PALETTE, logo=logo, book=book)
+            out = render_creative(
+                hero, placement=placement, text=text, palette=PALETTE, logo=logo, book=book, subject=scene(hero)
+            )
             return encode(out.image, fmt="jpg", settings=settings)
 
         full_ms, floor_ms, jpg_ms = median_ms(creative), median_ms(floor), median_ms(jpeg)
@@ -82,9 +88,69 @@ def main() -> None:
         f"{SEED_9X16_S * 1000 / story['creative_ms']:.0f}× faster than the replaced system's {SEED_9X16_S} s"
     )
     scripts = by_script(book, logo, heroes["portrait"], settings)
+    photos = photographed(book, logo, settings)
     out = Path(__file__).with_name("results")
     out.mkdir(exist_ok=True)
-    (out / "bench_render.json").write_text(json.dumps({"placements": rows, "scripts": scripts}, indent=2))
+    report = {"placements": rows, "scripts": scripts, "photographed": photos}
+    (out / "bench_render.json").write_text(json.dumps(report, indent=2))
+
+
+def scene(hero: Image.Image) -> Subject:
+    """Brand art as the pipeline frames it: a scene with no product in it."""
+    return Subject((0, 0, *hero.size), "none", scene=True)
+
+
+def photographed(book: FontBook, logo: Image.Image, settings: Settings) -> list[dict[str, object]]:
+    """A photographed packshot (1600×1200, product off-centre on a gradient sweep): its subject found once per
+    run, then each placement framed with the product in its area (extended where needed), next to the floor."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.photos import photo
+
+    shot = photo("gradient", box=(1100, 300, 1400, 1100), seed=1).image
+    find_ms = median_ms(lambda: find_subject(shot))
+    subject = find_subject(shot)
+    rows: list[dict[str, object]] = []
+    for ratio, placement in PLACEMENTS.items():
+        copy = Copy("Make Waves This Summer!", "Shop now")
+
+        def creative(placement=placement, copy: Copy = copy) -> bytes:  # type: ignore[no-untyped-def]
+            text = plan_text(copy, placement=placement, book=book)
+            x0, y0, x1, y1 = subject.box
+            target = product_target(product_region(placement, text.rtl), placement, (x1 - x0, y1 - y0))
+            out = render_creative(
+                shot,
+                placement=placement,
+                text=text,
+                palette=PALETTE,
+                logo=logo,
+                book=book,
+                subject=subject,
+                target=target.as_tuple(),
+            )
+            return encode(out.image, fmt="png", settings=settings)
+
+        def floor(placement=placement) -> bytes:  # type: ignore[no-untyped-def]
+            return encode(cover_crop(shot, placement.width, placement.height), fmt="png", settings=settings)
+
+        full_ms, floor_ms = median_ms(creative), median_ms(floor)
+        rows.append(
+            {
+                "placement": ratio,
+                "creative_ms": round(full_ms, 1),
+                "floor_ms": round(floor_ms, 1),
+                "ratio": round(full_ms / floor_ms, 2),
+            }
+        )
+    print(
+        f"\nphotographed packshot 1600x1200: subject found once per run in {find_ms:.0f} ms; "
+        f"per creative, median of {RUNS}"
+    )
+    print(f"{'placement':<9} {'creative ms':>11} {'floor ms':>9} {'ratio':>6}")
+    for row in rows:
+        print(f"{row['placement']:<9} {row['creative_ms']:>11.1f} {row['floor_ms']:>9.1f} {row['ratio']:>6.2f}")
+    return [{"find_subject_ms": round(find_ms, 1)}, *rows]
 
 
 def _clear_text_caches() -> None:

@@ -10,7 +10,7 @@ from creative_ai.errors import TextFitError
 from creative_ai.placements import PLACEMENTS, normalize_ratio
 from creative_ai.render.color import contrast, luminance, worst_contrast
 from creative_ai.render.compose import Copy, plan_text, render_creative
-from creative_ai.render.crop import alpha_focal_point, cover_crop, crop_box_for
+from creative_ai.render.crop import cover_crop, crop_box_for
 from creative_ai.render.measure import content_box, measured_contrast
 from creative_ai.render.text import FontBook, fit_text
 
@@ -35,13 +35,6 @@ def test_crop_follows_focal_point_and_clamps() -> None:
     assert (sw, sh) == (2000, 1000) and box == (1000, 0, 2000, 1000)
     _, centred = crop_box_for(2000, 1000, 1000, 1000)
     assert centred == (500, 0, 1500, 1000)
-
-
-def test_alpha_focal_point_is_centre_of_opaque_pixels() -> None:
-    image = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
-    image.paste((255, 0, 0, 255), (60, 20, 100, 40))
-    assert alpha_focal_point(image) == pytest.approx((0.8, 0.3))
-    assert alpha_focal_point(Image.new("RGB", (10, 10))) == (0.5, 0.5)
 
 
 def test_fit_shrinks_then_fails_below_minimum() -> None:

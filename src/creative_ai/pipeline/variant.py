@@ -36,7 +36,6 @@ class Stage:
     """The picture under the copy: a hero to crop, or a packshot already set on art."""
 
     image: Image.Image
-    focal: tuple[float, float]
     sha256: str
     source: str
     provider: str
@@ -81,11 +80,11 @@ def build_stage(
             seed=int(packshot.sha256[:8], 16),
         )
         staged, box = place_packshot(backdrop, packshot.image, region=region, placement=placement)
-        return Stage(staged, (0.5, 0.5), packshot.sha256, "input", "input", "-", None, product_box=box)
+        return Stage(staged, packshot.sha256, "input", "input", "-", None, product_box=box)
     if packshot is not None:
         subject = heroes.subject_of(packshot.sha256, packshot.image, generated=False)
         target = _target(subject, region, placement)
-        return Stage(packshot.image, (0.5, 0.5), packshot.sha256, "input", "input", "-", None, subject, target=target)
+        return Stage(packshot.image, packshot.sha256, "input", "input", "-", None, subject, target=target)
     hero = hero_for(heroes, variant)
     if applies_to(source=hero.source, provider=hero.provider):
         subject = heroes.subject_of(hero.sha256, hero.image, generated=True)
@@ -94,7 +93,7 @@ def build_stage(
         subject = Subject((0, 0, w, h), "none", "brand art with no product in it: cut like a scene", scene=True)
     # A generated scene was asked for at this placement's size class: it is cropped around its subject (or
     # extended to keep it), not rearranged; the framing check measures what the copy covers of it.
-    return Stage(hero.image, (0.5, 0.5), hero.sha256, hero.source, hero.provider, hero.model, hero.seed, subject)
+    return Stage(hero.image, hero.sha256, hero.source, hero.provider, hero.model, hero.seed, subject)
 
 
 def stage_for(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PIL import Image
 
 
@@ -33,16 +32,3 @@ def cover_crop(image: Image.Image, width: int, height: int, *, focal: tuple[floa
     sy = image.height / scaled_h
     src_box = (box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy)
     return image.resize((width, height), Image.Resampling.LANCZOS, box=src_box)
-
-
-def alpha_focal_point(image: Image.Image) -> tuple[float, float]:
-    """Centre of the opaque pixels' bounding box, as fractions; the image centre when there is no alpha."""
-    if image.mode not in ("RGBA", "LA"):
-        return (0.5, 0.5)
-    alpha = np.asarray(image.getchannel("A"))
-    ys, xs = np.nonzero(alpha > 16)
-    if xs.size == 0:
-        return (0.5, 0.5)
-    cx = (int(xs.min()) + int(xs.max()) + 1) / 2 / image.width
-    cy = (int(ys.min()) + int(ys.max()) + 1) / 2 / image.height
-    return (cx, cy)
