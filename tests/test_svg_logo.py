@@ -59,3 +59,29 @@ def test_compressed_svgs_and_css_references_are_refused(tmp_path: Path) -> None:
     (tmp_path / "styled.svg").write_text(styled)
     with pytest.raises(AssetError, match="outside itself"):
         load_image(tmp_path / "styled.svg", field="brand.logo", max_pixels=10**8)
+
+
+def test_an_svg_that_would_take_minutes_to_draw_is_refused_before_drawing(tmp_path: Path) -> None:
+    import time
+
+    import pytest
+
+    from creative_ai.errors import AssetError
+
+    # Ten levels of ten <use> copies each: 10^10 circles to draw, in a file of a few kilobytes.
+    levels = ['<circle id="l0" cx="1" cy="1" r="1"/>']
+    for level in range(1, 11):
+        uses = "".join(f'<use href="#l{level - 1}" x="{i}"/>' for i in range(10))
+        levels.append(f'<g id="l{level}">{uses}</g>')
+    bomb = LOGO.replace("</svg>", f"<defs>{''.join(levels)}</defs><use href='#l10'/></svg>")
+    (tmp_path / "bomb.svg").write_text(bomb)
+    started = time.perf_counter()
+    with pytest.raises(
+        AssetError, match=r"draws [\d,]+ elements once its <use> copies are expanded; .* at most 50,000"
+    ):
+        load_image(tmp_path / "bomb.svg", field="brand.logo", max_pixels=10**8)
+    assert time.perf_counter() - started < 5  # refused on reading, not after drawing
+    looped = LOGO.replace("</svg>", '<g id="a"><use href="#b"/></g><g id="b"><use href="#a"/></g></svg>')
+    (tmp_path / "looped.svg").write_text(looped)
+    with pytest.raises(AssetError, match="copies are expanded"):  # a <use> cycle never ends
+        load_image(tmp_path / "looped.svg", field="brand.logo", max_pixels=10**8)

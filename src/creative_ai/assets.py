@@ -8,10 +8,14 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from creative_ai.errors import AssetError
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 PRODUCT_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
 
@@ -48,6 +52,55 @@ def _is_svg(path: Path, data: bytes) -> bool:
     return path.suffix.lower() in (".svg", ".svgz") or head.startswith((b"<svg", b"<?xml"))
 
 
+SVG_MAX_BYTES = 2_000_000
+SVG_MAX_DRAWN = 50_000  # elements drawn once every <use> is expanded: a logo needs a few hundred
+
+
+def _refuse_costly_svg(data: bytes, *, path: Path, field: str) -> None:
+    """A logo is small: an SVG whose drawing could take minutes (huge, or nested <use> copies that multiply into
+    millions of elements) is refused before libvips starts on it, naming the limit it passed."""
+    from xml.etree import ElementTree
+
+    if len(data) > SVG_MAX_BYTES:
+        raise AssetError(f"{field}: {path} is {len(data):,} bytes; an SVG logo may have at most {SVG_MAX_BYTES:,}")
+    try:
+        root = ElementTree.fromstring(data)  # noqa: S314 - entity declarations are refused before this
+    except ElementTree.ParseError as exc:
+        raise AssetError(f"{field}: {path} is not well-formed SVG ({exc})") from None
+    drawn = _drawn_elements(root)
+    if drawn > SVG_MAX_DRAWN:
+        raise AssetError(
+            f"{field}: {path} draws {drawn:,} elements once its <use> copies are expanded; "
+            f"an SVG logo may draw at most {SVG_MAX_DRAWN:,}"
+        )
+
+
+def _drawn_elements(root: ElementTree.Element) -> int:
+    """How many elements drawing ``root`` visits, each <use> counted as the subtree it copies (a cycle counts as
+    over the limit)."""
+    by_id = {e.get("id"): e for e in root.iter() if e.get("id")}
+    sizes: dict[int, int] = {}
+
+    def size(element: ElementTree.Element, depth: int) -> int:
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if depth > 64:
+            return SVG_MAX_DRAWN + 1
+        total = 1
+        if element.tag.rsplit("}", 1)[-1] == "use":
+            ref = next((v for k, v in element.attrib.items() if k.rsplit("}", 1)[-1] == "href"), "")
+            target = by_id.get(ref.lstrip("#"))
+            if target is not None:
+                total += size(target, depth + 1)
+        for child in element:
+            total = min(total + size(child, depth + 1), SVG_MAX_DRAWN + 1)
+        sizes[key] = total
+        return total
+
+    return size(root, 0)
+
+
 def _rasterise_svg(data: bytes, *, path: Path, field: str) -> Image.Image:
     """An SVG (a logo, usually) drawn by libvips at ``SVG_LONG_SIDE`` pixels on its long side, with its alpha.
 
@@ -61,6 +114,7 @@ def _rasterise_svg(data: bytes, *, path: Path, field: str) -> Image.Image:
         raise AssetError(f"{field}: {path} is a compressed SVG; save it uncompressed (.svg, not .svgz)")
     if b"<!ENTITY" in data or _EXTERNAL_REF.search(data):
         raise AssetError(f"{field}: {path} refers to files or entities outside itself; embed them in the SVG")
+    _refuse_costly_svg(data, path=path, field=field)
     try:
         native = pyvips.Image.new_from_buffer(data, "")
         scale = SVG_LONG_SIDE / max(native.width, native.height, 1)
