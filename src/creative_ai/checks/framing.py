@@ -1,15 +1,15 @@
 """Framing: the product is in the creative, measured on its final pixels.
 
-The subject's box (where the product was found, mapped into the creative) must lie inside the frame and must not
-be covered by what was painted on top of the picture (scrim, headline, CTA, logo): the pixels inside it are
-compared with the framed picture before any overlay. A creative that keeps less than 85% of its product visible
-fails; for a generated scene, whose salient part may not be the product, it warns.
+The subject's box (where the product was found, mapped into the creative) must lie inside the frame, must not be
+overlapped by the headline, the text block (CTA) or the logo, and must not be painted over (a scrim): its pixels are
+compared with the framed picture before any overlay. A creative that keeps less than 85% of its product visible, or
+whose copy or logo overlaps it, fails; for a generated scene, whose subject may not be the product, it warns. A
+packshot on which no product was located warns (nothing was measured).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PIL import Image
 
 from creative_ai.checks.base import CheckResult, ImageCheck, ImageContext
 from creative_ai.placements import Box
@@ -27,15 +27,16 @@ def _clip(box: Box, width: int, height: int) -> Box:
 
 
 def covered_share(ctx: ImageContext, inside: Box) -> float:
-    """The share of ``inside`` whose pixels an overlay changed, measured at the size of the pre-overlay thumbnail."""
-    scale = ctx.base.width / ctx.image.width
-    small = ctx.image.resize(ctx.base.size, Image.Resampling.BOX) if scale < 1 else ctx.image
-    left, top = int(inside.left * scale), int(inside.top * scale)
-    right, bottom = max(left + 1, round(inside.right * scale)), max(top + 1, round(inside.bottom * scale))
+    """The share of ``inside`` whose pixels an overlay changed, measured at the size of the pre-overlay thumbnail
+    (the final image reduced by the same integer factor, so both sample the same grid)."""
+    factor = max(1, round(ctx.image.width / ctx.base.width))
+    small = ctx.image.reduce(factor) if factor > 1 else ctx.image
+    left, top = inside.left // factor, inside.top // factor
+    right, bottom = max(left + 1, -(-inside.right // factor)), max(top + 1, -(-inside.bottom // factor))
     before = np.asarray(ctx.base.convert("RGB"), dtype=np.int16)[top:bottom, left:right]
     after = np.asarray(small.convert("RGB"), dtype=np.int16)[top:bottom, left:right]
-    if before.size == 0:
-        return 0.0
+    if before.size == 0 or before.shape != after.shape:
+        return 0.0 if before.size == 0 else 1.0  # thumbnails that do not match cannot vouch for anything
     changed = np.abs(after - before).max(axis=2) > CHANGED
     return float(changed.mean())
 
@@ -59,11 +60,15 @@ class FramingCheck(ImageCheck):
         box = ctx.product_box
         if box is None:
             note = ctx.subject_note or "no distinct subject in the picture"
-            return CheckResult(self.name, "pass", f"{note}; nothing to keep in frame", {"product_box": None})
+            if ctx.generated_scene:  # brand art or a scene: there is no product in it to keep
+                return CheckResult(self.name, "pass", f"{note}; nothing to keep in frame", {"product_box": None})
+            evidence = f"{note}: the product was not located on the packshot, so its visibility was not measured"
+            return CheckResult(self.name, "warn", evidence, {"product_box": None})
         width, height = ctx.image.size
         inside = _clip(box, width, height)
         in_frame = _area(inside) / max(1, _area(box))
         covered = covered_share(ctx, inside) if _area(inside) else 0.0
+        over = _overlaps(ctx, inside) if _area(inside) else []
         visible = in_frame * (1 - covered)
         tall = box.height >= box.width
         share = box.height / height if tall else box.width / width
@@ -75,18 +80,22 @@ class FramingCheck(ImageCheck):
             "covered_share": round(covered, 3),
             "visible_share": round(visible, 3),
             "min_visible_share": self.min_visible,
+            "overlapped_by": over,
         }
-        if visible >= self.min_visible:
+        if visible >= self.min_visible and not over:
             axis = "height" if tall else "width"
             evidence = f"{visible:.0%} of the product is visible; it fills {share:.0%} of the frame's {axis}"
             return CheckResult(self.name, "pass", evidence, measured)
         reasons = []
         if in_frame < 1:
             reasons.append(f"{1 - in_frame:.0%} of it is outside the frame")
+        if over:
+            reasons.append(f"the {', '.join(over)} overlap{'s' if len(over) == 1 else ''} it")
         if covered > 0:
-            over = _overlaps(ctx, inside)
-            reasons.append(f"{covered:.0%} of it is covered" + (f" ({', '.join(over)})" if over else " (scrim)"))
-        evidence = f"only {visible:.0%} of the product is visible (needs {self.min_visible:.0%}): " + "; ".join(reasons)
+            reasons.append(f"{covered:.0%} of its pixels are painted over")
+        evidence = f"{visible:.0%} of the product is visible (needs {self.min_visible:.0%}, uncovered): " + "; ".join(
+            reasons
+        )
         if ctx.generated_scene:  # the subject of an image model's scene may not be the product
             return CheckResult(self.name, "warn", evidence.replace("the product", "the scene's subject"), measured)
         return CheckResult(self.name, "fail", evidence, measured)

@@ -58,7 +58,7 @@ def write_campaign(
         model=model,
     )
     store.write_if_changed(layout.manifest_key(campaign_id), manifest_bytes(manifest))
-    page = render_gallery(manifest, reviews=review_states(repo, campaign_id))  # decisions already made still show
+    page = render_gallery(manifest, reviews=review_states(repo, campaign_id) or None)  # decisions made still show
     store.write_if_changed(layout.gallery_key(campaign_id), page)
     repo.set_campaign_status(campaign_id, status)
     return status

@@ -62,7 +62,7 @@ def build_stage(
     variant: VariantPlan,
     heroes: HeroSet,
     text: TextPlan,
-    logo_w: int,
+    logo: Box | None,
     region: Box | None = None,
 ) -> Stage:
     """The hero for this placement. The product stands in ``region`` (the campaign's shared product area for this
@@ -71,8 +71,10 @@ def build_stage(
     cropped around its subject; brand art from a provider that draws no product is cut like a scene."""
     placement = variant.placement
     packshot = heroes.packshot
-    region = _product_area(region or product_region(placement, text.rtl), placement, logo_w)
+    region = region or product_region(placement, text.rtl)
     if packshot is not None and packshot.has_transparency:
+        bbox = packshot.image.getchannel("A").getbbox() or (0, 0, *packshot.image.size)
+        region = _product_area(region, placement, logo, (bbox[2] - bbox[0], bbox[3] - bbox[1]))
         backdrop = draw_backdrop(
             width=placement.width,
             height=placement.height,
@@ -83,7 +85,8 @@ def build_stage(
         return Stage(staged, packshot.sha256, "input", "input", "-", None, product_box=box)
     if packshot is not None:
         subject = heroes.subject_of(packshot.sha256, packshot.image, generated=False)
-        target = _target(subject, region, placement)
+        x0, y0, x1, y1 = subject.box
+        target = _target(subject, _product_area(region, placement, logo, (x1 - x0, y1 - y0)), placement)
         return Stage(packshot.image, packshot.sha256, "input", "input", "-", None, subject, target=target)
     hero = hero_for(heroes, variant)
     if applies_to(source=hero.source, provider=hero.provider):
@@ -102,20 +105,25 @@ def stage_for(
     """The fitted copy of a variant and the picture it goes on (see :func:`build_stage`)."""
     placement = variant.placement
     text = plan_text(Copy(variant.copy.headline, variant.copy.cta, variant.locale), placement=placement, book=book)
-    logo_w = 0
-    if plan.logo is not None:
-        logo_box = logo_box_for(plan.logo.image.size, placement, text.rtl)
-        logo_w = logo_box.width + logo_box.height // 2
-    return text, build_stage(plan, variant, heroes, text, logo_w, region)
+    logo = logo_box_for(plan.logo.image.size, placement, text.rtl) if plan.logo is not None else None
+    return text, build_stage(plan, variant, heroes, text, logo, region)
 
 
-def _product_area(region: Box, placement: Placement, logo_w: int) -> Box:
-    """Above a bottom text block, the product keeps out of the logo's corner column."""
-    if placement.text_side != "bottom" or not logo_w:
+def _product_area(region: Box, placement: Placement, logo: Box | None, size: tuple[int, int]) -> Box:
+    """The product area without the logo's corner (and its clearspace): the product either stands beside the logo
+    (the area narrowed on both sides, so it stays centred) or below it, whichever lets a product of ``size`` stand
+    larger."""
+    if logo is None:
         return region
-    room = region.width - 2 * logo_w
-    inset = max(0, (region.width - max(room, region.width // 2)) // 2)
-    return Box(region.left + inset, region.top, region.right - inset, region.bottom)
+    clear = logo.height // 2
+    if logo.right + clear <= region.left or logo.left - clear >= region.right or logo.bottom + clear <= region.top:
+        return region  # the logo is not over the area
+    on_right = logo.left + logo.right > region.left + region.right
+    inset = region.right - (logo.left - clear) if on_right else logo.right + clear - region.left
+    inset = min(max(0, inset), region.width // 2 - 1)
+    beside = Box(region.left + inset, region.top, region.right - inset, region.bottom)
+    below = Box(region.left, min(region.bottom - 1, logo.bottom + clear), region.right, region.bottom)
+    return max((beside, below), key=lambda area: product_target(area, placement, size).width)
 
 
 def _target(subject: Subject, region: Box, placement: Placement) -> tuple[int, int, int, int] | None:

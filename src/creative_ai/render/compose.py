@@ -100,27 +100,37 @@ def _pick_text_color(background: NDArray[np.uint8], palette: list[RGB]) -> RGB:
     return max((WHITE, dark), key=lambda c: contrast_with_deciles(c, deciles))
 
 
-def _scrim_band(size: tuple[int, int], box: Box, side: str) -> tuple[tuple[int, int, int, int], Image.Image]:
-    """The soft gradient from the text side as (band box, 0..255 ramp image): 0 far from the text, 255 under it."""
+def _scrim_band(
+    size: tuple[int, int], box: Box, side: str, clear: Box | None = None
+) -> tuple[tuple[int, int, int, int], Image.Image]:
+    """The soft gradient from the text side as (band box, 0..255 ramp image): 0 far from the text, 255 under it.
+    It starts no further out than the edge of ``clear`` (the product), so it never darkens the product."""
     w, h = size
     if side == "right":
         flipped = Box(w - box.right, box.top, w - box.left, box.bottom)
-        (left, top, right, bottom), gradient = _scrim_band(size, flipped, "left")
+        mirrored = Box(w - clear.right, clear.top, w - clear.left, clear.bottom) if clear else None
+        (left, top, right, bottom), gradient = _scrim_band(size, flipped, "left", mirrored)
         return (w - right, top, w - left, bottom), gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     if side == "left":
         start, full = min(w, box.right + box.width // 2), box.right
+        if clear is not None and clear.left >= full:
+            start = min(start, clear.left)
         ramp = np.clip((start - np.arange(start, dtype=np.float32)) / max(start - full, 1), 0, 1)
         band = (0, 0, start, h)
         line = Image.fromarray(np.rint(ramp * 255).astype(np.uint8)[None, :], "L")
         return band, line.resize((start, h), Image.Resampling.NEAREST)
     start, full = max(0, box.top - box.height), box.top
+    if clear is not None and clear.bottom <= full:
+        start = max(start, clear.bottom)
     ramp = np.clip((np.arange(start, h, dtype=np.float32) - start) / max(full - start, 1), 0, 1)
     band = (0, start, w, h)
     line = Image.fromarray(np.rint(ramp * 255).astype(np.uint8)[:, None], "L")
     return band, line.resize((w, h - start), Image.Resampling.NEAREST)
 
 
-def _apply_scrim(image: Image.Image, *, box: Box, side: str, color: RGB, text: RGB) -> tuple[Image.Image, float]:
+def _apply_scrim(
+    image: Image.Image, *, box: Box, side: str, color: RGB, text: RGB, clear: Box | None = None
+) -> tuple[Image.Image, float]:
     """Paint (in place) the weakest scrim that lifts the text box to TARGET_CONTRAST; returns (image, strength)."""
     region = np.asarray(image.crop(box.as_tuple()))[::4, ::4].astype(np.float32)
     if worst_contrast(text, region) >= TARGET_CONTRAST:
@@ -139,7 +149,7 @@ def _apply_scrim(image: Image.Image, *, box: Box, side: str, color: RGB, text: R
         else:
             lo = mid
     strength = hi
-    band, ramp = _scrim_band(image.size, box, side)
+    band, ramp = _scrim_band(image.size, box, side, clear)
     # Scale the ramp by the strength, rounding up so the painted scrim is never weaker than the one measured.
     alpha = ramp.point(lambda v: min(255, math.ceil(v * strength)))
     image.paste(color, band, alpha)
@@ -266,7 +276,9 @@ def render_creative(
     text_color = _pick_text_color(under, rgb_palette)
     scrim_color = INK if text_color == WHITE else WHITE
     side = "right" if text.rtl and placement.text_side == "left" else placement.text_side
-    image, strength = _apply_scrim(image, box=text_box, side=side, color=scrim_color, text=text_color)
+    image, strength = _apply_scrim(
+        image, box=text_box, side=side, color=scrim_color, text=text_color, clear=product_box
+    )
 
     glyphs = text_glyphs(layout, book=book)
     glyphs.draw(image, at=(text_box.left, text_box.top), color=text_color)

@@ -198,10 +198,10 @@ def _paint(
     grown = np.pad(pixels, pad, mode="edge")  # each edge's colours, continued (a mirror would repeat the product)
     canvas = Image.fromarray(grown).crop((max(0, -left), max(0, -top), max(0, -left) + width, max(0, -top) + height))
     canvas = canvas.filter(ImageFilter.GaussianBlur(max(6, min(width, height) // 30)))
+    offline = canvas.copy()
+    offline.paste(inner, (left, top), _seam(inner.size, pad, subject, scale, max(8, min(width, height) // 30)))
     if fill is None:
-        seam = _seam(inner.size, pad, subject, scale, max(8, min(width, height) // 30))
-        canvas.paste(inner, (left, top), seam)
-        return canvas, Framing(method, subject, crop, kept, True, OFFLINE, note=found.note)
+        return offline, Framing(method, subject, crop, kept, True, OFFLINE, note=found.note)
     canvas.paste(inner, (left, top))
     keep = Image.new("L", (width, height), 0)
     keep.paste(255, (left, top, left + inner_w, top + inner_h))
@@ -211,7 +211,7 @@ def _paint(
         filled, source = fill(sketch)
     except ProviderError as exc:
         note = f"outpainting failed, used {OFFLINE}: {exc}"
-        return canvas, Framing(method, subject, crop, kept, True, OFFLINE, note, found.note)
+        return offline, Framing(method, subject, crop, kept, True, OFFLINE, note, found.note)
     if filled.size != (width, height):
         filled = filled.resize((width, height), Image.Resampling.LANCZOS)
     out = filled.convert("RGB")

@@ -52,8 +52,7 @@ def thumbnails(
         root = path.removesuffix(key).rstrip("/") or "."
         store = stores[root] if root in stores else stores.setdefault(root, store_at(root))
         try:
-            picture = store.read(key)
-        except StorageError:
+            found[variant_id(row)] = data_uri(store.read(key))
+        except (StorageError, OSError):  # missing, or no longer a picture (PIL's UnidentifiedImageError is an OSError)
             continue
-        found[variant_id(row)] = data_uri(picture)
     return found
