@@ -258,3 +258,11 @@ def test_a_scrim_the_copy_needs_stops_at_the_product() -> None:
         ctx = replace(ctx, text_box=out.text_box, block_box=out.block_box)
         result = FramingCheck().run(ctx)
         assert result.status == "pass" and result.measured["covered_share"] <= 0.02, (ratio, result.measured)
+
+
+def test_a_packshot_whose_product_was_not_found_warns_rather_than_passes() -> None:
+    picture = Image.new("RGB", (1080, 1080), (230, 228, 224))
+    ctx = replace(_ctx(picture, picture, Box(0, 0, 1, 1)), product_box=None, subject_note="no distinct subject found")
+    unseen = FramingCheck().run(ctx)
+    assert unseen.status == "warn" and "not measured" in unseen.evidence  # a packshot: the product is in it somewhere
+    assert FramingCheck().run(replace(ctx, generated_scene=True)).status == "pass"  # brand art: there is no product
