@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Orientation = Literal["square", "portrait", "landscape"]
@@ -77,6 +77,14 @@ class Placement:
     text_side: Literal["bottom", "left"]
     zones: tuple[Zone, ...] = ()  # the surfaces it runs on; ``safe`` keeps clear of all of them
     product_share: tuple[float, float] = (0.55, 0.70)  # of the frame's height (tall product) or width (wide one)
+    side_by_side_for_tall: bool = False  # a tall product may stand beside a text column instead of above the text
+    logo_side: Literal["right", "left"] = "right"  # the top corner the logo takes (mirrored for right-to-left)
+    product_reach: Literal["safe", "frame"] = "safe"  # how far the product area may reach: safe zone or margins
+
+    def side_by_side(self) -> Placement:
+        """This placement with the copy in a left column (its bottom), the logo above it and the product beside
+        them from the top margin down to the safe zone's bottom: the layout a tall product stands largest in."""
+        return replace(self, text_side="left", logo_side="left", product_reach="frame", side_by_side_for_tall=False)
 
     @property
     def orientation(self) -> Orientation:
@@ -111,7 +119,14 @@ REELS = Zone("Reels/TikTok", Insets(0.14, 0.12, 0.35, 0.06))
 PLACEMENTS: dict[str, Placement] = {
     "1x1": Placement("1x1", 1080, 1080, "Instagram/Facebook Feed", Insets(0.05, 0.05, 0.05, 0.05), "bottom"),
     "9x16": Placement(
-        "9x16", 1080, 1920, "Stories/Reels/TikTok", strictest(STORIES, REELS), "bottom", zones=(STORIES, REELS)
+        "9x16",
+        1080,
+        1920,
+        "Stories/Reels/TikTok",
+        strictest(STORIES, REELS),
+        "bottom",
+        zones=(STORIES, REELS),
+        side_by_side_for_tall=True,
     ),
     "16x9": Placement("16x9", 1920, 1080, "YouTube/Facebook Video", Insets(0.05, 0.07, 0.05, 0.07), "left"),
     "4x5": Placement("4x5", 1080, 1350, "Instagram/Facebook Feed Portrait", Insets(0.05, 0.05, 0.05, 0.05), "bottom"),

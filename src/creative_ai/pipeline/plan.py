@@ -14,8 +14,10 @@ from creative_ai.checks import CheckResult, legal
 from creative_ai.config import HeroStrategy, Settings
 from creative_ai.errors import AssetError, ConfigurationError, GlyphCoverageError, InputError
 from creative_ai.localize.copy import LocalizedCopy, Translator, localize
+from creative_ai.pipeline.arrange import layout_for, product_size
 from creative_ai.placements import Placement, get_placement, normalize_ratio
 from creative_ai.render import shaping
+from creative_ai.render.compose import Copy
 from creative_ai.render.text import FontBook
 
 
@@ -217,13 +219,34 @@ def plan_campaign(
         prompt = build_prompt(brief, product)
         seed = seed_for(product.id, prompt)
         products.append(ProductPlan(product, packshot, prompt, seed, () if packshot else classes))
-        for locale in chosen_locales:
-            copy = localize(brief, product, locale, translator=translator)
-            problem, verdict = _preflight(copy, locale=locale, brief=brief, book=book, rules=rules)
-            variants.extend(VariantPlan(product, locale, p, copy, problem, (verdict,)) for p in placements)
+        copies = {locale: localize(brief, product, locale, translator=translator) for locale in chosen_locales}
+        checked = {
+            locale: _preflight(copy, locale=locale, brief=brief, book=book, rules=rules)
+            for locale, copy in copies.items()
+        }
+        layouts = _layouts(placements, packshot, copies, checked, book=book)
+        for locale, copy in copies.items():
+            problem, verdict = checked[locale]
+            variants.extend(VariantPlan(product, locale, p, copy, problem, (verdict,)) for p in layouts)
     return CampaignPlan(
         brief, products, variants, logo, hero_strategy, chosen_ratios, chosen_locales, logo_variants=variants_of_logo
     )
+
+
+def _layouts(
+    placements: Sequence[Placement],
+    packshot: InputImage | None,
+    copies: dict[str, LocalizedCopy],
+    checked: dict[str, tuple[str | None, CheckResult]],
+    *,
+    book: FontBook,
+) -> list[Placement]:
+    """Each placement's layout for one product (see :func:`creative_ai.pipeline.arrange.layout_for`)."""
+    if packshot is None or not any(p.side_by_side_for_tall for p in placements):
+        return list(placements)
+    size = product_size(packshot.image, cut_out=packshot.has_transparency)
+    fitted = [Copy(c.headline, c.cta, locale) for locale, c in copies.items() if checked[locale][0] is None]
+    return [layout_for(p, size, fitted, book=book) for p in placements]
 
 
 def plan_run(

@@ -233,14 +233,19 @@ def product_region(placement: Placement, rtl: bool = False) -> Box:
     the product has the same box whatever the copy and its length in any locale. Above a bottom text region it may
     reach up to the outer margin (the product, unlike text and logo, may stand under a surface's top bar)."""
     c = content_box(placement)
-    region = text_region(placement, rtl)
     gap = round(0.03 * placement.short_side)
     margin = round(OUTER_MARGIN * placement.short_side)
-    if placement.text_side == "left" and rtl:
-        return Box(c.left, c.top, region.left - gap, c.bottom)
-    if placement.text_side == "left":
-        return Box(region.right + gap, c.top, c.right, c.bottom)
-    return Box(c.left, min(c.top, margin), c.right, region.top - gap)
+    if placement.text_side != "left":
+        region = text_region(placement, rtl)
+        return Box(c.left, min(c.top, margin), c.right, region.top - gap)
+    top, left, right = c.top, c.left, c.right
+    if placement.product_reach == "frame":  # beside a text column: from the top margin, out to the side margin
+        top, left, right = min(c.top, margin), min(c.left, margin), max(c.right, placement.width - margin)
+    ltr, mirrored = text_region(placement, False), text_region(placement, True)
+    width = min(right - (ltr.right + gap), (mirrored.left - gap) - left)  # the same size in either direction
+    if rtl:
+        return Box(mirrored.left - gap - width, top, mirrored.left - gap, c.bottom)
+    return Box(ltr.right + gap, top, ltr.right + gap + width, c.bottom)
 
 
 def render_creative(

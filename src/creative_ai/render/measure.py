@@ -40,7 +40,8 @@ def measured_contrast(image: Image.Image, mask: Image.Image, box: Box, text: RGB
 
 
 def logo_box_for(logo_size: tuple[int, int], placement: Placement, rtl: bool = False) -> Box:
-    """Logo ~7% of the short side high (at most 35% of the width), top corner opposite the text block."""
+    """Logo ~7% of the short side high (at most 35% of the width), in the placement's top corner (opposite the
+    text block, or above a text column); mirrored for right-to-left copy."""
     box = _logo_box(logo_size, placement)
     return mirror(box, placement) if rtl else box
 
@@ -53,6 +54,8 @@ def _logo_box(logo_size: tuple[int, int], placement: Placement) -> Box:
     max_width = round(placement.width * 0.35)
     if width > max_width:
         width, height = max_width, round(logo_h * max_width / logo_w)
+    if placement.logo_side == "left":
+        return Box(c.left, c.top, c.left + width, c.top + height)
     return Box(c.right - width, c.top, c.right, c.top + height)
 
 
