@@ -82,3 +82,13 @@ def test_every_ratio_of_an_off_centre_packshot_keeps_its_subject(make_campaign, 
         assert check["status"] == "pass" and check["measured"]["visible_share"] >= 0.85, check
         extended += framing["extended"]
     assert extended >= 1  # the wide one cannot be cropped to 9:16 without losing it
+
+
+def test_a_product_photographed_small_is_not_blown_up_into_a_blur() -> None:
+    from creative_ai.render.framing import MAX_UPSCALE, place
+    from creative_ai.render.subject import Subject
+
+    image = _packshot((560, 560, 640, 740))  # an 80×180 px product on a 1200 px photo
+    _out, framing = place(image, 1080, 1920, Subject((560, 560, 640, 740), "backdrop"), (100, 100, 980, 1200))
+    shown = framing.subject_in_frame(1080, 1920)
+    assert shown[3] - shown[1] <= round(180 * MAX_UPSCALE) + 1  # not the 1100 px the target would allow

@@ -19,6 +19,7 @@ from creative_ai.render.subject import Subject, find_subject
 
 MIN_KEEP = 0.85
 FOUND = ("alpha", "backdrop", "saliency")  # the methods that located a subject
+MAX_UPSCALE = 2.5  # a product photographed small is shown smaller rather than blown up into a blur
 OFFLINE = "edge-blur"
 Box = tuple[int, int, int, int]
 # Fills an extended canvas: gets it as RGBA (alpha 255 where the picture is, 0 where new pixels are wanted; the RGB
@@ -152,13 +153,13 @@ def _offset(lo: float, hi: float, cover_lo: float, cover_hi: float, centred: flo
 def place(
     image: Image.Image, width: int, height: int, subject: Subject, target: Box, *, fill: Fill | None = None
 ) -> tuple[Image.Image, Framing]:
-    """The picture scaled so its subject fits ``target`` (creative pixels, e.g. the area the copy leaves free) and
-    moved there; the frame is covered by the picture where that keeps the subject in its target, else the
-    uncovered sides are filled (see :func:`_paint`)."""
+    """The picture scaled so its subject fits ``target`` (creative pixels, e.g. the area the copy leaves free; never
+    enlarged more than ``MAX_UPSCALE`` times) and moved there; the frame is covered by the picture where that keeps
+    the subject in its target, else the uncovered sides are filled (see :func:`_paint`)."""
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     sx0, sy0, sx1, sy1 = subject.box
     tx0, ty0, tx1, ty1 = target
-    scale = min((tx1 - tx0) / max(1, sx1 - sx0), (ty1 - ty0) / max(1, sy1 - sy0))
+    scale = min((tx1 - tx0) / max(1, sx1 - sx0), (ty1 - ty0) / max(1, sy1 - sy0), MAX_UPSCALE)
     inner_w, inner_h = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
     left = _offset(tx0 - sx0 * scale, tx1 - sx1 * scale, width - inner_w, 0, (tx0 + tx1) / 2 - (sx0 + sx1) / 2 * scale)
     top = _offset(ty0 - sy0 * scale, ty1 - sy1 * scale, height - inner_h, 0, (ty0 + ty1) / 2 - (sy0 + sy1) / 2 * scale)
