@@ -12,20 +12,20 @@ from creative_ai.errors import RenderError
 from creative_ai.placements import Placement
 from creative_ai.render.compose import Copy, plan_text, product_region
 from creative_ai.render.packshot import product_target
-from creative_ai.render.subject import find_subject
+from creative_ai.render.subject import Subject
 from creative_ai.render.text import FontBook
 
 
-def product_size(image: Image.Image, *, cut_out: bool) -> tuple[int, int] | None:
-    """The product's width and height on its packshot (its opaque pixels, or the subject found on a photo)."""
-    if cut_out:
-        box = image.getchannel("A").getbbox() or (0, 0, *image.size)
-        return box[2] - box[0], box[3] - box[1]
-    found = find_subject(image)
-    if not found.found:
-        return None
-    x0, y0, x1, y1 = found.box
-    return x1 - x0, y1 - y0
+def product_size(image: Image.Image, subject: Subject | None) -> tuple[int, int] | None:
+    """The product's width and height on its packshot: the subject found on a photo, or (for a cut-out, no
+    subject given) its opaque pixels; None when a photo's product was not found."""
+    if subject is not None:
+        if not subject.found:
+            return None
+        x0, y0, x1, y1 = subject.box
+        return x1 - x0, y1 - y0
+    box = image.getchannel("A").getbbox() or (0, 0, *image.size)
+    return box[2] - box[0], box[3] - box[1]
 
 
 def layout_for(

@@ -10,80 +10,25 @@ import contextvars
 import hashlib
 import io
 import json
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 
 from PIL import Image
 
-from creative_ai.assets import InputImage
 from creative_ai.config import Settings
 from creative_ai.db.repository import GenerationCall, Repository
 from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
 from creative_ai.logs import log
+from creative_ai.pipeline.hero_set import Hero, HeroSet, HeroStats
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
-from creative_ai.render.subject import Subject, find_subject
 from creative_ai.storage import Store, layout
 
-
-@dataclass
-class Hero:
-    """A hero image; its pixels are decoded on first use (an unchanged rerun never needs them)."""
-
-    load: Callable[[], Image.Image]
-    sha256: str
-    source: str  # "reused" | "generated"
-    provider: str
-    model: str
-    seed: int | None
-
-    @cached_property
-    def image(self) -> Image.Image:
-        return self.load()
-
-
-@dataclass
-class HeroSet:
-    """The heroes of one product by size class, and why any could not be made."""
-
-    packshot: InputImage | None = None
-    by_class: dict[str, Hero] = field(default_factory=dict)
-    failures: dict[str, str] = field(default_factory=dict)
-    subjects: dict[str, Subject] = field(default_factory=dict, repr=False)
-
-    def subject_of(self, sha256: str, image: Image.Image, *, generated: bool) -> Subject:
-        """The subject of one of this product's pictures, found once a run whatever the number of placements."""
-        found = self.subjects.get(sha256)
-        if found is None:
-            found = self.subjects[sha256] = find_subject(image, generated=generated)
-        return found
-
-    def failure_for(self, size_class: str) -> str | None:
-        if self.packshot is not None:
-            return None
-        return self.failures.get(size_class)
-
-
-@dataclass
-class HeroStats:
-    generated: int = 0
-    reused: int = 0
-    provider_calls: int = 0
-    cost_usd: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, *, generated: int = 0, reused: int = 0, calls: int = 0, cost: float = 0.0) -> None:
-        with self._lock:
-            self.generated += generated
-            self.reused += reused
-            self.provider_calls += calls
-            self.cost_usd += cost
+__all__ = ["Hero", "HeroSet", "HeroStats"]  # kept importable from here: every stage that reads heroes does
 
 
 def hero_key(product_id: str, prompt: str, provider: str, model: str, size_class: str, slot: int | None = None) -> str:
@@ -337,7 +282,8 @@ def make_all_heroes(
     slots = slots if slots is not None else {p.product.id: i for i, p in enumerate(products)}
     for plan in products:
         slot = slots.get(plan.product.id)
-        hero_set = sets[plan.product.id] = HeroSet(packshot=plan.packshot)
+        known = {plan.packshot.sha256: plan.subject} if plan.packshot and plan.subject else {}
+        hero_set = sets[plan.product.id] = HeroSet(packshot=plan.packshot, subjects=known)
         if plan.packshot is not None:
             stats.add(reused=1)
             continue

@@ -18,6 +18,7 @@ from creative_ai.pipeline.arrange import layout_for, product_size
 from creative_ai.placements import Placement, get_placement, normalize_ratio
 from creative_ai.render import shaping
 from creative_ai.render.compose import Copy
+from creative_ai.render.subject import Subject, find_subject
 from creative_ai.render.text import FontBook
 
 
@@ -42,6 +43,7 @@ class ProductPlan:
     prompt: str
     seed: int
     size_classes: tuple[str, ...]
+    subject: Subject | None = None  # the product found on a photographed packshot, when the plan needed it
 
 
 @dataclass(frozen=True)
@@ -218,13 +220,13 @@ def plan_campaign(
         packshot = _packshot(brief, product, assets_dir=assets_dir, max_pixels=max_pixels)
         prompt = build_prompt(brief, product)
         seed = seed_for(product.id, prompt)
-        products.append(ProductPlan(product, packshot, prompt, seed, () if packshot else classes))
         copies = {locale: localize(brief, product, locale, translator=translator) for locale in chosen_locales}
         checked = {
             locale: _preflight(copy, locale=locale, brief=brief, book=book, rules=rules)
             for locale, copy in copies.items()
         }
-        layouts = _layouts(placements, packshot, copies, checked, book=book)
+        layouts, subject = _layouts(placements, packshot, copies, checked, book=book)
+        products.append(ProductPlan(product, packshot, prompt, seed, () if packshot else classes, subject))
         for locale, copy in copies.items():
             problem, verdict = checked[locale]
             variants.extend(VariantPlan(product, locale, p, copy, problem, (verdict,)) for p in layouts)
@@ -240,13 +242,15 @@ def _layouts(
     checked: dict[str, tuple[str | None, CheckResult]],
     *,
     book: FontBook,
-) -> list[Placement]:
-    """Each placement's layout for one product (see :func:`creative_ai.pipeline.arrange.layout_for`)."""
+) -> tuple[list[Placement], Subject | None]:
+    """Each placement's layout for one product (see :func:`creative_ai.pipeline.arrange.layout_for`), and the
+    subject found on a photographed packshot to choose them (kept, so the render does not look for it again)."""
     if packshot is None or not any(p.side_by_side_for_tall for p in placements):
-        return list(placements)
-    size = product_size(packshot.image, cut_out=packshot.has_transparency)
+        return list(placements), None
+    subject = None if packshot.has_transparency else find_subject(packshot.image)
+    size = product_size(packshot.image, subject)
     fitted = [Copy(c.headline, c.cta, locale) for locale, c in copies.items() if checked[locale][0] is None]
-    return [layout_for(p, size, fitted, book=book) for p in placements]
+    return [layout_for(p, size, fitted, book=book) for p in placements], subject
 
 
 def plan_run(
