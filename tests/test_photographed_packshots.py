@@ -285,3 +285,82 @@ def test_a_tall_product_stands_beside_the_copy_in_9x16_when_every_locale_fits_th
     essay = Copy("Den ganzen Sommer lang frisch und bereit für jedes einzelne Abenteuer am Strand", "Jetzt", "de")
     assert layout_for(story, (340, 800), [*copies, essay], book=book) is story  # one locale does not fit the column
     assert layout_for(PLACEMENTS["4x5"], (340, 800), copies, book=book) is PLACEMENTS["4x5"]
+
+
+@pytest.mark.parametrize("locales", [["en", "de"], ["en", "de", "ar"]])
+def test_a_tall_product_fills_55_to_70_percent_of_the_9x16_height_when_the_copy_allows(
+    tmp_path: Path, locales: list[str]
+) -> None:
+    from tests.conftest import run_brief, write_brief
+
+    (tmp_path / "shots").mkdir()
+    products = {"slim": ("gradient", (1100, 300, 1400, 1100)), "squat": ("vignette", (600, 450, 900, 1100))}
+    for seed, (product, (kind, box)) in enumerate(products.items()):
+        photo(kind, box=box, seed=seed).image.save(tmp_path / f"shots/{product}.jpg", quality=90)
+    brief = base_brief(
+        campaign_id="tall",
+        products=[{"id": k, "name": k.title(), "image": str(tmp_path / f"shots/{k}.jpg")} for k in products],
+        aspect_ratios=["9x16"],
+        locales=locales,
+        campaign_message="Fresh all summer",
+        messages={
+            k: v for k, v in {"de": "Frisch den ganzen Sommer", "ar": "انتعاش طوال الصيف"}.items() if k in locales
+        },
+        cta="Shop now",
+        brand_colors=["#2E7D32", "#F4F4F4"],
+    )
+    summary = as_json(run_brief(write_brief(tmp_path, brief), output=tmp_path / "out", provider="local"))
+    assert summary["status"] == "succeeded"
+    heights: dict[str, set[int]] = {}
+    for variant in summary["variants"]:
+        with Image.open(variant["file_path"]) as image:
+            box, *_ = _product(np.asarray(image.convert("RGB")))
+        heights.setdefault(variant["product_id"], set()).add(box[3] - box[1])
+        assert 0.55 * 1920 <= box[3] - box[1] <= 0.70 * 1920, (variant["product_id"], variant["locale"], box)
+        assert box[1] > 0 and box[3] < 0.65 * 1920 + 2, box  # whole, and above the Reels caption zone
+    for product, seen in heights.items():
+        assert max(seen) - min(seen) <= 2, (product, seen)  # one size in every locale
+
+
+def test_a_product_the_photo_cuts_at_its_bottom_stands_on_the_bottom_edge_in_every_ratio(tmp_path: Path) -> None:
+    from tests.conftest import run_brief, write_brief
+
+    (tmp_path / "shots").mkdir()
+    box = (600, 400, 900, 1200)  # the photo's bottom edge cuts the bottle's base off
+    photo("gradient", box=box, seed=1).image.save(tmp_path / "shots/cut.jpg", quality=90)
+    brief = base_brief(
+        campaign_id="cut",
+        products=[{"id": "cut", "name": "Cut", "image": str(tmp_path / "shots/cut.jpg")}],
+        aspect_ratios=RATIOS,
+        locales=["en", "ar"],
+        campaign_message="Fresh all summer",
+        messages={"ar": "انتعاش طوال الصيف"},
+        cta="Shop now",
+        brand_colors=["#2E7D32", "#F4F4F4"],
+    )
+    summary = as_json(run_brief(write_brief(tmp_path, brief), output=tmp_path / "out", provider="local"))
+    assert summary["status"] == "succeeded"
+    for variant in summary["variants"]:
+        with Image.open(variant["file_path"]) as image:
+            pixels = np.asarray(image.convert("RGB"))
+        found, filled, cap_y, body_y = _product(pixels)
+        where = (variant["locale"], variant["aspect_ratio"], found)
+        assert found[3] >= pixels.shape[0] - 2, where  # the cut is on the frame's edge, not in mid-air
+        bw, bh = found[2] - found[0], found[3] - found[1]
+        assert abs(bw / bh - (box[2] - box[0]) / (box[3] - box[1])) <= 0.04, where  # no smear of the cut below it
+        assert filled >= 0.85 * 0.83 and cap_y < body_y, where
+        sidecar = json.loads(Path(variant["file_path"]).with_suffix(".json").read_text())
+        check = next(c for c in sidecar["checks"] if c["name"] == "framing")
+        assert check["status"] == "pass" and check["measured"]["cut_by_photo"] == ["bottom"], (where, check)
+
+
+def test_a_cut_product_whose_cut_stands_inside_the_frame_fails_framing() -> None:
+    base = Image.new("RGB", (1080, 1080), (230, 228, 224))
+    ImageDraw.Draw(base).rectangle((400, 300, 700, 900), fill=BODY)
+    floating = replace(_ctx(base.copy(), base, Box(400, 300, 700, 900)), product_cut=frozenset({"bottom"}))
+    result = FramingCheck().run(floating)
+    assert result.status == "fail" and result.measured["cut_edge_inside_frame"] == ["bottom"], result
+    assert "cuts it at its bottom" in result.evidence
+    ImageDraw.Draw(base).rectangle((400, 300, 700, 1080), fill=BODY)
+    standing = replace(floating, image=base.copy(), base=base.reduce(4), product_box=Box(400, 300, 700, 1080))
+    assert FramingCheck().run(replace(standing, text_box=Box(0, 0, 1, 1), block_box=Box(0, 0, 1, 1))).status == "pass"

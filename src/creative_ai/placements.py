@@ -80,11 +80,23 @@ class Placement:
     side_by_side_for_tall: bool = False  # a tall product may stand beside a text column instead of above the text
     logo_side: Literal["right", "left"] = "right"  # the top corner the logo takes (mirrored for right-to-left)
     product_reach: Literal["safe", "frame"] = "safe"  # how far the product area may reach: safe zone or margins
+    text_column: float = 0.42  # the width of a left text column, as a share of the frame's width
+    mirrored_too: bool = True  # some locales read right to left: a product beside the text is as large mirrored
 
-    def side_by_side(self) -> Placement:
-        """This placement with the copy in a left column (its bottom), the logo above it and the product beside
-        them from the top margin down to the safe zone's bottom: the layout a tall product stands largest in."""
-        return replace(self, text_side="left", logo_side="left", product_reach="frame", side_by_side_for_tall=False)
+    def side_by_side(self, column: float | None = None, *, mirrored_too: bool = True) -> Placement:
+        """This placement with the copy in a left column (its bottom) ``column`` of the frame's width wide, the
+        logo above it and the product beside them from the top margin down to the safe zone's bottom: the layout a
+        tall product stands largest in. Without right-to-left locales (``mirrored_too`` False) the product may use
+        the whole width beside the column rather than only what the mirrored layout also has."""
+        return replace(
+            self,
+            text_side="left",
+            logo_side="left",
+            product_reach="frame",
+            side_by_side_for_tall=False,
+            text_column=self.text_column if column is None else column,
+            mirrored_too=mirrored_too,
+        )
 
     @property
     def orientation(self) -> Orientation:

@@ -49,6 +49,7 @@ class ImageContext:
     product_box: Box | None = None  # the product (subject) in the creative's pixels; None: no distinct subject
     subject_note: str | None = None  # what the subject finder said when it found none
     generated_scene: bool = False  # the picture is an image model's scene: its subject may not be the product
+    product_cut: frozenset[str] = frozenset()  # sides the photograph cuts the product by (top, bottom, left, right)
 
 
 class ImageCheck(ABC):

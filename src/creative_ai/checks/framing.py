@@ -4,7 +4,8 @@ The subject's box (where the product was found, mapped into the creative) must l
 overlapped by the headline, the text block (CTA) or the logo, and must not be painted over (a scrim): its pixels are
 compared with the framed picture before any overlay. A creative that keeps less than 85% of its product visible, or
 whose copy or logo overlaps it, fails; for a generated scene, whose subject may not be the product, it warns. A
-packshot on which no product was located warns (nothing was measured).
+packshot on which no product was located warns (nothing was measured). A product the photograph cuts (it reaches
+the photo's edge) fails when that cut stands inside the creative rather than on its edge: it would end in mid-air.
 """
 
 from __future__ import annotations
@@ -50,6 +51,17 @@ def _intersect(a: Box, b: Box) -> Box:
     return Box(max(a.left, b.left), max(a.top, b.top), min(a.right, b.right), min(a.bottom, b.bottom))
 
 
+def _floating(box: Box, cut: frozenset[str], width: int, height: int, slack: int = 2) -> list[str]:
+    """The sides the photograph cut the product by whose cut lies inside the creative instead of on its edge."""
+    on_edge = {
+        "top": box.top <= slack,
+        "bottom": box.bottom >= height - slack,
+        "left": box.left <= slack,
+        "right": box.right >= width - slack,
+    }
+    return [side for side in ("top", "bottom", "left", "right") if side in cut and not on_edge[side]]
+
+
 class FramingCheck(ImageCheck):
     name = "framing"
 
@@ -69,6 +81,7 @@ class FramingCheck(ImageCheck):
         in_frame = _area(inside) / max(1, _area(box))
         covered = covered_share(ctx, inside) if _area(inside) else 0.0
         over = _overlaps(ctx, inside) if _area(inside) else []
+        floating = _floating(box, ctx.product_cut, width, height)
         visible = in_frame * (1 - covered)
         tall = box.height >= box.width
         share = box.height / height if tall else box.width / width
@@ -81,8 +94,10 @@ class FramingCheck(ImageCheck):
             "visible_share": round(visible, 3),
             "min_visible_share": self.min_visible,
             "overlapped_by": over,
+            "cut_by_photo": sorted(ctx.product_cut),
+            "cut_edge_inside_frame": floating,
         }
-        if visible >= self.min_visible and not over:
+        if visible >= self.min_visible and not over and not floating:
             axis = "height" if tall else "width"
             evidence = f"{visible:.0%} of the product is visible; it fills {share:.0%} of the frame's {axis}"
             return CheckResult(self.name, "pass", evidence, measured)
@@ -93,6 +108,9 @@ class FramingCheck(ImageCheck):
             reasons.append(f"the {', '.join(over)} overlap{'s' if len(over) == 1 else ''} it")
         if covered > 0:
             reasons.append(f"{covered:.0%} of its pixels are painted over")
+        if floating:
+            sides = " and ".join(floating)
+            reasons.append(f"the photo cuts it at its {sides}, and that cut stands inside the frame, not on its edge")
         evidence = f"{visible:.0%} of the product is visible (needs {self.min_visible:.0%}, uncovered): " + "; ".join(
             reasons
         )

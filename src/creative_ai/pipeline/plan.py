@@ -245,12 +245,15 @@ def _layouts(
 ) -> tuple[list[Placement], Subject | None]:
     """Each placement's layout for one product (see :func:`creative_ai.pipeline.arrange.layout_for`), and the
     subject found on a photographed packshot to choose them (kept, so the render does not look for it again)."""
-    if packshot is None or not any(p.side_by_side_for_tall for p in placements):
+    if packshot is None:
         return list(placements), None
     subject = None if packshot.has_transparency else find_subject(packshot.image)
+    edges = subject.edges if subject is not None else frozenset()
+    if not edges and not any(p.side_by_side_for_tall for p in placements):
+        return list(placements), subject
     size = product_size(packshot.image, subject)
     fitted = [Copy(c.headline, c.cta, locale) for locale, c in copies.items() if checked[locale][0] is None]
-    return [layout_for(p, size, fitted, book=book) for p in placements], subject
+    return [layout_for(p, size, fitted, book=book, edges=edges) for p in placements], subject
 
 
 def plan_run(

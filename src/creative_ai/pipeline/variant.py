@@ -25,7 +25,7 @@ from creative_ai.render.backdrop import draw_backdrop
 from creative_ai.render.compose import Copy, Rendered, TextPlan, plan_text, product_region, render_creative
 from creative_ai.render.framing import Fill
 from creative_ai.render.measure import logo_box_for
-from creative_ai.render.packshot import place_packshot, product_target
+from creative_ai.render.packshot import anchored, place_packshot, product_target
 from creative_ai.render.subject import Subject
 from creative_ai.render.text import FontBook
 from creative_ai.storage import Store
@@ -130,7 +130,7 @@ def _target(subject: Subject, region: Box, placement: Placement) -> tuple[int, i
     if not subject.found:
         return None
     x0, y0, x1, y1 = subject.box
-    return product_target(region, placement, (x1 - x0, y1 - y0)).as_tuple()
+    return anchored(product_target(region, placement, (x1 - x0, y1 - y0)), subject.edges, placement).as_tuple()
 
 
 def read_sidecar(store: Store, key: str) -> CreativeRecord | None:
@@ -163,6 +163,7 @@ def check_context(
     palette: tuple[str, ...],
     expects_logo: bool | None = None,
     generated: bool = False,
+    cut: frozenset[str] = frozenset(),
 ) -> ImageContext:
     """What the image checks see of one rendered creative."""
     return ImageContext(
@@ -180,6 +181,7 @@ def check_context(
         product_box=rendered.product_box,
         subject_note=rendered.framing.note,
         generated_scene=generated,
+        product_cut=cut,
     )
 
 
@@ -231,6 +233,7 @@ def produce_variant(
         expects_logo=plan.logo is not None,
         palette=tuple(brief.brand_colors),
         generated=stage.source != "input",
+        cut=stage.subject.edges if stage.subject is not None and stage.target is not None else frozenset(),
     )
     results = checks.run(
         ctx,

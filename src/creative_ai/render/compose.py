@@ -76,7 +76,7 @@ def _text_region(placement: Placement) -> Box:
     c = content_box(placement)
     area = placement.width * placement.height * 0.25
     if placement.text_side == "left":
-        width = min(c.width, round(placement.width * 0.42))
+        width = min(c.width, round(placement.width * placement.text_column))
         height = min(c.height, round(area / width))
         return Box(c.left, c.bottom - height, c.left + width, c.bottom)
     height = min(round(c.height * 0.45), round(area / c.width))
@@ -242,7 +242,9 @@ def product_region(placement: Placement, rtl: bool = False) -> Box:
     if placement.product_reach == "frame":  # beside a text column: from the top margin, out to the side margin
         top, left, right = min(c.top, margin), min(c.left, margin), max(c.right, placement.width - margin)
     ltr, mirrored = text_region(placement, False), text_region(placement, True)
-    width = min(right - (ltr.right + gap), (mirrored.left - gap) - left)  # the same size in either direction
+    width = right - (ltr.right + gap)
+    if placement.mirrored_too or rtl:
+        width = min(width, (mirrored.left - gap) - left)  # the same size in either direction
     if rtl:
         return Box(mirrored.left - gap - width, top, mirrored.left - gap, c.bottom)
     return Box(ltr.right + gap, top, ltr.right + gap + width, c.bottom)

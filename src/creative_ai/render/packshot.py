@@ -27,6 +27,31 @@ def product_target(region: Box, placement: Placement, size: tuple[int, int]) -> 
     return Box(x, y, x + tw, y + th)
 
 
+def anchored(target: Box, edges: frozenset[str], placement: Placement) -> Box:
+    """``target`` moved onto the frame's edges that the photograph cuts its product by (a bottle cut by the photo's
+    bottom edge stands on the creative's bottom edge, so the cut reads as framing rather than as a product that
+    ends in mid-air); cut on two opposite sides, it is scaled about its centre to span the frame between them."""
+    x0, y0, x1, y1 = target.as_tuple()
+    w, h = x1 - x0, y1 - y0
+    if "top" in edges and "bottom" in edges:
+        grow = placement.height / max(1, h)
+        cx, w, h = (x0 + x1) / 2, round(w * grow), placement.height
+        x0, y0 = round(cx - w / 2), 0
+    elif "bottom" in edges:
+        y0 = placement.height - h
+    elif "top" in edges:
+        y0 = 0
+    if "left" in edges and "right" in edges:
+        grow = placement.width / max(1, w)
+        cy, h, w = y0 + h / 2, round(h * grow), placement.width
+        x0, y0 = 0, round(cy - h / 2)
+    elif "right" in edges:
+        x0 = placement.width - w
+    elif "left" in edges:
+        x0 = 0
+    return Box(x0, y0, x0 + w, y0 + h)
+
+
 def place_packshot(
     backdrop: Image.Image, packshot: Image.Image, *, region: Box, placement: Placement
 ) -> tuple[Image.Image, Box]:

@@ -22,6 +22,8 @@ WORK = 256  # the long side the backdrop model works at
 REFINE = 512  # the long side GrabCut refines at
 STRIP = 0.05  # share of each side taken as the border the backdrop is fitted to
 LIGHTNESS_WEIGHT = 0.35  # a change in lightness alone (shadow, vignette, sweep) counts this much of a colour change
+MIN_FILL = 0.25  # a subject covers at least this share of its own box (a bottle ~0.85, a group of coins ~0.4)
+GREY_CHROMA = 4.0  # a picture whose colours (Lab chroma, 99th percentile) stay under this is black and white
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Subject:
     method: str  # alpha, backdrop, saliency, none
     note: str | None = None
     scene: bool = False  # a generated scene with no subject: any crop of it is as good as another
+    edges: frozenset[str] = frozenset()  # sides of the picture the subject is cut by (top, bottom, left, right)
 
     @property
     def found(self) -> bool:
@@ -49,13 +52,23 @@ def find_subject(image: Image.Image, *, generated: bool = False) -> Subject:
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     found = _against_backdrop(rgb)
     if found is not None:
-        return Subject(found, "backdrop")
+        return Subject(found, "backdrop", edges=cut_by(found, (w, h)))
     if generated:
         salient = _saliency(rgb)
         if salient is not None:
             return Subject(salient, "saliency")
         return Subject((0, 0, w, h), "none", "no distinct subject in the generated scene: cut at its centre", True)
     return Subject((0, 0, w, h), "none", "no distinct subject found: the whole picture is kept")
+
+
+def cut_by(box: Box, size: tuple[int, int]) -> frozenset[str]:
+    """The sides of a ``size`` picture that ``box`` reaches (within 1%): a product photographed so close that the
+    picture's edge cuts it, which must then stand on the same edge of a creative rather than float there."""
+    w, h = size
+    mx, my = max(2, round(w * 0.01)), max(2, round(h * 0.01))
+    x0, y0, x1, y1 = box
+    sides = {"left": x0 <= mx, "top": y0 <= my, "right": x1 >= w - mx, "bottom": y1 >= h - my}
+    return frozenset(side for side, cut in sides.items() if cut)
 
 
 def _small(rgb: Image.Image, long_side: int) -> tuple[Image.Image, float]:
@@ -76,7 +89,7 @@ def _design(xs: NDArray[np.float32], ys: NDArray[np.float32]) -> NDArray[np.floa
     return np.stack([np.ones_like(xs), xs, ys, xs * xs, ys * ys, xs * ys], axis=-1)
 
 
-def _backdrop_model(lab: NDArray[np.float32]) -> tuple[NDArray[np.float32], float]:
+def _backdrop_model(lab: NDArray[np.float32], weight: float) -> tuple[NDArray[np.float32], float]:
     """The backdrop under the whole picture, fitted to its border strips (robustly: the product may touch an
     edge), and the typical distance of the border from it."""
     h, w, _ = lab.shape
@@ -90,33 +103,37 @@ def _backdrop_model(lab: NDArray[np.float32]) -> tuple[NDArray[np.float32], floa
     keep = np.ones(len(a), dtype=bool)
     for _ in range(3):  # refit without the border pixels that do not look like backdrop
         coef, *_ = np.linalg.lstsq(a[keep], b[keep], rcond=None)
-        residual = _distance(a @ coef, b)
+        residual = _distance(a @ coef, b, weight)
         spread = float(np.median(residual[keep])) + 1e-3
         keep = residual < max(4.0, 3.0 * spread)
         if keep.sum() < 0.3 * len(a):
             break
     model = (terms.reshape(-1, terms.shape[-1]) @ coef).reshape(h, w, 3).astype(np.float32)
-    return model, float(np.percentile(_distance(a @ coef, b)[keep], 95)) if keep.any() else 99.0
+    return model, float(np.percentile(_distance(a @ coef, b, weight)[keep], 95)) if keep.any() else 99.0
 
 
-def _distance(a: NDArray[np.float32], b: NDArray[np.float32]) -> NDArray[np.float32]:
+def _distance(a: NDArray[np.float32], b: NDArray[np.float32], weight: float) -> NDArray[np.float32]:
     d = a - b
-    return np.asarray(np.sqrt((d[..., 0] * LIGHTNESS_WEIGHT) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2), np.float32)
+    return np.asarray(np.sqrt((d[..., 0] * weight) ** 2 + d[..., 1] ** 2 + d[..., 2] ** 2), np.float32)
 
 
 def _against_backdrop(rgb: Image.Image) -> Box | None:
     small, scale = _small(rgb, WORK)
     lab = _lab(small)
-    model, noise = _backdrop_model(lab)
+    # A black-and-white picture has nothing but lightness to tell its subject by: it then counts in full.
+    weight = 1.0 if float(np.percentile(np.hypot(lab[..., 1], lab[..., 2]), 99)) < GREY_CHROMA else LIGHTNESS_WEIGHT
+    model, noise = _backdrop_model(lab, weight)
     if noise > 12.0:
         return None  # the border is no backdrop (a scene, a busy photograph)
-    distance = _distance(lab, model)
+    distance = _distance(lab, model, weight)
     threshold = max(7.0, 2.5 * noise)
     mask = (distance > threshold).astype(np.uint8)
     blob = _main_blob(mask)
     if blob is None:
         return None
     x0, y0, x1, y1 = blob
+    if float(mask[y0:y1, x0:x1].mean()) < MIN_FILL:
+        return None  # specks scattered over a surface (craters, stars, grain): no one subject
     box = (
         int(x0 * scale),
         int(y0 * scale),
