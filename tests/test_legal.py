@@ -30,7 +30,7 @@ from tests.conftest import as_json, base_brief, write_brief
     ],
 )
 def test_matching(locale: str, market: str, text: str, found: list[str]) -> None:
-    assert [t.term for t in scan(text, terms_for(locale, market))] == found
+    assert [t.term for t in scan(text, terms_for(locale, market), locale)] == found
 
 
 def test_a_prohibited_localized_message_refuses_the_campaign_before_generation(cli, workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]

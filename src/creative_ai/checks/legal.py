@@ -1,8 +1,9 @@
 """The legal check (phase ``copy``): prohibited and restricted terms per market and locale, before generation.
 
 Rules are data: ``rules/global.yaml``, then the language (``de.yaml``), then the locale (``de-at.yaml``), then the
-market (``market-eu.yaml``), then any files the brief names in ``legal_rules``. Matching is case- and
-accent-folded, on word boundaries, and skips a term negated just before it ("not clinically proven").
+market (``market-eu.yaml``), then any files the brief names in ``legal_rules``; a language's file also says how
+its copy is matched (endings, clitics, negations). Matching (:mod:`creative_ai.checks.claims`) normalises the text
+so a claim cannot hide, matches inflected, spaced or hyphenated forms, and skips a claim the copy negates.
 A prohibited term anywhere in the brief's copy refuses the campaign (:class:`ComplianceError`); a restricted
 term flags the creatives that carry it (``warn``).
 """
@@ -10,7 +11,6 @@ term flags the creatives that carry it (``warn``).
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,43 +21,11 @@ from typing import Any, Literal
 import yaml
 
 from creative_ai.checks.base import CheckResult
+from creative_ai.checks.claims import Language, Matcher, find, normalise
 from creative_ai.errors import ComplianceError, InputError
 
 Severity = Literal["fail", "warn"]
-NEGATORS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "without",
-        "non",
-        "nor",
-        "isn't",
-        "aren't",
-        "don't",
-        "doesn't",
-        "kein",
-        "keine",
-        "keinen",
-        "keiner",
-        "nicht",
-        "ohne",
-        "niemals",
-        "pas",
-        "sans",
-        "jamais",
-        "ni",
-        "sin",
-        "nunca",
-        "ningún",
-        "ninguna",
-        "nao",
-        "não",
-        "senza",
-        "mai",
-    ]
-)
-NEGATION_WINDOW = 3
+ENTRY_KEYS = {"term", "rule", "note", "forms"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +34,8 @@ class Term:
     rule: str
     severity: Severity
     source: str
-    pattern: re.Pattern[str]
+    matcher: Matcher
+    note: str | None = None  # where the rule comes from (a code, a regulator's guidance)
 
 
 @dataclass(frozen=True)
@@ -91,43 +60,79 @@ class Hit:
         }
 
 
-def fold(text: str) -> str:
-    """Case- and accent-folded, dashes unified, whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    unified = re.sub(r"[\u2010-\u2015\u2212]", "-", stripped.casefold())
-    return re.sub(r"\s+", " ", unified)
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    rule: str
+    severity: Severity
+    note: str | None
+    forms: tuple[str, ...]
 
 
-def _compile(term: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in fold(term).split()]
-    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])")
+@dataclass(frozen=True)
+class RuleFile:
+    """One rule file: how its language is matched (when it says) and its entries."""
+
+    source: str
+    language: Language | None
+    entries: tuple[Entry, ...]
+
+    def terms(self, language: Language) -> list[Term]:
+        lang = self.language or language
+        return [
+            Term(e.term, e.rule, e.severity, self.source, Matcher.build(e.term, e.forms, lang), e.note)
+            for e in self.entries
+        ]
 
 
-def _load(text: str, source: str) -> list[Term]:
+def _words(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise InputError(f"{where} must be a list of spellings")
+    return tuple(v.strip() for v in value)
+
+
+def _parse(text: str, source: str) -> RuleFile:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"legal rules {source}: not valid YAML ({str(exc).splitlines()[0]})") from exc
-    if not isinstance(data, dict) or set(data) - {"prohibited", "restricted"}:
-        raise InputError(f"legal rules {source}: expected the keys prohibited and/or restricted")
-    out: list[Term] = []
+    if not isinstance(data, dict) or set(data) - {"prohibited", "restricted", "language"}:
+        raise InputError(f"legal rules {source}: expected the keys prohibited, restricted and/or language")
+    language = None
+    if data.get("language") is not None:
+        if not isinstance(data["language"], dict):
+            raise InputError(f"legal rules {source}: language must be a mapping")
+        try:
+            language = Language.from_data(data["language"], f"legal rules {source}")
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
+    entries: list[Entry] = []
     for key, severity in (("prohibited", "fail"), ("restricted", "warn")):
-        for i, entry in enumerate(data.get(key) or []):
+        listed = data.get(key) or []
+        if not isinstance(listed, list):
+            raise InputError(f"legal rules {source}: {key} must be a list of entries")
+        for i, entry in enumerate(listed):
+            where = f"legal rules {source}: {key}[{i}]"
             if not isinstance(entry, dict) or not str(entry.get("term", "")).strip():
-                raise InputError(f"legal rules {source}: {key}[{i}] needs a term (and a rule name)")
+                raise InputError(f"{where} needs a term (and a rule name)")
+            if set(entry) - ENTRY_KEYS:
+                raise InputError(f"{where}: unknown keys {sorted(set(entry) - ENTRY_KEYS)}")
             term = str(entry["term"]).strip()
-            rule = str(entry.get("rule") or key)
-            out.append(Term(term, rule, severity, source, _compile(term)))  # type: ignore[arg-type]
-    return out
+            note = str(entry["note"]).strip() if entry.get("note") else None
+            forms = _words(entry.get("forms"), f"{where}.forms")
+            entries.append(Entry(term, str(entry.get("rule") or key), severity, note, forms))  # type: ignore[arg-type]
+    return RuleFile(source, language, tuple(entries))
 
 
 @cache
-def _bundled(name: str) -> tuple[Term, ...]:
+def bundled(name: str) -> RuleFile | None:
+    """A rule file shipped with the project; None when there is none of that name."""
     resource = files("creative_ai.checks") / "rules" / name
     if not resource.is_file():
-        return ()
-    return tuple(_load(resource.read_text(encoding="utf-8"), name))
+        return None
+    return _parse(resource.read_text(encoding="utf-8"), name)
 
 
 def _market_file(market: str) -> str:
@@ -138,6 +143,20 @@ def terms_for(locale: str, market: str, extra: Sequence[Path] = ()) -> list[Term
     return list(_terms_for(locale, market, tuple(extra)))
 
 
+def language_of(locale: str) -> Language:
+    """How copy in ``locale`` is matched: its language's block (or English's), negations of English too."""
+    english = _english()
+    own = bundled(f"{locale.split('-')[0].lower()}.yaml")
+    if own is None or own.language is None:
+        return english
+    return own.language.merged(english)
+
+
+def _english() -> Language:
+    base = bundled("global.yaml")
+    return base.language if base is not None and base.language is not None else Language()
+
+
 @cache
 def _terms_for(locale: str, market: str, extra: tuple[Path, ...]) -> tuple[Term, ...]:
     """The layered rules for one locale in one market: global → language → locale → market → the brief's files."""
@@ -146,35 +165,30 @@ def _terms_for(locale: str, market: str, extra: tuple[Path, ...]) -> tuple[Term,
     if locale.lower() != language:
         names.append(f"{locale.lower()}.yaml")
     names.append(_market_file(market))
-    terms = [t for name in names for t in _bundled(name)]
+    own = bundled(f"{language}.yaml")
+    lang = own.language if own is not None and own.language is not None else _english()
+    terms = [t for name in names if (rules := bundled(name)) is not None for t in rules.terms(lang)]
     for path in extra:
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"legal_rules: cannot read {path} ({exc.strerror})") from exc
-        terms.extend(_load(text, path.name))
+        terms.extend(_parse(text, path.name).terms(lang))
     return tuple(terms)
 
 
-def scan(text: str, terms: Iterable[Term]) -> list[Term]:
-    """The terms found in ``text`` (each once), not counting negated occurrences."""
-    folded = fold(text)
-    found: list[Term] = []
-    for term in terms:
-        for match in term.pattern.finditer(folded):
-            before = re.findall(r"[\w'’]+", folded[: match.start()])[-NEGATION_WINDOW:]
-            if any(word.replace("’", "'") in NEGATORS for word in before):
-                continue
-            found.append(term)
-            break
-    return found
+def scan(text: str, terms: Iterable[Term], locale: str = "en") -> list[Term]:
+    """The terms found in ``text`` (each once), not counting occurrences its copy negates."""
+    folded = normalise(text)
+    negation = language_of(locale)
+    return [term for term in terms if find(folded, term.matcher, negation)]
 
 
 def check_fields(fields: Iterable[tuple[str, str, str]], *, market: str, extra: Sequence[Path] = ()) -> list[Hit]:
     """Every hit in ``fields`` — (field path, locale, text) — under that locale's rules."""
     hits: list[Hit] = []
     for field, locale, text in fields:
-        for term in scan(text, terms_for(locale, market, extra)):
+        for term in scan(text, terms_for(locale, market, extra), locale):
             hits.append(Hit(field, locale, term.term, term.rule, term.severity, term.source, text))
     return hits
 
