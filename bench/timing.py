@@ -30,6 +30,19 @@ def median_ms(func: Callable[[], object], runs: int = RUNS) -> float:
     return statistics.median(samples)
 
 
+def paired_ms(first: Callable[[], object], second: Callable[[], object], runs: int = 15) -> tuple[float, float, float]:
+    """Medians of ``first`` and ``second`` run alternately (so a busy moment of the machine hits both), and the
+    median of their per-pair ratio."""
+    first(), second()  # warm-up
+    a, b = [], []
+    for _ in range(runs):
+        for func, samples in ((first, a), (second, b)):
+            start = time.perf_counter()
+            func()
+            samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(a), statistics.median(b), statistics.median(x / y for x, y in zip(a, b, strict=True))
+
+
 def sample_logo() -> Image.Image:
     logo = Image.new("RGBA", (600, 160), (0, 0, 0, 0))
     draw = ImageDraw.Draw(logo)

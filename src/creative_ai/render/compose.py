@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -101,15 +101,16 @@ def _pick_text_color(background: NDArray[np.uint8], palette: list[RGB]) -> RGB:
 
 
 def _scrim_band(
-    size: tuple[int, int], box: Box, side: str, clear: Box | None = None
+    size: tuple[int, int], box: Box, side: str, clear: Box | None = None, strength: float = 1.0
 ) -> tuple[tuple[int, int, int, int], Image.Image]:
-    """The soft gradient from the text side as (band box, 0..255 ramp image): 0 far from the text, 255 under it.
-    It starts no further out than the edge of ``clear`` (the product), so it never darkens the product."""
+    """The soft gradient from the text side as (band box, 0..255 alpha image): 0 far from the text, ``strength``
+    (rounded up, so the painted scrim is never weaker than the one measured) under it. It starts no further out
+    than the edge of ``clear`` (the product), so it never darkens the product."""
     w, h = size
     if side == "right":
         flipped = Box(w - box.right, box.top, w - box.left, box.bottom)
         mirrored = Box(w - clear.right, clear.top, w - clear.left, clear.bottom) if clear else None
-        (left, top, right, bottom), gradient = _scrim_band(size, flipped, "left", mirrored)
+        (left, top, right, bottom), gradient = _scrim_band(size, flipped, "left", mirrored, strength)
         return (w - right, top, w - left, bottom), gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
     if side == "left":
         start, full = min(w, box.right + box.width // 2), box.right
@@ -117,15 +118,22 @@ def _scrim_band(
             start = min(start, clear.left)
         ramp = np.clip((start - np.arange(start, dtype=np.float32)) / max(start - full, 1), 0, 1)
         band = (0, 0, start, h)
-        line = Image.fromarray(np.rint(ramp * 255).astype(np.uint8)[None, :], "L")
+        line = Image.fromarray(_alpha(ramp, strength)[None, :], "L")
         return band, line.resize((start, h), Image.Resampling.NEAREST)
     start, full = max(0, box.top - box.height), box.top
     if clear is not None and clear.bottom <= full:
         start = max(start, clear.bottom)
     ramp = np.clip((np.arange(start, h, dtype=np.float32) - start) / max(full - start, 1), 0, 1)
     band = (0, start, w, h)
-    line = Image.fromarray(np.rint(ramp * 255).astype(np.uint8)[:, None], "L")
+    line = Image.fromarray(_alpha(ramp, strength)[:, None], "L")
     return band, line.resize((w, h - start), Image.Resampling.NEAREST)
+
+
+def _alpha(ramp: NDArray[np.floating[Any]], strength: float) -> NDArray[np.uint8]:
+    """A 0..1 ramp as 0..255 alpha scaled by ``strength``: the ramp is first set in whole steps of 255 (as it is
+    drawn), then scaled and rounded up."""
+    scaled = np.ceil(np.rint(ramp * 255).astype(np.float64) * strength)
+    return np.asarray(np.minimum(255, scaled), dtype=np.uint8)
 
 
 def _apply_scrim(
@@ -149,10 +157,8 @@ def _apply_scrim(
         else:
             lo = mid
     strength = hi
-    band, ramp = _scrim_band(image.size, box, side, clear)
-    # Scale the ramp by the strength, rounding up so the painted scrim is never weaker than the one measured.
-    alpha = ramp.point(lambda v: min(255, math.ceil(v * strength)))
-    image.paste(color, band, alpha)
+    band, alpha = _scrim_band(image.size, box, side, clear, strength)
+    image.paste(Image.new("RGB", alpha.size, color), band, alpha)  # an image through a mask: twice a fill's speed
     return image, strength
 
 

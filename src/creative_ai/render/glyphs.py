@@ -45,7 +45,7 @@ class Glyphs:
     def draw(self, image: Image.Image, *, at: tuple[int, int], color: RGB) -> None:
         """Paint onto ``image`` (in place) with the top-left corner at ``at``: text glyphs in ``color``, colour
         glyphs as they are."""
-        image.paste(color, (*at, at[0] + self.mask.width, at[1] + self.mask.height), self.mask)
+        image.paste(Image.new(image.mode, self.mask.size, color), at, self.mask)  # faster than a masked fill
         if self.colour is not None:
             image.paste(self.colour, at, self.colour)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import as_file, files
 from itertools import combinations, pairwise
 from pathlib import Path
@@ -62,6 +62,13 @@ class Face:
     def colour(self) -> bool:
         """Whether the face draws its glyphs in colour (bitmap or layered colour tables: emoji)."""
         return _is_colour(str(self.path))
+
+
+@lru_cache(maxsize=8192)
+def _brand_sets(path: str, text: str) -> bool:
+    """Whether the face at ``path`` alone sets ``text`` (asked for every line and size a fit tries: cached)."""
+    cmap = _cmap(path)
+    return EMOJI_PRESENTATION not in text and all(ord(c) in cmap or c.isspace() or c in INVISIBLE for c in text)
 
 
 INVISIBLE = frozenset("\u200b\u200c\u200d\u00ad\u2060\ufe0e\ufe0f") | bidi.CONTROLS
@@ -136,7 +143,7 @@ class FontBook:
     def brand_covers(self, text: str) -> bool:
         """Whether the brand face alone sets ``text`` (no fallback face, no complex shaping, no emoji presentation
         asked for)."""
-        return EMOJI_PRESENTATION not in text and all(self.brand.covers(c) for c in text)
+        return _brand_sets(str(self.brand.path), text)
 
     def measure(self, text: str, size: int, locale: str = "en") -> float:
         """Advance width of one line of ``text``."""
