@@ -116,6 +116,9 @@ class RunReport(BaseModel):
 
 class BlockedVariant(_Answer):
     variant: str
+    product_id: str
+    locale: str
+    aspect_ratio: str
     reason: str
 
 

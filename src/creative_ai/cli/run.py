@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from creative_ai.choices import HeroStrategy, ImageFormat
-from creative_ai.cli.app import EXIT_FAILED, EXIT_OK, app, err_console, handles_errors
+from creative_ai.cli.app import EXIT_FAILED, EXIT_INPUT, EXIT_OK, app, err_console, handles_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -91,7 +91,9 @@ def run(
             only_products=product or (),
             hero_strategy=hero or settings.hero_strategy,
         )
-        report = dry_run_report(plan, chain=chain, repo=repo, store=make_store(settings)[0])
+        report = dry_run_report(
+            plan, chain=chain, repo=repo, store=make_store(settings)[0], settings=settings, book=book
+        )
         typer.echo(json.dumps(report, indent=2) if as_json else "\n".join(f"{k}: {v}" for k, v in report.items()))
         raise typer.Exit(EXIT_OK)
 
@@ -149,5 +151,6 @@ def validate(brief: BriefArg) -> None:
         f"{len(plan.ratios)} ratio(s) = {len(plan.variants)} creatives"
     )
     for v in blocked:
-        typer.echo(f"  blocked: {v.stem}: {v.preflight_error}")
-    raise typer.Exit(EXIT_FAILED if blocked else EXIT_OK)
+        where = f"product {v.product.id}, locale {v.locale}, ratio {v.placement.ratio}"
+        typer.echo(f"  blocked: {where}: {v.preflight_error}")
+    raise typer.Exit(EXIT_INPUT if blocked else EXIT_OK)  # the brief as written cannot be made whole

@@ -186,14 +186,36 @@ class Outpainter:
         log.warning("outpaint_failed", campaign_id=self.campaign_id, product_id=plan.product.id, reasons=reasons)
         raise GenerationFailed("; then ".join(reasons))
 
+    def planned(self, todo: Sequence[FillJob], *, look_up: bool = True) -> list[tuple[ProductPlan, int, int]]:
+        """The fills :meth:`warm` would pay for (product, width, height): each distinct canvas the framing of
+        ``todo`` asks for that no edit-capable provider of the chain has filled before (``look_up`` False: no
+        database yet, so none has). Nothing is called."""
+        if not self.chain:
+            return []
+        asked: dict[str, tuple[ProductPlan, int, int]] = {}
+        for job in _distinct(todo).values():
+
+            def probe(sketch: Image.Image, job: FillJob = job) -> tuple[Image.Image, str]:
+                digest = canvas_digest(sketch)
+                if not look_up or not any(
+                    recorded(fill_key(digest, p, job.product.prompt), store=self.store, repo=self.repo)
+                    for p in self.chain
+                ):
+                    asked.setdefault(f"{digest}:{job.product.prompt}", (job.product, sketch.width, sketch.height))
+                return sketch.convert("RGB"), "planned"
+
+            w, h = job.placement.width, job.placement.height
+            try:
+                frame(job.image, w, h, fill=probe, subject=job.subject, target=job.target)
+            except CreativeAIError:
+                continue  # that variant's render meets it again and reports it
+        return list(asked.values())
+
     def warm(self, todo: Sequence[FillJob], *, concurrency: int) -> None:
         """Fill, ``concurrency`` at a time, every canvas the variants about to be rendered will ask for."""
         if not self.chain:
             return
-        jobs: dict[tuple[str, str, int, int, tuple[int, int, int, int] | None], FillJob] = {}
-        for job in todo:
-            key = (job.sha256, job.product.prompt, job.placement.width, job.placement.height, job.target)
-            jobs.setdefault(key, job)
+        jobs = _distinct(todo)
         if not jobs:
             return
 
@@ -207,3 +229,11 @@ class Outpainter:
         contexts = [contextvars.copy_context() for _ in jobs]
         with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs))), thread_name_prefix="fill") as pool:
             list(pool.map(lambda pair: pair[0].run(run, pair[1]), zip(contexts, jobs.values(), strict=True)))
+
+
+def _distinct(todo: Sequence[FillJob]) -> dict[tuple[str, str, int, int, tuple[int, int, int, int] | None], FillJob]:
+    """One job per picture, prompt, placement size and target: the same canvas is framed once."""
+    jobs: dict[tuple[str, str, int, int, tuple[int, int, int, int] | None], FillJob] = {}
+    for job in todo:
+        jobs.setdefault((job.sha256, job.product.prompt, job.placement.width, job.placement.height, job.target), job)
+    return jobs

@@ -12,12 +12,12 @@ from creative_ai.assets import InputImage, find_product_image, load_image
 from creative_ai.brief import CampaignBrief, Product, normalize_locale
 from creative_ai.checks import CheckResult, legal
 from creative_ai.config import HeroStrategy, Settings
-from creative_ai.errors import AssetError, ConfigurationError, GlyphCoverageError, InputError
+from creative_ai.errors import AssetError, ConfigurationError, GlyphCoverageError, InputError, TextFitError
 from creative_ai.localize.copy import LocalizedCopy, Translator, localize
 from creative_ai.pipeline.arrange import layout_for, product_size
 from creative_ai.placements import Placement, get_placement, normalize_ratio
 from creative_ai.render import shaping
-from creative_ai.render.compose import Copy
+from creative_ai.render.compose import Copy, plan_text
 from creative_ai.render.subject import Subject, find_subject
 from creative_ai.render.text import FontBook
 
@@ -187,6 +187,15 @@ def _preflight(
     return problem, verdict
 
 
+def _fit(copy: LocalizedCopy, locale: str, layout: Placement, book: FontBook) -> str | None:
+    """Why this copy cannot be set in this layout (decided here, before anything is generated), if it cannot."""
+    try:
+        plan_text(Copy(copy.headline, copy.cta, locale), placement=layout, book=book)
+    except TextFitError as exc:
+        return f"the {locale} copy does not fit the {layout.ratio} layout: {exc}"
+    return None
+
+
 def plan_campaign(
     brief: CampaignBrief,
     *,
@@ -226,10 +235,20 @@ def plan_campaign(
             for locale, copy in copies.items()
         }
         layouts, subject = _layouts(placements, packshot, copies, checked, book=book)
-        products.append(ProductPlan(product, packshot, prompt, seed, () if packshot else classes, subject))
-        for locale, copy in copies.items():
-            problem, verdict = checked[locale]
-            variants.extend(VariantPlan(product, locale, p, copy, problem, (verdict,)) for p in layouts)
+        mine = [
+            VariantPlan(
+                product, locale, p, copy, checked[locale][0] or _fit(copy, locale, p, book), (checked[locale][1],)
+            )
+            for locale, copy in copies.items()
+            for p in layouts
+        ]
+        # Heroes only for the size classes of variants that can be made: copy that fits nowhere costs nothing.
+        needed = {
+            "single" if hero_strategy == "single" else v.placement.orientation for v in mine if not v.preflight_error
+        }
+        made = () if packshot else tuple(c for c in classes if c in needed)
+        products.append(ProductPlan(product, packshot, prompt, seed, made, subject))
+        variants.extend(mine)
     return CampaignPlan(
         brief, products, variants, logo, hero_strategy, chosen_ratios, chosen_locales, logo_variants=variants_of_logo
     )

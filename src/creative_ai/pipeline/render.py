@@ -81,6 +81,11 @@ def paint_canvases(
     """4. The canvases framing must extend, painted by an edit-capable provider first, concurrently."""
     if not outpainter.chain:
         return
+    outpainter.warm(fill_jobs(plan, work, store=store, book=book), concurrency=concurrency)
+
+
+def fill_jobs(plan: CampaignPlan, work: list[Work], *, store: Store, book: FontBook) -> list[FillJob]:
+    """The pictures the variants about to be rendered frame (each may need its canvas extended)."""
     products = {p.product.id: p for p in plan.products}
     jobs = []
     for item in work:
@@ -96,7 +101,7 @@ def paint_canvases(
             jobs.append(
                 FillJob(products[item.variant.product.id], stage.image, stage.sha256, placement, stage.subject, target)
             )
-    outpainter.warm(jobs, concurrency=concurrency)
+    return jobs
 
 
 def render_variants(

@@ -75,7 +75,17 @@ async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
         "valid": True,
         "campaign_id": brief.campaign_id,
         "variants_total": len(plan.variants),
-        "blocked": [{"variant": v.stem, "reason": v.preflight_error} for v in plan.variants if v.preflight_error],
+        "blocked": [
+            {
+                "variant": v.stem,
+                "product_id": v.product.id,
+                "locale": v.locale,
+                "aspect_ratio": v.placement.ratio,
+                "reason": v.preflight_error,
+            }
+            for v in plan.variants
+            if v.preflight_error
+        ],
     }
 
 
