@@ -30,6 +30,7 @@ LOCALE_RE = re.compile(
     r"^(?P<lang>[A-Za-z]{2,3})(?:-(?P<script>[A-Za-z]{4}))?(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
     r"(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*)$"
 )
+MAX_TERMS = 160
 MAX_MESSAGE = 140
 MAX_BRIEF_BYTES = 1_000_000
 
@@ -79,6 +80,16 @@ def _message(value: str) -> str:
         raise ValueError("is empty; write the copy to put on the creative")
     if len(text) > MAX_MESSAGE:
         raise ValueError(f"is {len(text)} characters; at most {MAX_MESSAGE} are allowed")
+    return text
+
+
+def _terms_line(value: str) -> str:
+    """A terms line (disclaimer): one paragraph, line breaks read as spaces, at most MAX_TERMS characters."""
+    text = _copy_text(value).replace("\n", " ")
+    if not text:
+        raise ValueError("is empty; write the terms line, or leave it out")
+    if len(text) > MAX_TERMS:
+        raise ValueError(f"is {len(text)} characters; at most {MAX_TERMS} are allowed (it is set in two small lines)")
     return text
 
 
@@ -142,6 +153,10 @@ class CampaignBrief(_Model):
     brand: Brand | None = None
     cta: str | None = None
     messages_cta: dict[str, str] = Field(default_factory=dict)
+    terms: str | None = Field(
+        default=None, description="The terms line (disclaimer) set small under the copy, e.g. an offer's conditions."
+    )
+    messages_terms: dict[str, str] = Field(default_factory=dict, description="The terms line per locale.")
     aspect_ratios: list[Ratio] = Field(default_factory=lambda: list(DEFAULT_RATIOS))
     legal_rules: list[str] = Field(default_factory=list, description="Extra legal rule files (YAML), beside the brief.")
 
@@ -198,6 +213,16 @@ class CampaignBrief(_Model):
     def _messages_cta(cls, value: dict[str, str]) -> dict[str, str]:
         return {k: _one_line(v) for k, v in value.items()}
 
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, value: str | None) -> str | None:
+        return None if value is None else _terms_line(value)
+
+    @field_validator("messages_terms")
+    @classmethod
+    def _messages_terms(cls, value: dict[str, str]) -> dict[str, str]:
+        return {normalize_locale(k): _terms_line(v) for k, v in value.items()}
+
     @field_validator("aspect_ratios")
     @classmethod
     def _ratios(cls, value: list[str]) -> list[str]:
@@ -216,7 +241,7 @@ class CampaignBrief(_Model):
                 )
             seen[product.id] = i
         wanted = self.target_locales
-        for field in ("messages", "messages_cta"):
+        for field in ("messages", "messages_cta", "messages_terms"):
             for key in getattr(self, field):
                 if key not in wanted:
                     raise ValueError(f"{field}.{key}: locale {key!r} is not one of the campaign's locales {wanted}")

@@ -104,6 +104,7 @@ class CreativeRecord(BaseModel):
     message: str
     cta: str | None
     prompt: str | None
+    terms: str | None = None  # the terms line set under the copy
     hero_sha256: str
     hero_source: str
     sha256: str

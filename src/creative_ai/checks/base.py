@@ -50,6 +50,8 @@ class ImageContext:
     subject_note: str | None = None  # what the subject finder said when it found none
     generated_scene: bool = False  # the picture is an image model's scene: its subject may not be the product
     product_cut: frozenset[str] = frozenset()  # sides the photograph cuts the product by (top, bottom, left, right)
+    terms_box: Box | None = None  # the terms line (a disclaimer) when one was set
+    terms_mask: Image.Image | None = None  # its glyph pixels, the size of terms_box
 
 
 class ImageCheck(ABC):

@@ -26,6 +26,7 @@ from creative_ai.errors import ComplianceError, InputError
 
 Severity = Literal["fail", "warn"]
 ENTRY_KEYS = {"term", "rule", "note", "forms"}
+REQUIREMENT_KEYS = {"rule", "when_rules", "when_patterns", "severity", "note"}
 
 
 @dataclass(frozen=True)
@@ -70,12 +71,36 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A disclaimer the market requires: copy that makes one of these claims carries a terms line."""
+
+    rule: str
+    when_rules: tuple[str, ...]  # a hit of any of these rule ids triggers it (e.g. free-offers)
+    when_patterns: tuple[re.Pattern[str], ...]  # or any of these patterns in the normalised copy (e.g. a percentage)
+    severity: Severity
+    note: str | None
+    source: str
+
+    def triggered_by(self, text: str, hits: Sequence[Hit]) -> str | None:
+        """What in the copy calls for the terms line, if anything does."""
+        for hit in hits:
+            if hit.rule in self.when_rules:
+                return f"{hit.term!r} ({hit.rule})"
+        folded = normalise(text)
+        for pattern in self.when_patterns:
+            if found := pattern.search(folded):
+                return repr(found.group().strip())
+        return None
+
+
+@dataclass(frozen=True)
 class RuleFile:
-    """One rule file: how its language is matched (when it says) and its entries."""
+    """One rule file: how its language is matched (when it says), its entries and the disclaimers it requires."""
 
     source: str
     language: Language | None
     entries: tuple[Entry, ...]
+    requirements: tuple[Requirement, ...] = ()
 
     def terms(self, language: Language) -> list[Term]:
         lang = self.language or language
@@ -98,8 +123,8 @@ def _parse(text: str, source: str) -> RuleFile:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         raise InputError(f"legal rules {source}: not valid YAML ({str(exc).splitlines()[0]})") from exc
-    if not isinstance(data, dict) or set(data) - {"prohibited", "restricted", "language"}:
-        raise InputError(f"legal rules {source}: expected the keys prohibited, restricted and/or language")
+    if not isinstance(data, dict) or set(data) - {"prohibited", "restricted", "language", "disclaimers"}:
+        raise InputError(f"legal rules {source}: expected the keys prohibited, restricted, disclaimers and/or language")
     language = None
     if data.get("language") is not None:
         if not isinstance(data["language"], dict):
@@ -123,7 +148,36 @@ def _parse(text: str, source: str) -> RuleFile:
             note = str(entry["note"]).strip() if entry.get("note") else None
             forms = _words(entry.get("forms"), f"{where}.forms")
             entries.append(Entry(term, str(entry.get("rule") or key), severity, note, forms))  # type: ignore[arg-type]
-    return RuleFile(source, language, tuple(entries))
+    return RuleFile(source, language, tuple(entries), _requirements(data.get("disclaimers"), source))
+
+
+def _requirements(listed: object, source: str) -> tuple[Requirement, ...]:
+    if listed is None:
+        return ()
+    if not isinstance(listed, list):
+        raise InputError(f"legal rules {source}: disclaimers must be a list of entries")
+    out = []
+    for i, entry in enumerate(listed):
+        where = f"legal rules {source}: disclaimers[{i}]"
+        if not isinstance(entry, dict) or not str(entry.get("rule", "")).strip():
+            raise InputError(f"{where} needs a rule name")
+        if set(entry) - REQUIREMENT_KEYS:
+            raise InputError(f"{where}: unknown keys {sorted(set(entry) - REQUIREMENT_KEYS)}")
+        severity = entry.get("severity", "fail")
+        if severity not in ("fail", "warn"):
+            raise InputError(f"{where}: severity is fail or warn, not {severity!r}")
+        patterns = []
+        for text in _words(entry.get("when_patterns"), f"{where}.when_patterns"):
+            try:
+                patterns.append(re.compile(text))
+            except re.error as exc:
+                raise InputError(f"{where}.when_patterns: {text!r} is not a valid pattern ({exc})") from exc
+        when_rules = _words(entry.get("when_rules"), f"{where}.when_rules")
+        if not patterns and not when_rules:
+            raise InputError(f"{where} needs when_rules or when_patterns: what calls for the terms line")
+        note = str(entry["note"]).strip() if entry.get("note") else None
+        out.append(Requirement(str(entry["rule"]).strip(), when_rules, tuple(patterns), severity, note, source))
+    return tuple(out)
 
 
 @cache
@@ -177,6 +231,24 @@ def _terms_for(locale: str, market: str, extra: tuple[Path, ...]) -> tuple[Term,
     return tuple(terms)
 
 
+def requirements_for(locale: str, market: str, extra: Sequence[Path] = ()) -> list[Requirement]:
+    """The disclaimers required of copy in ``locale`` for ``market``, layered like the terms."""
+    return list(_requirements_for(locale, market, tuple(extra)))
+
+
+@cache
+def _requirements_for(locale: str, market: str, extra: tuple[Path, ...]) -> tuple[Requirement, ...]:
+    language = locale.split("-")[0].lower()
+    names = ["global.yaml", f"{language}.yaml"]
+    if locale.lower() != language:
+        names.append(f"{locale.lower()}.yaml")
+    names.append(_market_file(market))
+    found = [r for name in names if (rules := bundled(name)) is not None for r in rules.requirements]
+    for path in extra:
+        found.extend(_parse(path.read_text(encoding="utf-8"), path.name).requirements)
+    return tuple(found)
+
+
 def scan(text: str, terms: Iterable[Term], locale: str = "en") -> list[Term]:
     """The terms found in ``text`` (each once), not counting occurrences its copy negates."""
     folded = normalise(text)
@@ -219,15 +291,42 @@ def preflight(brief: Any, extra: Sequence[Path] = ()) -> list[Hit]:
     return hits
 
 
-def variant_result(headline: str, cta: str | None, *, locale: str, market: str, extra: Sequence[Path]) -> CheckResult:
-    """The legal check of one creative's words (its locale's rules): pass, warn (restricted) or fail."""
+def variant_result(
+    headline: str,
+    cta: str | None,
+    *,
+    locale: str,
+    market: str,
+    extra: Sequence[Path],
+    terms: str | None = None,
+) -> CheckResult:
+    """The legal check of one creative's words (its locale's rules): pass, warn (restricted term, or a disclaimer
+    the rule wants but only warns about) or fail (prohibited term, or a required terms line missing)."""
     fields = [("message", locale, headline)] + ([("cta", locale, cta)] if cta else [])
     hits = check_fields(fields, market=market, extra=extra)
-    measured = {"terms": [{"term": h.term, "rule": h.rule, "severity": h.severity} for h in hits]}
+    missing = []
+    if not terms:
+        copy = headline + " " + (cta or "")
+        for need in requirements_for(locale, market, extra):
+            if (why := need.triggered_by(copy, hits)) is not None:
+                missing.append((need, why))
+    measured: dict[str, Any] = {"terms": [{"term": h.term, "rule": h.rule, "severity": h.severity} for h in hits]}
+    measured["terms_line"] = bool(terms)
+    measured["disclaimers_missing"] = [
+        {"rule": n.rule, "severity": n.severity, "because": why, "source": n.source} for n, why in missing
+    ]
     if any(h.severity == "fail" for h in hits):
         worst = next(h for h in hits if h.severity == "fail")
         return CheckResult("legal", "fail", f"prohibited term {worst.term!r} ({worst.rule})", measured)
-    if hits:
+    needs = "; ".join(
+        f"{why} needs the market's terms line (rule {n.rule}, {n.source}): give the brief a terms line "
+        f"(terms, or messages_terms.{locale})"
+        for n, why in missing
+    )
+    if any(n.severity == "fail" for n, _ in missing):
+        return CheckResult("legal", "fail", needs, measured)
+    if hits or missing:
         named = ", ".join(f"{h.term!r} ({h.rule})" for h in hits)
-        return CheckResult("legal", "warn", f"restricted: {named}", measured)
+        evidence = "; ".join(part for part in (f"restricted: {named}" if hits else "", needs) if part)
+        return CheckResult("legal", "warn", evidence, measured)
     return CheckResult("legal", "pass", f"no listed term for {locale} in market {market}", measured)

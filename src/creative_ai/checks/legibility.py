@@ -1,4 +1,5 @@
-"""Legibility: the headline's measured contrast against its final background, and the safe zone."""
+"""Legibility: the headline's (and a terms line's) measured contrast against its final background, and the safe
+zone."""
 
 from __future__ import annotations
 
@@ -24,6 +25,11 @@ class LegibilityCheck(ImageCheck):
         problems = []
         if ratio < WCAG_AA:
             problems.append(f"text contrast {ratio}:1 is below {WCAG_AA}:1")
+        if ctx.terms_box is not None and ctx.terms_mask is not None:  # the terms line must read as well
+            terms = measured_contrast(ctx.image, ctx.terms_mask, ctx.terms_box, ctx.text_color)
+            measured["terms_contrast_ratio"] = terms
+            if terms < WCAG_AA:
+                problems.append(f"terms line contrast {terms}:1 is below {WCAG_AA}:1")
         if not inside:
             problems.append(f"text block {ctx.block_box.as_tuple()} leaves the safe zone {safe.as_tuple()}")
         if problems:

@@ -21,6 +21,7 @@ class LocalizedCopy:
     source: str  # "brief" | "translator" | "fallback"
     needs_translation: bool
     machine_translated: bool
+    terms: str | None = None  # the terms line (disclaimer) the creative carries
 
 
 def _lookup(table: dict[str, str], locale: str) -> str | None:
@@ -80,10 +81,22 @@ def localize(
             override=False,
             translator=translator,
         )
-    sources = {h_src, c_src}
+    terms: str | None = None
+    t_src = "brief"
+    if brief.terms:
+        terms, t_src = _one(
+            brief.terms,
+            brief.messages_terms,
+            locale=locale,
+            source_locale=source_locale,
+            override=False,
+            translator=translator,
+        )
+    sources = {h_src, c_src, t_src}
     return LocalizedCopy(
         headline=headline,
         cta=cta,
+        terms=terms,
         source="fallback" if "fallback" in sources else "translator" if "translator" in sources else "brief",
         needs_translation="fallback" in sources,
         machine_translated="translator" in sources,

@@ -67,9 +67,10 @@ def render_key(
         [
             RENDER_VERSION,
             stage_sha,
-            variant.placement.ratio,
+            repr(variant.placement),  # the layout too: one locale's copy can move every locale's column
             variant.copy.headline,
             variant.copy.cta,
+            variant.copy.terms,
             plan.brief.brand_colors,
             plan.logo.sha256 if plan.logo else None,
             [v.sha256 for v in plan.logo_variants],

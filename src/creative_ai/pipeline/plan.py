@@ -181,16 +181,23 @@ def _preflight(
         problem = str(exc)
     if not book.brand_covers(words) and (why := shaping.complex_shaping_problem()):
         raise ConfigurationError(f"locale {locale} needs complex-script shaping, which is unavailable: {why}")
-    verdict = legal.variant_result(copy.headline, copy.cta, locale=locale, market=brief.target_market, extra=rules)
+    verdict = legal.variant_result(
+        copy.headline, copy.cta, locale=locale, market=brief.target_market, extra=rules, terms=copy.terms
+    )
     if verdict.status == "fail" and problem is None:  # e.g. a machine translation that says "guaranteed"
         problem = f"legal: {verdict.evidence}"
     return problem, verdict
 
 
+def copy_of(copy: LocalizedCopy, locale: str) -> Copy:
+    """The words one creative carries: headline, CTA and terms line."""
+    return Copy(copy.headline, copy.cta, locale, copy.terms)
+
+
 def _fit(copy: LocalizedCopy, locale: str, layout: Placement, book: FontBook) -> str | None:
     """Why this copy cannot be set in this layout (decided here, before anything is generated), if it cannot."""
     try:
-        plan_text(Copy(copy.headline, copy.cta, locale), placement=layout, book=book)
+        plan_text(copy_of(copy, locale), placement=layout, book=book)
     except TextFitError as exc:
         return f"the {locale} copy does not fit the {layout.ratio} layout: {exc}"
     return None
@@ -271,7 +278,7 @@ def _layouts(
     if not edges and not any(p.side_by_side_for_tall for p in placements):
         return list(placements), subject
     size = product_size(packshot.image, subject)
-    fitted = [Copy(c.headline, c.cta, locale) for locale, c in copies.items() if checked[locale][0] is None]
+    fitted = [copy_of(c, locale) for locale, c in copies.items() if checked[locale][0] is None]
     return [layout_for(p, size, fitted, book=book, edges=edges) for p in placements], subject
 
 

@@ -18,11 +18,11 @@ from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.pipeline.heroes import HeroSet
 from creative_ai.pipeline.keys import VariantKeys, hero_for
-from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
+from creative_ai.pipeline.plan import CampaignPlan, VariantPlan, copy_of
 from creative_ai.placements import Box, Placement
 from creative_ai.records import CreativeRecord, TextRecord, VariantOutcome
 from creative_ai.render.backdrop import draw_backdrop
-from creative_ai.render.compose import Copy, Rendered, TextPlan, plan_text, product_region, render_creative
+from creative_ai.render.compose import Rendered, TextPlan, plan_text, product_region, render_creative
 from creative_ai.render.framing import Fill
 from creative_ai.render.measure import logo_box_for
 from creative_ai.render.packshot import anchored, place_packshot, product_target
@@ -104,7 +104,7 @@ def stage_for(
 ) -> tuple[TextPlan, Stage]:
     """The fitted copy of a variant and the picture it goes on (see :func:`build_stage`)."""
     placement = variant.placement
-    text = plan_text(Copy(variant.copy.headline, variant.copy.cta, variant.locale), placement=placement, book=book)
+    text = plan_text(copy_of(variant.copy, variant.locale), placement=placement, book=book)
     logo = logo_box_for(plan.logo.image.size, placement, text.rtl) if plan.logo is not None else None
     return text, build_stage(plan, variant, heroes, text, logo, region)
 
@@ -182,6 +182,8 @@ def check_context(
         subject_note=rendered.framing.note,
         generated_scene=generated,
         product_cut=cut,
+        terms_box=rendered.terms_box,
+        terms_mask=rendered.terms_mask,
     )
 
 
@@ -287,6 +289,7 @@ def creative_record(
         locale=variant.locale,
         message=variant.copy.headline,
         cta=variant.copy.cta,
+        terms=variant.copy.terms,
         prompt=None
         if stage.source == "input"
         else next(p.prompt for p in plan.products if p.product.id == variant.product.id),

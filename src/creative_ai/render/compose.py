@@ -32,6 +32,8 @@ TARGET_CONTRAST = WCAG_AA + 0.1  # a hair above the floor so rounding never land
 HEADLINE_MAX = 0.09
 HEADLINE_MIN = 0.04
 CTA_RATIO = 0.45
+TERMS = 0.022  # a terms line (disclaimer): its size as a share of the short side
+TERMS_LINES = 2  # at most this many lines
 OUTER_MARGIN = 0.05  # of the short side: the frame's own margin, inside which nothing is placed
 WHITE: RGB = (255, 255, 255)
 INK: RGB = (17, 17, 20)
@@ -44,6 +46,7 @@ class Copy:
     headline: str
     cta: str | None = None
     locale: str = "en"
+    terms: str | None = None  # the market's terms line (a disclaimer), set small under the block
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ class Rendered:
     base: Image.Image  # a thumbnail of the framed picture before any overlay (for the brand-colour check)
     logo: PlacedLogo | None = None
     product_box: Box | None = None  # the subject's box in the creative's pixels (None: no distinct subject)
+    terms_box: Box | None = None  # where the terms line was set
+    terms_mask: Image.Image | None = None  # its glyph pixels, the size of terms_box
 
 
 def text_region(placement: Placement, rtl: bool = False) -> Box:
@@ -193,10 +198,38 @@ class TextPlan:
     layout: TextLayout
     text_box: Box
     block: Box
+    terms: TextLayout | None = None
+    terms_box: Box | None = None
 
     @property
     def rtl(self) -> bool:
         return is_rtl(self.copy.locale)
+
+
+def terms_size(placement: Placement) -> int:
+    """The size of a terms line: small but legible (2.2% of the short side, at least 18 px)."""
+    return max(18, round(TERMS * placement.short_side))
+
+
+def _fit_terms(copy: Copy, region: Box, placement: Placement, book: FontBook) -> TextLayout | None:
+    if not copy.terms:
+        return None
+    size = terms_size(placement)
+    try:
+        return fit_text(
+            copy.terms,
+            book=book,
+            max_width=region.width,
+            max_height=round(size * TERMS_LINES * 1.3),
+            max_size=size,
+            min_size=size,
+            locale=copy.locale,
+        )
+    except TextFitError as exc:
+        raise TextFitError(
+            f"the terms line ({len(copy.terms)} characters) does not fit in {TERMS_LINES} lines of {region.width} px "
+            f"at {size} px: shorten it"
+        ) from exc
 
 
 def plan_text(copy: Copy, *, placement: Placement, book: FontBook) -> TextPlan:
@@ -209,29 +242,36 @@ def plan_text(copy: Copy, *, placement: Placement, book: FontBook) -> TextPlan:
     s = placement.short_side
     max_size, min_size = round(HEADLINE_MAX * s), round(HEADLINE_MIN * s)
     has_cta = bool(copy.cta)
+    terms = _fit_terms(copy, region, placement, book)
+    below = terms.height + round(terms.size * 0.8) if terms else 0  # the terms line and its gap, at the bottom
     # The CTA's height is reserved at the largest size tried, so the whole block always fits the region.
     layout = fit_text(
         copy.headline,
         book=book,
         max_width=region.width,
-        max_height=region.height - _cta_extra(max_size, has_cta),
+        max_height=region.height - _cta_extra(max_size, has_cta) - below,
         max_size=max_size,
         min_size=min_size,
         locale=copy.locale,
     )
     extra = _cta_extra(layout.size, has_cta)
-    top = region.bottom - layout.height - extra
+    top = region.bottom - below - layout.height - extra
     pill = cta_width(copy.cta, cta_label_size(layout.size), book=book, locale=copy.locale) if copy.cta else 0
     if pill > region.width:
         raise TextFitError(f"the call to action is {pill} px wide; the text region is {region.width} px: shorten it")
-    block_width = max(layout.width, pill)
+    block_width = max(layout.width, pill, terms.width if terms else 0)
+    terms_box = None
     if rtl:
         text_box = Box(region.right - layout.width, top, region.right, top + layout.height)
         block = Box(region.right - block_width, top, region.right, region.bottom)
+        if terms:
+            terms_box = Box(region.right - terms.width, region.bottom - terms.height, region.right, region.bottom)
     else:
         text_box = Box(region.left, top, region.left + layout.width, top + layout.height)
         block = Box(region.left, top, region.left + block_width, region.bottom)
-    return TextPlan(copy, layout, text_box, block)
+        if terms:
+            terms_box = Box(region.left, region.bottom - terms.height, region.left + terms.width, region.bottom)
+    return TextPlan(copy, layout, text_box, block, terms, terms_box)
 
 
 def product_region(placement: Placement, rtl: bool = False) -> Box:
@@ -289,12 +329,16 @@ def render_creative(
     text_color = _pick_text_color(under, rgb_palette)
     scrim_color = INK if text_color == WHITE else WHITE
     side = "right" if text.rtl and placement.text_side == "left" else placement.text_side
-    image, strength = _apply_scrim(
-        image, box=text_box, side=side, color=scrim_color, text=text_color, clear=product_box
-    )
+    covered = text_box if text.terms_box is None else _union(text_box, text.terms_box)
+    image, strength = _apply_scrim(image, box=covered, side=side, color=scrim_color, text=text_color, clear=product_box)
 
     glyphs = text_glyphs(layout, book=book)
     glyphs.draw(image, at=(text_box.left, text_box.top), color=text_color)
+    terms_mask = None
+    if text.terms is not None and text.terms_box is not None:
+        small = text_glyphs(text.terms, book=book)
+        small.draw(image, at=(text.terms_box.left, text.terms_box.top), color=text_color)
+        terms_mask = small.coverage
 
     cta_contrast = None
     if copy.cta:
@@ -326,4 +370,10 @@ def render_creative(
         framing=framing,
         base=base,
         product_box=product_box,
+        terms_box=text.terms_box,
+        terms_mask=terms_mask,
     )
+
+
+def _union(a: Box, b: Box) -> Box:
+    return Box(min(a.left, b.left), min(a.top, b.top), max(a.right, b.right), max(a.bottom, b.bottom))
