@@ -71,6 +71,7 @@ def _brand_ctx(hero_color: str, palette: list[str]) -> ImageContext:
         image=out.image, placement=PLACEMENT, text_box=out.text_box, block_box=out.block_box,
         text_mask=out.text_mask, text_color=out.text_color, logo_box=None, expects_logo=False,
         base=out.base, palette=tuple(palette),
+        brand_pixels=Image.new("RGB", (1080, 1080), hero_color), brand_source="generated hero",
     )  # fmt: skip
 
 
@@ -81,7 +82,8 @@ def test_brand_colours_pass_on_brand_and_fail_off_brand() -> None:
     assert on.status == "pass" and on.measured["near_brand_share"] > 0.9
     assert on.measured["dominant"][0]["nearest_brand"] == "#004E89"
     off = BrandColorCheck().run(_brand_ctx("#2E8B57", ["#FF6B35", "#004E89"]))
-    assert off.status == "fail" and off.measured["near_brand_share"] == 0 and "needs 15%" in off.evidence
+    assert off.status == "fail" and off.measured["near_brand_share"] == 0 and "on brand from 15%" in off.evidence
+    assert off.measured["measured_on"] == "generated hero"
 
 
 def test_our_scrim_and_text_cannot_rescue_an_off_brand_hero() -> None:
@@ -91,7 +93,7 @@ def test_our_scrim_and_text_cannot_rescue_an_off_brand_hero() -> None:
     # pass; measured on the picture under our overlays, the green hero fails.
     ctx = _brand_ctx("#7FBF3F", ["#16181D", "#FFFFFF"])
     assert BrandColorCheck().run(ctx).status == "fail"
-    rescued = BrandColorCheck(min_share=0.01).run(ImageContext(**{**ctx.__dict__, "base": ctx.image}))
+    rescued = BrandColorCheck(min_share=0.01).run(ImageContext(**{**ctx.__dict__, "brand_pixels": ctx.image}))
     assert rescued.measured["near_brand_share"] > 0  # the overlays alone would have counted
 
 

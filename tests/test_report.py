@@ -23,7 +23,12 @@ from tests.report_html import creative_rows, decode
 
 
 def test_report_in_json_csv_and_html(cli, make_campaign, workdir: Path) -> None:  # type: ignore[no-untyped-def]
-    brief = base_brief(aspect_ratios=["1x1", "9x16"], locales=["en", "de"], messages={"de": "Gratis Wellen"})
+    brief = base_brief(
+        aspect_ratios=["1x1", "9x16"],
+        locales=["en", "de"],
+        messages={"de": "Gratis Wellen"},
+        messages_terms={"de": "Solange der Vorrat reicht."},  # an EU free offer carries its terms (market-eu.yaml)
+    )
     assert make_campaign(brief, output="out").status == "succeeded"
     result = cli("report", "test-campaign")
     assert result.code == 0, result.stderr
@@ -47,7 +52,12 @@ def test_cli_report_and_mcp_tool_give_the_same_figures(cli, workdir: Path) -> No
     repo = Repository.from_url(settings.database_url)
     store = LocalStore(settings.output_dir)
     provider = get_provider("local", settings=settings)
-    brief = base_brief(aspect_ratios=["1x1", "9x16"], locales=["en", "de"], messages={"de": "Gratis Wellen"})
+    brief = base_brief(
+        aspect_ratios=["1x1", "9x16"],
+        locales=["en", "de"],
+        messages={"de": "Gratis Wellen"},
+        messages_terms={"de": "Solange der Vorrat reicht."},
+    )
     run_campaign(parse_brief(brief), provider=provider, store=store, repo=repo, settings=settings, display_root="out")
 
     def both() -> tuple[dict[str, Any], dict[str, Any]]:

@@ -51,6 +51,8 @@ class ImageContext:
     generated_scene: bool = False  # the picture is an image model's scene: its subject may not be the product
     product_cut: frozenset[str] = frozenset()  # sides the photograph cuts the product by (top, bottom, left, right)
     terms_box: Box | None = None  # the terms line (a disclaimer) when one was set
+    brand_pixels: Image.Image | None = None  # what the brand controls: its product's pixels or the generated picture
+    brand_source: str = ""  # what those pixels are, for the evidence ("packshot product", "generated hero")
     terms_mask: Image.Image | None = None  # its glyph pixels, the size of terms_box
 
 

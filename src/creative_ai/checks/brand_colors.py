@@ -1,7 +1,9 @@
-"""Brand colours (phase ``image``): how much of the picture *under* our overlays is near a brand colour.
+"""Brand colours (phase ``image``): how much of what the brand controls is near a brand colour.
 
-The picture is measured before scrim, text, CTA and logo are added, so our own overlays can never make it pass.
-Its dominant colours (fast octree, area-weighted) are compared with the brand colours in CIEDE2000.
+Measured: the product's own pixels on a packshot (a cut-out's opaque pixels; on a photograph, the product's box)
+or an image model's picture; never our overlays, and never the backdrop we paint from the palette (it would pass
+by construction). Its dominant colours (fast octree, area-weighted) are compared with the brand colours in
+CIEDE2000.
 """
 
 from __future__ import annotations
@@ -71,17 +73,30 @@ def ciede2000(lab1: NDArray[np.float64], lab2: NDArray[np.float64]) -> NDArray[n
 
 
 class BrandColorCheck(ImageCheck):
+    """The share of what the brand controls (its packshot's product pixels, or an image model's picture) within
+    ΔE2000 ``max_delta_e`` of a brand colour: pass from ``min_share``, warn from ``warn_share``, fail below. The
+    backdrop we paint from the palette is never measured: a creative on brand art only is not judged."""
+
     name = "brand_colors"
 
-    def __init__(self, *, max_delta_e: float = 20.0, min_share: float = 0.15) -> None:
-        self.max_delta_e, self.min_share = max_delta_e, min_share
+    def __init__(self, *, max_delta_e: float = 20.0, min_share: float = 0.15, warn_share: float = 0.05) -> None:
+        self.max_delta_e, self.min_share, self.warn_share = max_delta_e, min_share, min(warn_share, min_share)
 
     def run(self, ctx: ImageContext) -> CheckResult:
         if not ctx.palette:
             return CheckResult(self.name, "warn", "the brief gives no brand colours to compare with", {})
-        picture = ctx.base.convert("RGB")
-        picture.thumbnail((128, 128))
-        quantized = picture.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE)
+        if ctx.brand_pixels is None:
+            return CheckResult(
+                self.name,
+                "pass",
+                "the picture is brand art drawn from the palette: nothing the brand supplied to measure",
+                {"measured_on": None},
+            )
+        pixels = _opaque(ctx.brand_pixels)
+        if pixels.size == 0:
+            return CheckResult(self.name, "warn", f"the {ctx.brand_source} has no opaque pixels to measure", {})
+        strip = Image.fromarray(pixels.reshape(1, -1, 3))
+        quantized = strip.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE)
         counts = np.bincount(np.asarray(quantized).ravel(), minlength=COLOURS).astype(np.float64)
         palette = np.array((quantized.getpalette() or [])[: COLOURS * 3], dtype=np.float64).reshape(-1, 3)
         counts = counts[: len(palette)]  # a picture with few colours gets a shorter palette
@@ -92,8 +107,10 @@ class BrandColorCheck(ImageCheck):
         near_share = float(shares[nearest <= self.max_delta_e].sum())
         order = np.argsort(-shares)[:5]
         measured = {
+            "measured_on": ctx.brand_source,
             "near_brand_share": round(near_share, 3),
             "min_share": self.min_share,
+            "warn_share": self.warn_share,
             "max_delta_e": self.max_delta_e,
             "dominant": [
                 {
@@ -106,7 +123,18 @@ class BrandColorCheck(ImageCheck):
                 if shares[i] > 0
             ],
         }
-        evidence = f"{near_share:.0%} of the picture within ΔE2000 {self.max_delta_e:g} of a brand colour"
+        evidence = f"{near_share:.0%} of the {ctx.brand_source} within ΔE2000 {self.max_delta_e:g} of a brand colour"
         if near_share >= self.min_share:
             return CheckResult(self.name, "pass", evidence, measured)
-        return CheckResult(self.name, "fail", f"{evidence} (needs {self.min_share:.0%})", measured)
+        needs = f"{evidence} (on brand from {self.min_share:.0%})"
+        if near_share >= self.warn_share:
+            return CheckResult(self.name, "warn", needs, measured)
+        return CheckResult(self.name, "fail", needs, measured)
+
+
+def _opaque(picture: Image.Image, size: int = 128) -> NDArray[np.uint8]:
+    """The picture's opaque pixels (alpha over half) as an (n, 3) array, at most ``size`` px on its long side."""
+    small = picture.copy()
+    small.thumbnail((size, size))
+    rgba = np.asarray(small.convert("RGBA"))
+    return np.ascontiguousarray(rgba[..., :3][rgba[..., 3] > 127])

@@ -81,9 +81,9 @@ def localize(
             override=False,
             translator=translator,
         )
-    terms: str | None = None
+    terms: str | None = _lookup(brief.messages_terms, locale)  # a locale's own terms line, with or without a source
     t_src = "brief"
-    if brief.terms:
+    if terms is None and brief.terms:
         terms, t_src = _one(
             brief.terms,
             brief.messages_terms,

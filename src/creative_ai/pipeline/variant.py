@@ -133,6 +133,24 @@ def _target(subject: Subject, region: Box, placement: Placement) -> tuple[int, i
     return anchored(product_target(region, placement, (x1 - x0, y1 - y0)), subject.edges, placement).as_tuple()
 
 
+def brand_pixels(stage: Stage, heroes: HeroSet) -> tuple[Image.Image, str] | None:
+    """What the brand controls in this creative, for the brand-colour check: a cut-out packshot's pixels, the
+    core of the product's box on a photographed one (the whole photo when the product was not found), or an image
+    model's picture; None for brand art we drew from the palette."""
+    shot = heroes.packshot
+    if shot is not None and shot.has_transparency:
+        return shot.image, "packshot's product"
+    if shot is not None:
+        if stage.subject is None or not stage.subject.found:
+            return shot.image, "packshot"
+        x0, y0, x1, y1 = stage.subject.box
+        dx, dy = (x1 - x0) // 10, (y1 - y0) // 10  # the product's core: a found box has backdrop at its rim
+        return shot.image.crop((x0 + dx, y0 + dy, x1 - dx, y1 - dy)), "packshot's product"
+    if applies_to(source=stage.source, provider=stage.provider):
+        return stage.image, "generated hero"
+    return None
+
+
 def read_sidecar(store: Store, key: str) -> CreativeRecord | None:
     """The stored sidecar under ``key``; None when it is absent or damaged."""
     if not store.exists(key):
@@ -164,6 +182,7 @@ def check_context(
     expects_logo: bool | None = None,
     generated: bool = False,
     cut: frozenset[str] = frozenset(),
+    brand: tuple[Image.Image, str] | None = None,
 ) -> ImageContext:
     """What the image checks see of one rendered creative."""
     return ImageContext(
@@ -184,6 +203,8 @@ def check_context(
         product_cut=cut,
         terms_box=rendered.terms_box,
         terms_mask=rendered.terms_mask,
+        brand_pixels=brand[0] if brand else None,
+        brand_source=brand[1] if brand else "",
     )
 
 
@@ -236,6 +257,7 @@ def produce_variant(
         palette=tuple(brief.brand_colors),
         generated=stage.source != "input",
         cut=stage.subject.edges if stage.subject is not None and stage.target is not None else frozenset(),
+        brand=brand_pixels(stage, heroes),
     )
     results = checks.run(
         ctx,
