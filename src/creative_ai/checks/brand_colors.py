@@ -78,7 +78,7 @@ class BrandColorCheck(ImageCheck):
 
     def run(self, ctx: ImageContext) -> CheckResult:
         if not ctx.palette:
-            return CheckResult(self.name, "warn", "the brief gives no brand colours to compare with", {})
+            return CheckResult(self.name, "skipped", "the brief gives no brand colours to compare with", {})
         picture = ctx.base.convert("RGB")
         picture.thumbnail((128, 128))
         quantized = picture.quantize(colors=COLOURS, method=Image.Quantize.FASTOCTREE)
