@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from creative_ai.checks.base import (
     BLOCKING,
-    STATUSES,
     CheckResult,
     ImageCheck,
     ImageContext,
@@ -20,4 +19,4 @@ from creative_ai.checks.base import (
     overall,
 )
 
-__all__ = ["BLOCKING", "STATUSES", "CheckResult", "ImageCheck", "ImageContext", "Phase", "Status", "Verdict", "overall"]
+__all__ = ["BLOCKING", "CheckResult", "ImageCheck", "ImageContext", "Phase", "Status", "Verdict", "overall"]

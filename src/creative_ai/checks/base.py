@@ -14,7 +14,6 @@ from creative_ai.render.color import RGB
 Status = Literal["pass", "warn", "fail", "skipped"]  # skipped: the check does not apply (its evidence says why)
 Verdict = Literal["pass", "warn", "fail"]  # what a creative's checks come to: a skipped check never makes it worse
 Phase = Literal["copy", "image"]
-STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skipped")
 
 
 @dataclass(frozen=True)
