@@ -1,4 +1,5 @@
-"""Reading the compliance report's HTML back: each creative row (``tr[data-variant]``), its picture and its text."""
+"""Reading the compliance report's HTML back: each creative row (``tr[data-variant]``) or defect row
+(``tr[data-defect]``, ``product/locale/ratio|check``), its pictures and its text."""
 
 from __future__ import annotations
 
@@ -18,15 +19,16 @@ class Row:
 
 
 class _Rows(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, attribute: str = "data-variant") -> None:
         super().__init__()
+        self.attribute = attribute
         self.rows: list[Row] = []
         self._open: Row | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag == "tr" and found.get("data-variant"):
-            self._open = Row(str(found["data-variant"]))
+        if tag == "tr" and found.get(self.attribute):
+            self._open = Row(str(found[self.attribute]))
             self.rows.append(self._open)
         elif tag == "img" and self._open is not None:
             self._open.images.append(str(found.get("src") or ""))
@@ -44,6 +46,13 @@ def creative_rows(html: str) -> dict[str, Row]:
     parser = _Rows()
     parser.feed(html)
     return {row.variant: row for row in parser.rows}
+
+
+def defect_rows(html: str) -> list[Row]:
+    """The defects list's rows in page order (``variant`` is ``product/locale/ratio|check``)."""
+    parser = _Rows("data-defect")
+    parser.feed(html)
+    return parser.rows
 
 
 def decode(src: str) -> Image.Image:

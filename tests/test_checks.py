@@ -58,7 +58,7 @@ def test_logo_check_passes_then_fails_on_missing_crowded_or_outside_logo() -> No
     corner = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": Box(1000, 0, 1080, 40)}))
     assert corner.status == "fail" and "safe zone" in corner.evidence
     no_logo_wanted = LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "logo_box": None, "expects_logo": False}))
-    assert no_logo_wanted.status == "warn"
+    assert no_logo_wanted.status == "skipped" and "names none" in no_logo_wanted.evidence  # it does not apply
 
 
 def _brand_ctx(hero_color: str, palette: list[str]) -> ImageContext:

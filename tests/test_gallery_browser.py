@@ -88,7 +88,7 @@ def test_safe_zones_overlay_each_creative_where_the_placement_puts_them(make_cam
 
 
 def test_review_filters_compare_view_and_visible_evidence(make_campaign, workdir: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    brief = _mixed_brief()
+    brief = _mixed_brief() | {"messages": {"de": "Gratis Wellen"}}  # "gratis" is restricted in German: legal warns
     result = as_json(make_campaign(brief, output="out"))
     failed = [v for v in result["variants"] if v["status"] == "failed"]
     assert failed and len(failed) < len(result["variants"])
@@ -102,11 +102,12 @@ def test_review_filters_compare_view_and_visible_evidence(make_campaign, workdir
     assert page.locator(visible).count() == len([v for v in failed if v["locale"] == "de"])
     page.select_option("#f-status", "")
     page.select_option("#f-locale", "")
-    page.select_option("#f-check", "logo")  # a creative whose logo check did not pass (this brief has no logo)
-    not_passing = [
-        v for v in result["variants"] if any(c["name"] == "logo" and c["status"] != "pass" for c in v["checks"])
-    ]
-    assert not_passing and page.locator(visible).count() == len(not_passing)
+    page.select_option("#f-check", "legal")  # the creatives whose legal check warns or fails
+    warned = [v for v in result["variants"] if any(c["name"] == "legal" and c["status"] == "warn" for c in v["checks"])]
+    assert warned and page.locator(visible).count() == len(warned)
+    page.select_option("#f-check", "logo")  # skipped on every creative (this brief has no logo): not a defect
+    assert all(c["status"] == "skipped" for v in result["variants"] for c in v["checks"] if c["name"] == "logo")
+    assert page.locator(visible).count() == 0
     page.select_option("#f-check", "")
     page.select_option("#f-view", "compare")
     assert page.locator("#by-locale").is_hidden() and page.locator("#compare").is_visible()
@@ -116,5 +117,6 @@ def test_review_filters_compare_view_and_visible_evidence(make_campaign, workdir
     page.select_option("#f-view", "by-locale")
     body = page.inner_text("body")  # reasons and check evidence are on the page, not in tooltips
     assert all(v["reason"] and v["reason"][:40] in body for v in failed)
-    assert "logo: no logo: the brief names none" in body  # a warning's evidence, shown without hovering
+    assert "legal: restricted" in body  # a warning's evidence, shown without hovering
+    assert "logo: no logo: the brief names none" in body  # and why a check was skipped
     assert "needs translation" in body

@@ -201,10 +201,10 @@ def test_flat_colour_wordmark_is_matched_by_its_shape(color: tuple[int, int, int
     assert gone.status == "fail" and gone.measured["score"] < 0.7, gone
 
 
-def test_no_logo_in_the_brief_warns() -> None:
+def test_no_logo_in_the_brief_is_skipped() -> None:
     ctx = _ctx("1x1", None, brand=None)
     result = _run(ctx)
-    assert result.status == "warn" and result.evidence == "no logo: the brief names none (brand.logo)"
+    assert result.status == "skipped" and result.evidence == "no logo: the brief names none (brand.logo)"
     # A logo that is expected but was not handed to the check is a warning too, never a silent pass.
     unseen = _run(ImageContext(**{**ctx.__dict__, "expects_logo": True}))
     assert unseen.status == "warn" and "not given" in unseen.evidence

@@ -338,7 +338,9 @@ def test_local_art_is_not_read_for_painted_text(make_campaign, workdir: Path) ->
     assert result.status == "succeeded"
     (variant,) = as_json(result)["variants"]
     sidecar = json.loads((workdir / variant["file_path"]).with_suffix(".json").read_text())
-    assert "painted_text" not in {c["name"] for c in sidecar["checks"]}
+    (painted,) = [c for c in sidecar["checks"] if c["name"] == "painted_text"]
+    assert painted["status"] == "skipped" and "drawn by the local provider" in painted["evidence"]
+    assert "regions" not in painted["measured"]  # nothing was read
 
 
 @pytest.mark.parametrize("ground", ["art", "photo"])

@@ -264,7 +264,8 @@ def test_a_packshot_whose_product_was_not_found_warns_rather_than_passes() -> No
     ctx = replace(_ctx(picture, picture, Box(0, 0, 1, 1)), product_box=None, subject_note="no distinct subject found")
     unseen = FramingCheck().run(ctx)
     assert unseen.status == "warn" and "not measured" in unseen.evidence  # a packshot: the product is in it somewhere
-    assert FramingCheck().run(replace(ctx, generated_scene=True)).status == "pass"  # brand art: there is no product
+    art = FramingCheck().run(replace(ctx, generated_scene=True))
+    assert art.status == "skipped" and "nothing to keep in frame" in art.evidence  # brand art: there is no product
 
 
 def test_a_tall_product_stands_beside_the_copy_in_9x16_when_every_locale_fits_the_column() -> None:

@@ -35,7 +35,9 @@ def test_report_in_json_csv_and_html(cli, make_campaign, workdir: Path) -> None:
     report = result.json()
     checks = [c for v in report["variants"] for c in v["checks"]]
     assert len(report["variants"]) == 4 and report["checks_total"] == len(checks)
-    assert report["compliance_score"] == round(sum(c["status"] == "pass" for c in checks) / len(checks), 3)
+    counted = [c for c in checks if c["status"] != "skipped"]  # no logo in this brief: logo checks are skipped
+    assert report["compliance_score"] == round(sum(c["status"] == "pass" for c in counted) / len(counted), 3)
+    assert report["checks_applied"] == len(counted) < len(checks) and report["by_check"]["logo"] == {"skipped": 4}
     assert report["by_check"]["legal"] == {"pass": 2, "warn": 2}  # "gratis" is restricted in German
     manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
     assert manifest["compliance_score"] == report["compliance_score"]

@@ -87,8 +87,42 @@ def _exercise(repo: Repository) -> None:
         )
     assert len(repo.variants("c1")) == 1
     campaign = repo.campaign("c1")
-    assert campaign is not None and campaign.status == "succeeded"
-    assert repo.current_revision() == "0009"
+    assert campaign is not None and campaign.status == "succeeded" and campaign.refusal is None
+    assert repo.current_revision() == "0010"
+    _refusals(repo)
+
+
+def _refusals(repo: Repository) -> None:
+    """A refused campaign is recorded with what refused it; one on record keeps its brief and creatives; a run of
+    it clears the refusal."""
+    refusal = {"error": "refused", "hits": [{"field": "cta", "locale": "en", "term": "miracle", "rule": "r"}]}
+    for campaign_id in ("c2", "c1"):
+        repo.refuse_campaign(
+            campaign_id=campaign_id,
+            name=None,
+            brief={"b": 2},
+            brief_sha256="1" * 64,
+            target_market="EU",
+            output_dir="out",
+            refusal=refusal,
+        )
+    new, kept = repo.campaign("c2"), repo.campaign("c1")
+    assert new is not None and (new.status, new.refusal, new.brief) == ("refused", refusal, {"b": 2})
+    assert repo.products("c2") == [] and repo.variants("c2") == []
+    assert kept is not None and (kept.status, kept.refusal, kept.brief) == ("refused", refusal, {"a": 1})
+    assert len(repo.variants("c1")) == 1
+    repo.save_campaign(
+        campaign_id="c1",
+        name=None,
+        status="running",
+        brief={"a": 1},
+        brief_sha256="0" * 64,
+        target_market="EU",
+        output_dir="out",
+        products=[("p1", "P1", None)],
+    )
+    again = repo.campaign("c1")
+    assert again is not None and (again.status, again.refusal) == ("running", None)
 
 
 def test_sqlite_migrates_in_wal_mode(tmp_path: Path) -> None:
@@ -129,7 +163,7 @@ def _translations_move(repo: Repository) -> None:
     repo.set_setting(KEPT_KEY, KEPT)
     repo.set_setting("provider", {"provider": "local", "model": None})
     repo.migrate()
-    assert repo.current_revision() == "0009"
+    assert repo.current_revision() == "0010"
     assert repo.translation(key=KEPT_KEY) == "¡Hola Mundo 30%!"
     assert repo.get_setting(KEPT_KEY) is None
     assert repo.get_setting("provider") == {"provider": "local", "model": None}

@@ -115,7 +115,7 @@ class CreativeRecord(BaseModel):
     text: TextRecord
     framing: dict[str, Any]
     checks: list[dict[str, Any]]
-    checks_overall: Literal["pass", "warn", "fail"]
+    checks_overall: Literal["pass", "warn", "fail"]  # the worst check that applied (a skipped one never counts)
     status: Literal["ok", "failed"]
     reason: str | None
     render_key: str

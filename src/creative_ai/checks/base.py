@@ -11,7 +11,8 @@ from PIL import Image
 from creative_ai.placements import Box, Placement
 from creative_ai.render.color import RGB
 
-Status = Literal["pass", "warn", "fail"]
+Status = Literal["pass", "warn", "fail", "skipped"]  # skipped: the check does not apply (its evidence says why)
+Verdict = Literal["pass", "warn", "fail"]  # what a creative's checks come to: a skipped check never makes it worse
 Phase = Literal["copy", "image"]
 
 
@@ -68,6 +69,7 @@ class ImageCheck(ABC):
 BLOCKING = ("legal", "legibility", "logo_placement", "logo", "framing")
 
 
-def overall(results: list[CheckResult]) -> Status:
+def overall(results: list[CheckResult]) -> Verdict:
+    """The worst status of the checks that applied: fail, then warn, else pass (skipped ones are left out)."""
     statuses = {r.status for r in results}
     return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"

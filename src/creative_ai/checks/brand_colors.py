@@ -84,11 +84,11 @@ class BrandColorCheck(ImageCheck):
 
     def run(self, ctx: ImageContext) -> CheckResult:
         if not ctx.palette:
-            return CheckResult(self.name, "warn", "the brief gives no brand colours to compare with", {})
+            return CheckResult(self.name, "skipped", "the brief gives no brand colours to compare with", {})
         if ctx.brand_pixels is None:
             return CheckResult(
                 self.name,
-                "pass",
+                "skipped",
                 "the picture is brand art drawn from the palette: nothing the brand supplied to measure",
                 {"measured_on": None},
             )

@@ -4,7 +4,8 @@ The subject's box (where the product was found, mapped into the creative) must l
 overlapped by the headline, the text block (CTA) or the logo, and must not be painted over (a scrim): its pixels are
 compared with the framed picture before any overlay. A creative that keeps less than 85% of its product visible, or
 whose copy or logo overlaps it, fails; for a generated scene, whose subject may not be the product, it warns. A
-packshot on which no product was located warns (nothing was measured). A product the photograph cuts (it reaches
+packshot on which no product was located warns (nothing was measured); a generated picture with no distinct subject
+(brand art, a scene) has no product to keep, and the check is skipped. A product the photograph cuts (it reaches
 the photo's edge) fails when that cut stands inside the creative rather than on its edge: it would end in mid-air.
 """
 
@@ -73,7 +74,7 @@ class FramingCheck(ImageCheck):
         if box is None:
             note = ctx.subject_note or "no distinct subject in the picture"
             if ctx.generated_scene:  # brand art or a scene: there is no product in it to keep
-                return CheckResult(self.name, "pass", f"{note}; nothing to keep in frame", {"product_box": None})
+                return CheckResult(self.name, "skipped", f"{note}; nothing to keep in frame", {"product_box": None})
             evidence = f"{note}: the product was not located on the packshot, so its visibility was not measured"
             return CheckResult(self.name, "warn", evidence, {"product_box": None})
         width, height = ctx.image.size

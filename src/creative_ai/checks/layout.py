@@ -20,7 +20,7 @@ class LogoPlacementCheck(ImageCheck):
         if ctx.logo_box is None:
             if ctx.expects_logo:
                 return CheckResult(self.name, "fail", "the brand logo was expected but is not on the creative")
-            return CheckResult(self.name, "warn", "no logo: the brief names none (brand.logo)")
+            return CheckResult(self.name, "skipped", "no logo: the brief names none (brand.logo)")
         safe = ctx.placement.safe_box()
         clearspace = ctx.logo_box.height // 2
         gap = _gap(ctx.logo_box, ctx.block_box)

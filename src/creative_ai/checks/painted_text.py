@@ -11,7 +11,8 @@ detecting on the small picture is what keeps the check fast. A reading counts on
 enough, at least two letters or digits long and a line rather than the whole frame, so photographic texture
 (foliage, gravel, bokeh, noise, stripes) does not warn.
 
-A check that could not look never passes: without rapidocr the result is a ``warn`` saying so.
+A check that could not look never passes: without rapidocr the result is a ``warn`` saying so. A creative whose
+hero no image model made (the brand's packshot, drawn art) gets ``skipped``, saying what the hero was.
 """
 
 from __future__ import annotations
@@ -287,3 +288,12 @@ def applies_to(*, source: str, provider: str) -> bool:
         return load_provider_class(provider).generative
     except ProviderError:
         return True
+
+
+def skipped(*, source: str, provider: str) -> CheckResult:
+    """The result of a creative whose hero this check does not read (see :func:`applies_to`), saying why."""
+    if source not in HERO_SOURCES:
+        why = "the hero is the brand's own packshot"
+    else:
+        why = f"the hero is drawn by the {provider} provider"
+    return CheckResult(NAME, "skipped", f"{why}, not an image model's picture: it is not read for painted text")

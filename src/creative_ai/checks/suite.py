@@ -19,7 +19,7 @@ from creative_ai.checks.framing import FramingCheck
 from creative_ai.checks.layout import LogoPlacementCheck
 from creative_ai.checks.legibility import LegibilityCheck
 from creative_ai.checks.logo_presence import LogoPresenceCheck
-from creative_ai.checks.painted_text import HeroTextMemo, PaintedTextCheck, applies_to
+from creative_ai.checks.painted_text import HeroTextMemo, PaintedTextCheck, applies_to, skipped
 
 if TYPE_CHECKING:
     from creative_ai.config import Settings
@@ -63,15 +63,17 @@ class CheckSuite:
         hero: tuple[str, str, str],
         load_hero: Callable[[], Image.Image],
     ) -> list[CheckResult]:
-        """Copy results, then each image check, then (for an image model's hero) its painted-text reading.
+        """Copy results, then each image check, then the hero's painted-text reading.
 
-        ``hero`` is (source, provider, sha256): the hero is read once per suite by sha256, before any overlay,
-        and every creative cut from it carries the result. It only warns.
+        ``hero`` is (source, provider, sha256): an image model's hero is read once per suite by sha256, before any
+        overlay, and every creative cut from it carries the result; it only warns. Any other hero is skipped.
         """
         results = [*copy_results, *(check.run(ctx) for check in self.image)]
         source, provider, sha256 = hero
         if applies_to(source=source, provider=provider):
             results.append(self.painted_text.get(sha256, load_hero))
+        else:
+            results.append(skipped(source=source, provider=provider))
         return results
 
     def failed(self, results: Sequence[CheckResult]) -> list[CheckResult]:

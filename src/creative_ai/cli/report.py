@@ -1,4 +1,5 @@
-"""``creative-ai report``: a campaign's compliance report (every check of every creative, and its score)."""
+"""``creative-ai report``: a campaign's compliance report (every check of every creative, its defects, its score,
+or what refused it)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ def report(
     fmt: Annotated[Format, typer.Option("--format", help="json, csv or html.")] = Format.json,
     output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
 ) -> None:
-    """Print a campaign's compliance report: checks per creative, counts per check, the compliance score (in HTML
-    with a small picture of each creative)."""
+    """Print a campaign's compliance report: checks per creative, counts per check, the compliance score (checks
+    passed of those that applied), each defect (a failing or warning check, with its evidence), and for a refused
+    campaign the prohibited terms that refused it (in HTML with a small picture of each creative)."""
     from creative_ai.config import get_settings
     from creative_ai.db.repository import Repository
     from creative_ai.facts import compliance

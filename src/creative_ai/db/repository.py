@@ -154,6 +154,7 @@ class Repository(CreativeStore, JobStore, AlertStore):
                     output_dir=output_dir,
                     created_at=now,
                     updated_at=now,
+                    refusal=None,  # a run of the campaign clears an earlier refusal
                 ),
                 keys=["id"],
             )
@@ -164,6 +165,40 @@ class Repository(CreativeStore, JobStore, AlertStore):
                     dict(campaign_id=campaign_id, product_id=product_id, name=product_name, input_asset=asset),
                     keys=["campaign_id", "product_id"],
                 )
+
+    def refuse_campaign(
+        self,
+        *,
+        campaign_id: str,
+        name: str | None,
+        brief: dict[str, Any],
+        brief_sha256: str,
+        target_market: str,
+        output_dir: str,
+        refusal: dict[str, Any],
+    ) -> None:
+        """Mark a campaign refused, with what refused it. A campaign not on record yet gets its row (no products:
+        nothing was made); one on record keeps its brief, products and creatives, which are what was last made."""
+        now = utcnow()
+        with self._session.begin() as s:
+            row = s.get(t.Campaign, campaign_id)
+            if row is None:
+                s.add(
+                    t.Campaign(
+                        id=campaign_id,
+                        name=name,
+                        status="refused",
+                        brief=brief,
+                        brief_sha256=brief_sha256,
+                        target_market=target_market,
+                        output_dir=output_dir,
+                        created_at=now,
+                        updated_at=now,
+                        refusal=refusal,
+                    )
+                )
+            else:
+                row.status, row.refusal, row.updated_at = "refused", refusal, now
 
     def set_campaign_status(self, campaign_id: str, status: str) -> None:
         with self._session.begin() as s:

@@ -13,6 +13,9 @@ class Base(DeclarativeBase):
 
 
 class Campaign(Base):
+    """A campaign. ``status``: running, succeeded, partial, failed, or refused (its brief carried a prohibited
+    term; ``refusal`` holds what refused it: ``{"error", "hits": [{field, locale, term, rule, source}]}``)."""
+
     __tablename__ = "campaigns"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -24,6 +27,7 @@ class Campaign(Base):
     output_dir: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    refusal: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
 
 
 class Product(Base):

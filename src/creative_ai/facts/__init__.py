@@ -20,6 +20,8 @@ from creative_ai.facts.models import (
     ProductLine,
     ProductVariants,
     RecentErrors,
+    Refusal,
+    RefusalHit,
     RootCause,
     Submitted,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "ProductLine",
     "ProductVariants",
     "RecentErrors",
+    "Refusal",
+    "RefusalHit",
     "RootCause",
     "Submitted",
     "classify",

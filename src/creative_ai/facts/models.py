@@ -135,12 +135,31 @@ class ComplianceLine(BaseModel):
     evidence: str
 
 
+class RefusalHit(BaseModel):
+    field: str = Field(description="The brief's field the term is in, e.g. campaign_message or messages.de.")
+    locale: str
+    term: str
+    rule: str
+    source: str = Field(description="The rule file that lists the term.")
+
+
+class Refusal(BaseModel):
+    error: str
+    hits: list[RefusalHit]
+
+
 class ComplianceReport(BaseModel):
     campaign_id: str
+    status: str = Field(description="The campaign's status; refused when its brief carried a prohibited term.")
     variants_checked: int
-    by_check: dict[str, dict[str, int]]
+    compliance_score: float | None = Field(
+        description="Checks passed over the checks that applied (skipped ones left out); None when none applied."
+    )
+    by_check: dict[str, dict[str, int]] = Field(description="Per check, how many creatives ended in each status.")
     failing: list[ComplianceLine]
     warnings: int
+    skipped: int = Field(description="Checks that did not apply to their creative (not defects).")
+    refusal: Refusal | None = Field(default=None, description="What refused the campaign, when it was refused.")
 
 
 class Submitted(BaseModel):

@@ -17,12 +17,13 @@ from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
 from creative_ai.db.unset import UNSET
-from creative_ai.errors import CreativeAIError
+from creative_ai.errors import ComplianceError, CreativeAIError
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
 from creative_ai.pipeline import publish_campaign
 from creative_ai.pipeline.plan import plan_campaign
+from creative_ai.pipeline.record import record_refusal
 from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.records import summary_from_dict
 from creative_ai.render.text import FontBook
@@ -65,6 +66,10 @@ def fan_out(
             book=FontBook.default(),
             hero_strategy=settings.hero_strategy,
         )
+    except ComplianceError as refused:  # as a run would: the campaign is recorded as refused, with what refused it
+        record_refusal(brief, refused, repo=repo, display_root=settings.store_url or str(settings.output_dir))
+        fail_job(job, str(refused), repo=repo)
+        return
     except CreativeAIError as exc:
         fail_job(job, str(exc), repo=repo)
         return

@@ -82,7 +82,8 @@ def build_server(
 
     @server.tool()
     def get_compliance_report(campaign_id: str) -> m.ComplianceReport:
-        """Check results across a campaign's creatives: counts per check and every failing creative."""
+        """Check results across a campaign's creatives: counts per check (skipped: did not apply), the score of the
+        checks that applied, every failing creative, and for a refused campaign the prohibited terms that refused it."""
         return _answer(lambda: facts.compliance_report(campaign_id))
 
     @server.resource("campaign://{campaign_id}/manifest", mime_type="application/json")

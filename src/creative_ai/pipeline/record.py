@@ -1,4 +1,5 @@
-"""What a run writes to the database: the campaign (stage 1), failed variants (stage 5) and every variant (stage 6)."""
+"""What a run writes to the database: the campaign (stage 1, or its refusal), failed variants (stage 5) and every
+variant (stage 6)."""
 
 from __future__ import annotations
 
@@ -7,24 +8,55 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from creative_ai.brief import CampaignBrief
 from creative_ai.db.repository import Repository
+from creative_ai.errors import ComplianceError
 from creative_ai.pipeline.plan import CampaignPlan
 from creative_ai.records import CreativeRecord, VariantOutcome
+
+
+def _brief_json(brief: CampaignBrief) -> tuple[dict[str, Any], str]:
+    """The brief as stored, and its sha256."""
+    brief_json: dict[str, Any] = brief.model_dump(mode="json", exclude_none=True)
+    return brief_json, hashlib.sha256(json.dumps(brief_json, sort_keys=True).encode()).hexdigest()
 
 
 def record_campaign(plan: CampaignPlan, *, repo: Repository, display_root: str) -> None:
     """The campaign row, marked running, with its brief and products."""
     brief = plan.brief
-    brief_json: dict[str, Any] = brief.model_dump(mode="json", exclude_none=True)
+    brief_json, brief_sha256 = _brief_json(brief)
     repo.save_campaign(
         campaign_id=brief.campaign_id,
         name=brief.name,
         status="running",
         brief=brief_json,
-        brief_sha256=hashlib.sha256(json.dumps(brief_json, sort_keys=True).encode()).hexdigest(),
+        brief_sha256=brief_sha256,
         target_market=brief.target_market,
         output_dir=display_root,
         products=[(p.product.id, p.product.name, str(p.packshot.path) if p.packshot else None) for p in plan.products],
+    )
+
+
+def refusal_of(refused: ComplianceError) -> dict[str, Any]:
+    """What refused a campaign, as stored: the error and every prohibited term found (field, locale, term, rule,
+    source file)."""
+    hits = [
+        {"field": h.field, "locale": h.locale, "term": h.term, "rule": h.rule, "source": h.source} for h in refused.hits
+    ]
+    return {"error": str(refused), "hits": hits}
+
+
+def record_refusal(brief: CampaignBrief, refused: ComplianceError, *, repo: Repository, display_root: str) -> None:
+    """The campaign marked refused with the prohibited terms that refused it (see ``Repository.refuse_campaign``)."""
+    brief_json, brief_sha256 = _brief_json(brief)
+    repo.refuse_campaign(
+        campaign_id=brief.campaign_id,
+        name=brief.name,
+        brief=brief_json,
+        brief_sha256=brief_sha256,
+        target_market=brief.target_market,
+        output_dir=display_root,
+        refusal=refusal_of(refused),
     )
 
 

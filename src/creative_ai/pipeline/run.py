@@ -9,13 +9,14 @@ from creative_ai.brief import CampaignBrief
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import HeroStrategy, ImageFormat, Settings
 from creative_ai.db.repository import Repository
+from creative_ai.errors import ComplianceError
 from creative_ai.localize.copy import Translator
 from creative_ai.localize.translators import make_translator
 from creative_ai.pipeline.heroes import HeroStats, make_heroes
 from creative_ai.pipeline.outpaint import Outpainter
 from creative_ai.pipeline.plan import Scope, plan_run
 from creative_ai.pipeline.publish import summarize, write_campaign
-from creative_ai.pipeline.record import record_campaign, record_variants
+from creative_ai.pipeline.record import record_campaign, record_refusal, record_variants
 from creative_ai.pipeline.render import paint_canvases, plan_work, render_variants
 from creative_ai.providers import ImageProvider
 from creative_ai.providers.retry import RetryPolicy
@@ -63,10 +64,15 @@ def run_campaign(
     checks = checks or CheckSuite.from_settings(settings)
     translator = translator if translator is not None else make_translator(settings, repo)
 
-    # 1. Plan: expand variants, load input assets, preflight copy and fonts (raises before any write).
+    # 1. Plan: expand variants, load input assets, preflight copy and fonts (raises before any file is written).
     scope = Scope(ratios, locales, products, hero_strategy)
-    plan = plan_run(brief, scope, settings=settings, book=book, translator=translator)
-    repo.migrate()  # the first write (a no-op once migrated): a refused brief leaves no database behind
+    try:
+        plan = plan_run(brief, scope, settings=settings, book=book, translator=translator)
+    except ComplianceError as refused:  # the campaign is recorded as refused, with what refused it
+        repo.migrate()
+        record_refusal(brief, refused, repo=repo, display_root=display_root)
+        raise
+    repo.migrate()  # the first write (a no-op once migrated): a brief that is wrong leaves no database behind
     record_campaign(plan, repo=repo, display_root=display_root)
 
     # 2. Heroes: input asset → recorded hero with the same key → generate (bounded pool, retries, fallback).
