@@ -70,8 +70,13 @@ def test_checks_that_do_not_apply_are_skipped_and_say_why() -> None:
     unseen = LogoPresenceCheck().run(ImageContext(**{**ctx.__dict__, "expects_logo": True}))
     assert unseen.status == "warn"
     assert LogoPlacementCheck().run(ImageContext(**{**ctx.__dict__, "expects_logo": True})).status == "fail"
-    on_palette = BrandColorCheck().run(_ctx(palette=("#223344",)))
-    assert on_palette.status == "pass"  # with brand colours to compare with, the check applies
+    hero = Image.new("RGB", (64, 64), "#223344")  # an image model's picture in the brand's colour
+    on_palette = BrandColorCheck().run(
+        ImageContext(**{**_ctx(palette=("#223344",)).__dict__, "brand_pixels": hero, "brand_source": "generated hero"})
+    )
+    assert on_palette.status == "pass"  # with brand colours and something the brand controls, the check applies
+    brand_art = BrandColorCheck().run(_ctx(palette=("#223344",)))  # only the art we paint from the palette
+    assert brand_art.status == "skipped" and "brand art" in brand_art.evidence
 
 
 def test_a_skipped_check_never_makes_a_creative_worse() -> None:

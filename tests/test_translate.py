@@ -37,7 +37,12 @@ def test_the_cache_key_is_stable() -> None:
 def test_missing_copy_is_machine_translated_and_kept(make_campaign, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     brief = write_brief(
         workdir,
-        base_brief(locales=["en", "de", "es"], messages={"de": "Hallo Welt 30%"}, campaign_message="Hello World 30%"),
+        base_brief(
+            locales=["en", "de", "es"],
+            messages={"de": "Hallo Welt 30%"},
+            campaign_message="Hello World 30%",
+            target_market="Global",  # no market rule asks this offer for a terms line (see tests/test_disclaimers.py)
+        ),
     )
     with FakeLLM() as llm:
         monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
@@ -66,7 +71,9 @@ def test_missing_copy_is_machine_translated_and_kept(make_campaign, workdir: Pat
 
 
 def test_a_translation_that_loses_a_number_is_refused(make_campaign, workdir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    brief = write_brief(workdir, base_brief(locales=["en", "fr"], campaign_message="Save 30% today"))
+    brief = write_brief(
+        workdir, base_brief(locales=["en", "fr"], campaign_message="Save 30% today", target_market="Global")
+    )
     with FakeLLM() as llm:
         monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
         monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")

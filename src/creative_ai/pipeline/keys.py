@@ -17,7 +17,9 @@ from creative_ai.render.backdrop import ART_VERSION
 from creative_ai.render.text import FontBook
 from creative_ai.storage import layout
 
-RENDER_VERSION = "7"  # 7: checks that do not apply are skipped, brand colour on the product, terms line (6: 9:16 column)
+RENDER_VERSION = (
+    "7"  # 7: checks that do not apply are skipped, brand colour on the product, terms line (6: 9:16 column)
+)
 EXTENSIONS = {"png": "png", "jpg": "jpg", "webp": "webp"}
 OFFLINE = "offline"
 
