@@ -156,6 +156,8 @@ def test_every_look_is_mostly_brand_colour_and_calm(palette: tuple[str, ...]) ->
             expects_logo=False,
             base=art,
             palette=palette,
+            brand_pixels=art,  # the check as an instrument: measured on the art itself
+            brand_source="art",
         )
         result = check.run(ctx)
         assert result.status == "pass", (seed, slot, choose_look(palette, seed, slot), result.evidence)
