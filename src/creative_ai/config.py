@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         description="When framing extends a canvas, let an edit-capable provider of the chain paint the new area "
         "(one paid call per distinct canvas, kept and reused); else the offline edge-blur extension is used.",
     )
+    max_cost: float | None = Field(
+        default=None,
+        ge=0,
+        description="Spend cap in USD (0: no paid call at all): a run whose estimate (heroes and outpaint "
+        "fills) is over it is refused before any provider call.",
+    )
     max_image_pixels: int = Field(default=50_000_000, gt=0, description="Input images with more pixels are refused.")
 
     # Generation: concurrency, retries, timeouts (all providers).

@@ -4,6 +4,7 @@
     ├── InputError                     the user's input is wrong (CLI exit 2, HTTP 422)
     │   ├── BriefError                 the brief fails validation; carries field-level issues
     │   ├── AssetError                 an input image or logo is missing, corrupt or too large
+    │   ├── SpendCapError              the run's estimated cost is over the spend cap: refused before any call
     │   └── ComplianceError            the copy carries a prohibited term: refused before any generation
     ├── ConfigurationError             settings or environment are wrong (CLI exit 3)
     ├── ProviderError                  an image provider failed (mapped from vendor errors where they enter)
@@ -134,6 +135,10 @@ class TermHit(Protocol):
     def rule(self) -> str: ...
     @property
     def source(self) -> str: ...
+
+
+class SpendCapError(InputError):
+    """The run's estimated cost is over the spend cap: refused before any provider call."""
 
 
 class ComplianceError(InputError):

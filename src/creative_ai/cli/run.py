@@ -57,6 +57,10 @@ def run(
     image_format: Annotated[ImageFormat | None, typer.Option("--format", help="png, jpg or webp.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only: show what would be made.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the RunSummary as JSON.")] = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option("--max-cost", min=0.0, help="Refuse the run when its estimated cost in USD is over this."),
+    ] = None,
 ) -> None:
     """Make every creative of a brief."""
     from rich.console import Console
@@ -75,6 +79,8 @@ def run(
     overrides: dict[str, object] = {}
     if output is not None:
         overrides["output_dir"] = output
+    if max_cost is not None:
+        overrides["max_cost"] = max_cost
     settings = get_settings(**overrides)
     campaign = load_brief(brief)
     book = FontBook.default()
@@ -94,6 +100,9 @@ def run(
         report = dry_run_report(
             plan, chain=chain, repo=repo, store=make_store(settings)[0], settings=settings, book=book
         )
+        if settings.max_cost is not None:  # what the run would do with this estimate
+            report["spend_cap_usd"] = settings.max_cost
+            report["over_spend_cap"] = report["estimated_cost_usd"] > settings.max_cost
         typer.echo(json.dumps(report, indent=2) if as_json else "\n".join(f"{k}: {v}" for k, v in report.items()))
         raise typer.Exit(EXIT_OK)
 

@@ -12,6 +12,7 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import ComplianceError
 from creative_ai.localize.copy import Translator
 from creative_ai.localize.translators import make_translator
+from creative_ai.pipeline.budget import within_budget
 from creative_ai.pipeline.heroes import HeroStats, make_heroes
 from creative_ai.pipeline.outpaint import Outpainter
 from creative_ai.pipeline.plan import Scope, plan_run
@@ -72,6 +73,8 @@ def run_campaign(
         repo.migrate()
         record_refusal(brief, refused, repo=repo, display_root=display_root)
         raise
+    if settings.max_cost is not None:  # a spend cap: the run's estimate (heroes and fills) decides, before any call
+        within_budget(plan, chain=chain, repo=repo, store=store, settings=settings, book=book, cap=settings.max_cost)
     repo.migrate()  # the first write (a no-op once migrated): a brief that is wrong leaves no database behind
     record_campaign(plan, repo=repo, display_root=display_root)
 

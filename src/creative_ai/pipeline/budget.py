@@ -1,0 +1,38 @@
+"""A spend cap: a run whose estimate (heroes to generate and outpaint fills to pay for, as ``--dry-run`` counts
+them) exceeds it is refused before any provider call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from creative_ai.config import Settings
+from creative_ai.db.repository import Repository
+from creative_ai.errors import SpendCapError
+from creative_ai.pipeline.plan import CampaignPlan
+from creative_ai.providers import ImageProvider
+from creative_ai.render.text import FontBook
+from creative_ai.storage import Store
+
+
+def within_budget(
+    plan: CampaignPlan,
+    *,
+    chain: Sequence[ImageProvider],
+    repo: Repository,
+    store: Store,
+    settings: Settings,
+    book: FontBook,
+    cap: float,
+) -> float:
+    """The run's estimated cost in USD; raises SpendCapError when it is over ``cap``."""
+    from creative_ai.report.dry_run import dry_run_report
+
+    estimate = dry_run_report(plan, chain=chain, repo=repo, store=store, settings=settings, book=book)
+    cost, calls = float(estimate["estimated_cost_usd"]), int(estimate["provider_calls_planned"])
+    if cost > cap:
+        raise SpendCapError(
+            f"the run would cost an estimated ${cost:.2f} ({calls} paid provider call(s)), over the spend cap of "
+            f"${cap:.2f} (--max-cost / CREATIVE_AI_MAX_COST): raise the cap, or narrow the run with --product, "
+            "--locale or --ratio"
+        )
+    return cost
