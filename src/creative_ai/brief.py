@@ -240,6 +240,12 @@ class CampaignBrief(_Model):
                     f"products[{i}].id: {product.id!r} repeats products[{first}].id; product ids must be unique"
                 )
             seen[product.id] = i
+        if "locale" in self.model_fields_set and self.locales and self.locale not in self.locales:
+            raise ValueError(
+                f"locale: {self.locale!r} is not one of locales {list(self.locales)}; locale names the language "
+                "campaign_message is written in: add it to locales, or leave locale out (the first of locales is then "
+                "the source)"
+            )
         wanted = self.target_locales
         for field in ("messages", "messages_cta", "messages_terms"):
             for key in getattr(self, field):

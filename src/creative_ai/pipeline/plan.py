@@ -121,6 +121,12 @@ def _choose(
         chosen_locales = [normalize_locale(v) for v in locales] if locales else brief.target_locales
     except ValueError as exc:
         raise InputError(f"--locale: {exc}") from exc
+    for option, chosen, offered in (
+        ("--ratio", chosen_ratios, list(brief.aspect_ratios)),
+        ("--locale", chosen_locales, brief.target_locales),
+    ):
+        if extra := [c for c in chosen if c not in offered]:
+            raise InputError(f"{option}: {', '.join(extra)} not in the brief (its values: {', '.join(offered)})")
     products = [p for p in brief.products if not only_products or p.id in only_products]
     return products, list(dict.fromkeys(chosen_ratios)), list(dict.fromkeys(chosen_locales))
 
