@@ -31,6 +31,7 @@ LOCALE_RE = re.compile(
     r"(?P<variants>(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*)$"
 )
 MAX_TERMS = 160
+MAX_DEPTH = 32  # levels of lists and mappings a brief may hold (it needs 4)
 MAX_MESSAGE = 140
 MAX_BRIEF_BYTES = 1_000_000
 
@@ -314,11 +315,29 @@ def parse_brief(data: Any, *, base_dir: Path | None = None, source: str = "") ->
             [FieldIssue("", f"the brief must be a mapping of fields, got {type(data).__name__}")],
             source=source,
         )
+    if (depth := nesting(data)) > MAX_DEPTH:
+        raise BriefError(
+            [FieldIssue("", f"is nested {depth} levels deep; a brief has at most {MAX_DEPTH} levels")], source=source
+        )
     try:
         brief = CampaignBrief.model_validate(data)
     except ValidationError as exc:
         raise BriefError(_issues_from(exc), source=source) from exc
     return brief.with_base_dir(base_dir or Path.cwd())
+
+
+def nesting(data: Any) -> int:
+    """How many levels of lists and mappings ``data`` holds (walked without recursion: any depth is safe)."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict):
+            deepest = max(deepest, depth)
+            todo.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            deepest = max(deepest, depth)
+            todo.extend((v, depth + 1) for v in value)
+    return deepest
 
 
 def load_brief(path: str | Path) -> CampaignBrief:
@@ -340,9 +359,14 @@ def read_brief_file(path: str | Path) -> Any:
     except UnicodeDecodeError as exc:
         raise InputError(f"brief file {file} is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     suffix = file.suffix.lower()
+    too_deep = BriefError(
+        [FieldIssue("", f"is nested too deeply to read; a brief has at most {MAX_DEPTH} levels")], source=str(file)
+    )
     if suffix == ".json":
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise too_deep from None
         except json.JSONDecodeError as exc:
             raise BriefError(
                 [FieldIssue("", f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")],
@@ -351,6 +375,8 @@ def read_brief_file(path: str | Path) -> Any:
     elif suffix in (".yaml", ".yml"):
         try:
             data = yaml.safe_load(text)
+        except RecursionError:
+            raise too_deep from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -15,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from creative_ai.db import tables as t
@@ -34,7 +34,14 @@ def make_engine(url: str) -> Engine:
         raise ConfigurationError(
             "CREATIVE_AI_DATABASE_URL is not a database URL (e.g. sqlite:///creative_ai.db)"
         ) from None  # the driver's error can carry the database URL and its password
-    if parsed.get_backend_name() == "sqlite":
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        folder = Path(parsed.database).parent if parsed.database and parsed.database != ":memory:" else None
+        if folder is not None and not folder.is_dir():
+            raise ConfigurationError(
+                f"CREATIVE_AI_DATABASE_URL: the folder of the SQLite database ({folder}) does not exist: create it, "
+                "or point the URL at an existing folder"
+            )
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -46,7 +53,14 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError):
+        hint = " (write postgresql+psycopg://…)" if backend in ("postgres", "postgresql") else ""
+        raise ConfigurationError(
+            f"CREATIVE_AI_DATABASE_URL: no database driver for {parsed.drivername!r}{hint}; SQLite "
+            "(sqlite:///path) and PostgreSQL (postgresql+psycopg://user@host/db) are supported"
+        ) from None  # the driver's error can carry the database URL and its password
 
 
 MIGRATIONS = Path(__file__).with_name("migrations")
