@@ -25,6 +25,7 @@ class VariantOutcome:
     sidecar_path: str | None = None
     checks: list[dict[str, Any]] = field(default_factory=list)
     needs_translation: bool = False
+    machine_translated: bool = False
 
 
 @dataclass
@@ -47,7 +48,17 @@ class RunSummary:
     variants: list[VariantOutcome] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"copy_state": self.copy_state()}
+
+    def copy_state(self) -> dict[str, dict[str, int]]:
+        """Per locale, how many creatives carry the source copy untranslated and how many a machine translated."""
+        state: dict[str, dict[str, int]] = {}
+        for v in self.variants:
+            counts = state.setdefault(v.locale, {"creatives": 0, "needs_translation": 0, "machine_translated": 0})
+            counts["creatives"] += 1
+            counts["needs_translation"] += int(v.needs_translation)
+            counts["machine_translated"] += int(v.machine_translated)
+        return state
 
 
 def overall_status(ok: int, total: int) -> RunStatus:
@@ -58,7 +69,7 @@ def overall_status(ok: int, total: int) -> RunStatus:
 
 def summary_from_dict(data: dict[str, Any]) -> RunSummary:
     """A RunSummary back from its JSON form (as stored with a job)."""
-    fields = {k: v for k, v in data.items() if k != "variants"}
+    fields = {k: v for k, v in data.items() if k not in ("variants", "copy_state")}  # copy_state is derived
     return RunSummary(**fields, variants=[VariantOutcome(**v) for v in data.get("variants", [])])
 
 

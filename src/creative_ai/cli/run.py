@@ -20,16 +20,35 @@ if TYPE_CHECKING:
 BriefArg = Annotated[Path, typer.Argument(help="Campaign brief (.json, .yaml or .yml).", show_default=False)]
 
 
-def _print_summary(summary: RunSummary, console: Console) -> None:
+def _print_summary(summary: RunSummary, console: Console, *, tty: bool) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{summary.campaign_id}: {summary.status}", show_lines=False)
-    for column in ("product", "locale", "ratio", "status", "file / reason"):
-        table.add_column(column)
-    for v in summary.variants:
-        style = "green" if v.status == "ok" else "red"
-        table.add_row(v.product_id, v.locale, v.aspect_ratio, f"[{style}]{v.status}[/]", v.file_path or v.reason or "")
-    console.print(table)
+    if tty:
+        table = Table(title=f"{summary.campaign_id}: {summary.status}", show_lines=False)
+        for column in ("product", "locale", "ratio", "status", "file / reason"):
+            table.add_column(column)
+        for v in summary.variants:
+            style = "green" if v.status == "ok" else "red"
+            row = (v.product_id, v.locale, v.aspect_ratio, f"[{style}]{v.status}[/]", v.file_path or v.reason or "")
+            table.add_row(*row)
+        console.print(table)
+    else:  # a log or a pipe: one whole line per creative, nothing cut to a terminal's width
+        typer.echo(f"{summary.campaign_id}: {summary.status}")
+        for v in summary.variants:
+            typer.echo(f"{v.product_id}\t{v.locale}\t{v.aspect_ratio}\t{v.status}\t{v.file_path or v.reason or ''}")
+    for locale, counts in summary.copy_state().items():
+        if counts["needs_translation"]:
+            console.print(
+                f"warning: {counts['needs_translation']} of {counts['creatives']} {locale} creative(s) carry the "
+                "source copy untranslated (needs_translation): add messages for it or configure a translator",
+                markup=False,
+            )
+        if counts["machine_translated"]:
+            console.print(
+                f"note: {counts['machine_translated']} of {counts['creatives']} {locale} creative(s) carry "
+                "machine-translated copy (machine_translated): have it reviewed",
+                markup=False,
+            )
     console.print(
         f"{summary.variants_ok}/{summary.variants_total} ok · heroes generated {summary.heroes_generated}, "
         f"reused {summary.heroes_reused} · provider calls {summary.provider_calls} · "
@@ -133,7 +152,8 @@ def run(
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
-        _print_summary(summary, Console(highlight=False, soft_wrap=True))
+        tty = sys.stdout.isatty()
+        _print_summary(summary, Console(highlight=False, soft_wrap=True, width=None if tty else 10_000), tty=tty)
     raise typer.Exit(EXIT_OK if summary.status == "succeeded" else EXIT_FAILED)
 
 

@@ -29,6 +29,7 @@ def failed_outcome(variant: VariantPlan, reason: str) -> VariantOutcome:
         file_path=None,
         reused=False,
         needs_translation=variant.copy.needs_translation,
+        machine_translated=variant.copy.machine_translated,
     )
 
 

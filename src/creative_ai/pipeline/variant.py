@@ -355,4 +355,5 @@ def _outcome(
         sidecar_path=sidecar_path,
         checks=list(sidecar.checks),
         needs_translation=sidecar.needs_translation,
+        machine_translated=sidecar.machine_translated,
     )
