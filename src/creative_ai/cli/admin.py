@@ -24,10 +24,12 @@ def providers(
     from creative_ai.config import get_settings
     from creative_ai.db.repository import Repository
     from creative_ai.providers import available_providers
-    from creative_ai.providers.selection import current_selection
+    from creative_ai.providers.selection import current_selection, stored_selection
 
     settings = get_settings()
-    selection = current_selection(settings, Repository.from_url(settings.database_url))
+    repo = Repository.from_url(settings.database_url)
+    selection = current_selection(settings, repo)
+    stored = stored_selection(repo)
     first = selection.provider.split(",")[0]
     rows: list[dict[str, Any]] = []
     for name, cls in sorted(available_providers().items()):
@@ -43,10 +45,22 @@ def providers(
                 "selected_model": (selection.model or cls.default_model_for(settings)) if name == first else None,
             }
         )
+    why = {
+        "environment": "CREATIVE_AI_PROVIDER (the environment or .env; it beats a stored selection)",
+        "database": "the stored selection (providers select, POST /select-model)",
+        "settings": "the default (no --provider, no CREATIVE_AI_PROVIDER, nothing stored)",
+    }.get(selection.source, selection.source)
+    ignored = None
+    if stored is not None and selection.source == "environment":
+        ignored = f"{stored.provider} ({stored.model or 'default model'}), ignored while CREATIVE_AI_PROVIDER is set"
     if as_json:
-        typer.echo(json.dumps({"selection": selection.__dict__, "providers": rows}, indent=2))
+        answer = {"selection": selection.__dict__ | {"why": why, "stored_ignored": ignored}, "providers": rows}
+        typer.echo(json.dumps(answer, indent=2))
         return
-    typer.echo(f"selected: {selection.provider} ({selection.model or 'default model'}) — from {selection.source}")
+    typer.echo(f"selected: {selection.provider} ({selection.model or 'default model'}) — from {why}")
+    if ignored:
+        typer.echo(f"stored selection: {ignored}")
+    typer.echo("precedence: --provider > CREATIVE_AI_PROVIDER > stored selection > default")
     for row in rows:
         mark = "*" if row["selected"] else " "
         state = "available" if row["available"] else f"unavailable: {row['detail']}"

@@ -22,7 +22,7 @@ SELECTION_KEY = "provider"
 class Selection:
     provider: str
     model: str | None
-    source: str  # "flag" | "database" | "settings"
+    source: str  # "flag" | "environment" | "database" | "settings"
 
 
 def parse_chain(spec: str) -> list[str]:
@@ -49,8 +49,12 @@ def stored_selection(repo: Repository) -> Selection | None:
 def current_selection(
     settings: Settings, repo: Repository, *, flag: str | None = None, model: str | None = None
 ) -> Selection:
+    """Which provider a run uses: ``--provider`` (flag) > CREATIVE_AI_PROVIDER (environment, also ``.env``) >
+    the stored selection (``providers select``, ``POST /select-model``) > the default; ``source`` says which won."""
     if flag:
         return Selection(flag, model, "flag")
+    if "provider" in settings.model_fields_set:  # set in the environment: it beats what a database remembers
+        return Selection(settings.provider, model or settings.model, "environment")
     stored = stored_selection(repo)
     if stored is not None:
         return Selection(stored.provider, model or stored.model, stored.source)
