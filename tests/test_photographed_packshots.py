@@ -365,3 +365,33 @@ def test_a_cut_product_whose_cut_stands_inside_the_frame_fails_framing() -> None
     ImageDraw.Draw(base).rectangle((400, 300, 700, 1080), fill=BODY)
     standing = replace(floating, image=base.copy(), base=base.reduce(4), product_box=Box(400, 300, 700, 1080))
     assert FramingCheck().run(replace(standing, text_box=Box(0, 0, 1, 1), block_box=Box(0, 0, 1, 1))).status == "pass"
+
+
+def test_a_run_of_one_locale_lays_out_like_the_full_run(tmp_path: Path) -> None:
+    """The 9:16 column is chosen from every locale of the brief, so a rerun of one locale does not move its product
+    (pixel-measured) away from where the other locales have it."""
+    from tests.conftest import run_brief, write_brief
+
+    (tmp_path / "shots").mkdir()
+    # A squat bottle: alone, the short English copy would take a narrower column so it reaches 55% of the height.
+    photo("vignette", box=(600, 450, 900, 1100), seed=1).image.save(tmp_path / "shots/slim.jpg", quality=90)
+    brief = base_brief(
+        campaign_id="subset",
+        products=[{"id": "slim", "name": "Slim", "image": str(tmp_path / "shots/slim.jpg")}],
+        aspect_ratios=["9x16"],
+        locales=["en", "de"],
+        campaign_message="Fresh all summer",
+        messages={"de": "Den ganzen Sommer lang frisch und bereit für jedes Abenteuer"},  # needs the widest column
+        brand_colors=["#2E7D32", "#F4F4F4"],
+    )
+    path = write_brief(tmp_path, brief)
+
+    def product_box(summary: dict, locale: str) -> tuple[int, int, int, int]:  # type: ignore[type-arg]
+        variant = next(v for v in summary["variants"] if v["locale"] == locale)
+        with Image.open(variant["file_path"]) as image:
+            return _product(np.asarray(image.convert("RGB")))[0]
+
+    full = as_json(run_brief(path, output=tmp_path / "full", provider="local"))
+    alone = as_json(run_brief(path, output=tmp_path / "alone", provider="local", locales=["en"]))
+    assert full["status"] == alone["status"] == "succeeded"
+    assert product_box(alone, "en") == product_box(full, "en") == product_box(full, "de")

@@ -247,7 +247,20 @@ def plan_campaign(
             locale: _preflight(copy, locale=locale, brief=brief, book=book, rules=rules)
             for locale, copy in copies.items()
         }
-        layouts, subject = _layouts(placements, packshot, copies, checked, book=book)
+        # The layout is the campaign's, not this run's: the brief's own copy of every locale it has (a run of one
+        # locale lays out like the full run) beside this run's copy (translations included).
+        brief_copy = {locale: localize(brief, product, locale, translator=None) for locale in brief.target_locales}
+        fitted = [
+            copy_of(c, locale)
+            for locale, c in brief_copy.items()
+            if _preflight(c, locale=locale, brief=brief, book=book, rules=rules)[0] is None
+        ]
+        fitted += [
+            copy_of(c, locale)
+            for locale, c in copies.items()
+            if checked[locale][0] is None and c != brief_copy.get(locale)  # a translation: set it too
+        ]
+        layouts, subject = _layouts(placements, packshot, fitted, book=book)
         mine = [
             VariantPlan(
                 product, locale, p, copy, checked[locale][0] or _fit(copy, locale, p, book), (checked[locale][1],)
@@ -268,12 +281,7 @@ def plan_campaign(
 
 
 def _layouts(
-    placements: Sequence[Placement],
-    packshot: InputImage | None,
-    copies: dict[str, LocalizedCopy],
-    checked: dict[str, tuple[str | None, CheckResult]],
-    *,
-    book: FontBook,
+    placements: Sequence[Placement], packshot: InputImage | None, fitted: Sequence[Copy], *, book: FontBook
 ) -> tuple[list[Placement], Subject | None]:
     """Each placement's layout for one product (see :func:`creative_ai.pipeline.arrange.layout_for`), and the
     subject found on a photographed packshot to choose them (kept, so the render does not look for it again)."""
@@ -284,7 +292,6 @@ def _layouts(
     if not edges and not any(p.side_by_side_for_tall for p in placements):
         return list(placements), subject
     size = product_size(packshot.image, subject)
-    fitted = [copy_of(c, locale) for locale, c in copies.items() if checked[locale][0] is None]
     return [layout_for(p, size, fitted, book=book, edges=edges) for p in placements], subject
 
 
