@@ -28,7 +28,8 @@ def test_the_stored_selection_beats_the_default(cli, workdir: Path, vendor, monk
     path = write_brief(workdir, base_brief(aspect_ratios=["1x1"]))
     assert "from the default" in cli("providers").stdout
     assert cli("providers", "select", "openai").code == 0
-    shown = cli("providers", "--json").json()["selection"]
-    assert shown["provider"] == "openai" and shown["source"] == "database" and shown["stored_ignored"] is None
+    shown = cli("providers", "--json").json()
+    assert shown["selection"] == {"provider": "openai", "model": shown["selection"]["model"], "source": "database"}
+    assert shown["stored_ignored"] is None and "stored selection" in shown["why"]
     assert cli("run", str(path), "--output", "out").code == 0
     assert vendor.count("openai") == 1

@@ -89,6 +89,7 @@ class VariantReport(BaseModel):
     sidecar_path: str | None = None
     checks: list[dict[str, Any]] = Field(default_factory=list)
     needs_translation: bool = False
+    machine_translated: bool = False
 
 
 class RunReport(BaseModel):

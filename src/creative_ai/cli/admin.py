@@ -54,7 +54,7 @@ def providers(
     if stored is not None and selection.source == "environment":
         ignored = f"{stored.provider} ({stored.model or 'default model'}), ignored while CREATIVE_AI_PROVIDER is set"
     if as_json:
-        answer = {"selection": selection.__dict__ | {"why": why, "stored_ignored": ignored}, "providers": rows}
+        answer = {"selection": selection.__dict__, "why": why, "stored_ignored": ignored, "providers": rows}
         typer.echo(json.dumps(answer, indent=2))
         return
     typer.echo(f"selected: {selection.provider} ({selection.model or 'default model'}) — from {why}")

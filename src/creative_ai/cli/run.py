@@ -88,10 +88,10 @@ def run(
     from creative_ai.brief import load_brief
     from creative_ai.config import get_settings
     from creative_ai.db.repository import Repository
+    from creative_ai.pipeline.estimate import dry_run_report
     from creative_ai.pipeline.plan import plan_campaign
     from creative_ai.providers.selection import current_selection, resolve_chain
     from creative_ai.render.text import FontBook
-    from creative_ai.report.dry_run import dry_run_report
     from creative_ai.runtime import Runtime
     from creative_ai.storage import make_store
 

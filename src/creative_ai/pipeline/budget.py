@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import SpendCapError
+from creative_ai.pipeline.estimate import dry_run_report
 from creative_ai.pipeline.plan import CampaignPlan
 from creative_ai.providers import ImageProvider
 from creative_ai.render.text import FontBook
@@ -22,11 +23,12 @@ def within_budget(
     store: Store,
     settings: Settings,
     book: FontBook,
-    cap: float,
-) -> float:
-    """The run's estimated cost in USD; raises SpendCapError when it is over ``cap``."""
-    from creative_ai.report.dry_run import dry_run_report
-
+    cap: float | None,
+) -> float | None:
+    """The run's estimated cost in USD (None without a cap: nothing to check); raises SpendCapError when it is
+    over ``cap``."""
+    if cap is None:
+        return None
     estimate = dry_run_report(plan, chain=chain, repo=repo, store=store, settings=settings, book=book)
     cost, calls = float(estimate["estimated_cost_usd"]), int(estimate["provider_calls_planned"])
     if cost > cap:

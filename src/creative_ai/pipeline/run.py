@@ -73,8 +73,7 @@ def run_campaign(
         repo.migrate()
         record_refusal(brief, refused, repo=repo, display_root=display_root)
         raise
-    if settings.max_cost is not None:  # a spend cap: the run's estimate (heroes and fills) decides, before any call
-        within_budget(plan, chain=chain, repo=repo, store=store, settings=settings, book=book, cap=settings.max_cost)
+    within_budget(plan, chain=chain, repo=repo, store=store, settings=settings, book=book, cap=settings.max_cost)
     repo.migrate()  # the first write (a no-op once migrated): a brief that is wrong leaves no database behind
     record_campaign(plan, repo=repo, display_root=display_root)
 
