@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     retry_base_delay: float = Field(default=1.0, ge=0, description="First backoff in seconds (doubles each try).")
     retry_max_delay: float = Field(default=60.0, ge=0, description="Longest single wait, Retry-After included.")
     request_timeout: float = Field(default=120.0, gt=0, description="Seconds per provider call.")
+    generation_lease: float = Field(
+        default=60.0,
+        gt=0,
+        description="Seconds a run's claim on a hero or fill it is paying for lasts unless renewed (it renews it "
+        "every third of that while it works); a concurrent run that needs the same picture waits and reuses it.",
+    )
 
     # Jobs: a Redis URL turns on Celery workers; without one, jobs run inside the serving process.
     broker_url: str | None = Field(default=None, description="e.g. redis://127.0.0.1:6379/0")

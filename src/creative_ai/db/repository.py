@@ -20,6 +20,7 @@ from sqlalchemy.orm import sessionmaker
 
 from creative_ai.db import tables as t
 from creative_ai.db.alert_store import AlertStore
+from creative_ai.db.claim_store import ClaimStore
 from creative_ai.db.creative_store import CreativeStore, GenerationCall, HeroRecord
 from creative_ai.db.job_store import JobStore, utcnow
 from creative_ai.db.upsert import upsert
@@ -73,7 +74,7 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
-class Repository(CreativeStore, JobStore, AlertStore):
+class Repository(CreativeStore, JobStore, AlertStore, ClaimStore):
     """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
 
     def __init__(self, engine: Engine) -> None:

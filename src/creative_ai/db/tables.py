@@ -226,3 +226,15 @@ class Approval(Base):
     decision: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GenerationClaim(Base):
+    """A paid generation (a hero or an outpaint fill, by its key) being made by one run; it lapses at
+    ``expires_at`` unless its holder renews it, so a run that died never blocks the others."""
+
+    __tablename__ = "generation_claims"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -107,7 +107,7 @@ def _fills(
         repo=repo,
         policy=RetryPolicy(1, 0, 0),
         stats=HeroStats(),
-        enabled=settings.outpaint,
+        settings=settings,
     )
     if not painter.chain:
         return []

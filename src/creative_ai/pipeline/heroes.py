@@ -21,6 +21,7 @@ from creative_ai.config import Settings
 from creative_ai.db.repository import GenerationCall, Repository
 from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
 from creative_ai.logs import log
+from creative_ai.pipeline.claims import Claims
 from creative_ai.pipeline.hero_set import Hero, HeroSet, HeroStats
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.placements import HERO_SIZES
@@ -123,11 +124,29 @@ class Generator:
         policy: RetryPolicy,
         stats: HeroStats,
         sleep: Callable[[float], None],
+        claims: Claims | None = None,
     ) -> None:
         self.campaign_id, self.palette, self.chain = campaign_id, palette, chain
         self.store, self.repo, self.policy, self.stats, self.sleep = store, repo, policy, stats, sleep
+        self.claims = claims
 
     def __call__(self, job: _Job) -> Hero | str:
+        """The job's hero, paid for once across runs: under a claim on its key, or recorded by the run that held it."""
+        if self.claims is None or not self.chain:
+            return self._through_chain(job)
+        first = self.chain[0]
+        key = hero_key(
+            job.plan.product.id, job.plan.prompt, first.name, first.model, job.size_class, keyed_slot(first, job.slot)
+        )
+
+        def find() -> Hero | None:
+            return find_recorded(
+                job.plan, job.size_class, chain=self.chain, store=self.store, repo=self.repo, slot=job.slot
+            )
+
+        return self.claims.once(key, find=find, make=lambda: self._through_chain(job))
+
+    def _through_chain(self, job: _Job) -> Hero | str:
         reasons = []
         for provider in self.chain:
             try:
@@ -272,6 +291,7 @@ def make_all_heroes(
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[int, int], None] = lambda _d, _t: None,
     slots: Mapping[str, int] | None = None,
+    claims: Claims | None = None,
 ) -> dict[str, HeroSet]:
     """Every hero the campaign needs, generated ``concurrency`` at a time; failures are per size class.
 
@@ -305,6 +325,7 @@ def make_all_heroes(
         policy=policy,
         stats=stats,
         sleep=sleep,
+        claims=claims,
     )
     # Each job runs in a copy of the caller's context, so log events keep the request's correlation id.
     contexts = [contextvars.copy_context() for _ in jobs]
@@ -314,6 +335,8 @@ def make_all_heroes(
             target = sets[job.plan.product.id]
             if isinstance(outcome, Hero):
                 target.by_class[job.size_class] = outcome
+                if outcome.source == "reused":  # another run made it while this one waited
+                    stats.add(reused=1)
             else:
                 target.failures[job.size_class] = outcome
             progress(done, len(jobs))
@@ -344,6 +367,7 @@ def make_heroes(
         stats=stats,
         progress=lambda done, total: progress("heroes", done, total),
         slots=campaign_slots(plan),
+        claims=Claims(repo, lease_s=settings.generation_lease),
     )
     for product_id, hero_set in heroes.items():
         for size_class, failure in hero_set.failures.items():

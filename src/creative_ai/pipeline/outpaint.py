@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderError
 from creative_ai.logs import log
+from creative_ai.pipeline.claims import Claims
 from creative_ai.pipeline.heroes import Generator, HeroStats, recorded
 from creative_ai.pipeline.keys import OFFLINE
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
@@ -80,6 +82,7 @@ class Outpainter:
     stats: HeroStats
     palette: tuple[str, ...] = ()
     sleep: Callable[[float], None] = time.sleep
+    claims: Claims | None = None  # a fill is paid for once across runs (see :mod:`creative_ai.pipeline.claims`)
     _done: dict[str, tuple[Image.Image, str] | ProviderError] = field(default_factory=dict, repr=False)
     _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
     _guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -107,17 +110,18 @@ class Outpainter:
         repo: Repository,
         policy: RetryPolicy,
         stats: HeroStats,
-        enabled: bool,
+        settings: Settings,
     ) -> Outpainter:
         """The outpainter of one run: the chain's edit-capable providers, or none when outpainting is off."""
         return cls(
             campaign_id=plan.brief.campaign_id,
-            chain=chain if enabled else [],
+            chain=chain if settings.outpaint else [],
             store=store,
             repo=repo,
             policy=policy,
             stats=stats,
             palette=tuple(plan.brief.brand_colors),
+            claims=Claims(repo, lease_s=settings.generation_lease),
         )
 
     @property
@@ -162,10 +166,22 @@ class Outpainter:
             subject=plan.product.name,
             palette=self.palette,
         )
-        for provider in self.chain:
-            kept = recorded(fill_key(digest, provider, plan.prompt), store=self.store, repo=self.repo)
-            if kept is not None:
-                return kept.image, f"{kept.provider}/{kept.model}"
+
+        def find() -> tuple[Image.Image, str] | None:
+            for provider in self.chain:
+                kept = recorded(fill_key(digest, provider, plan.prompt), store=self.store, repo=self.repo)
+                if kept is not None:
+                    return kept.image, f"{kept.provider}/{kept.model}"
+            return None
+
+        if self.claims is None:
+            return find() or self._paint(plan, sketch, digest, request)
+        key = fill_key(digest, self.chain[0], plan.prompt)
+        return self.claims.once(key, find=find, make=lambda: self._paint(plan, sketch, digest, request))
+
+    def _paint(
+        self, plan: ProductPlan, sketch: Image.Image, digest: str, request: GenerationRequest
+    ) -> tuple[Image.Image, str]:
         png = _png(sketch)
         reasons = []
         for provider in self.chain:

@@ -85,9 +85,7 @@ def run_campaign(
     )
 
     # 3. Keys: every variant's store and render keys, once.
-    paint = Outpainter.for_run(
-        plan, chain=chain, store=store, repo=repo, policy=policy, stats=stats, enabled=settings.outpaint
-    )
+    paint = Outpainter.for_run(plan, chain=chain, store=store, repo=repo, policy=policy, stats=stats, settings=settings)
     work = plan_work(plan, heroes, outpainter=paint, fmt=fmt, settings=settings, book=book)
 
     # 4. Outpaint: canvases framing must extend are painted by an edit-capable provider first, concurrently.

@@ -1,0 +1,68 @@
+"""One payment per picture across processes: a run claims a hero or fill key in the database before it pays for
+it; another run (or worker) that needs the same key waits until the picture is recorded and reuses it.
+
+The claim is a lease renewed while the picture is being made, so a run that died is taken over after
+``Settings.generation_lease`` seconds, never waited for forever.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from creative_ai.db.repository import Repository
+from creative_ai.logs import log
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Claims:
+    repo: Repository
+    lease_s: float = 60.0
+    poll_s: float = 0.2
+    sleep: Callable[[float], None] = time.sleep
+
+    def once(self, key: str, *, find: Callable[[], T | None], make: Callable[[], T]) -> T:
+        """``find()`` when the picture is already recorded; else ``make()`` under this run's claim on ``key``;
+        while another run holds the claim, wait for its picture (or for its claim to end or lapse)."""
+        owner, waited = uuid.uuid4().hex, False
+        while True:
+            found = find()
+            if found is not None:
+                return found
+            if self.repo.claim_generation(key, owner, lease_s=self.lease_s):
+                with self._renewed(key, owner):
+                    found = find()  # recorded between our look and our claim
+                    return found if found is not None else make()
+            if not waited:
+                log.info("generation_waiting", key=key[:16], reason="another run is making this picture")
+                waited = True
+            self.sleep(self.poll_s)
+
+    @contextmanager
+    def _renewed(self, key: str, owner: str) -> Iterator[None]:
+        stop = threading.Event()
+
+        def renew() -> None:
+            while not stop.wait(self.lease_s / 3):
+                try:
+                    self.repo.renew_generation(key, owner, lease_s=self.lease_s)
+                except SQLAlchemyError as exc:  # a lost renewal only lets another run take over later
+                    log.warning("generation_claim_renew_failed", key=key[:16], error=type(exc).__name__)
+
+        beat = threading.Thread(target=renew, name="claim-renew", daemon=True)
+        beat.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            beat.join(timeout=5)
+            self.repo.release_generation(key, owner)
