@@ -9,7 +9,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from creative_ai.brief import parse_brief
+from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository
+from creative_ai.pipeline import publish_campaign, run_campaign
+from creative_ai.providers import get_provider
+from creative_ai.storage.local import LocalStore
 from tests.conftest import as_json, base_brief, write_brief
 from tests.test_fit_before_spend import ESSAY
 
@@ -201,3 +206,30 @@ def test_a_variant_that_failed_before_stays_failed_when_a_run_leaves_it_out(make
         assert failed["status"] == "failed" and failed["file"] is None and "does not fit" in failed["reason"]
     assert part["campaign_status"] == "partial" and part["campaign_variants_ok"] == 2
     assert part["campaign_variants_not_made"] == 0
+
+
+def test_a_product_dropped_from_a_campaign_made_in_parts_is_removed_when_it_publishes(workdir: Path) -> None:
+    settings = get_settings(output_dir=workdir / "out", provider="local")
+    repo = Repository.open(settings.database_url)
+    store = LocalStore(settings.output_dir)
+    provider = get_provider("local", settings=settings)
+    common = dict(provider=provider, store=store, repo=repo, settings=settings, display_root="out")
+    brief = parse_brief(_brief(locales=["en"], messages={}, aspect_ratios=["1x1"]))
+    for product in PRODUCTS:
+        run_campaign(brief, products=[product["id"]], **common)
+    dropped = workdir / "out/test-campaign/prod_b/1x1/prod_b_1x1_en"
+    assert dropped.with_suffix(".png").is_file() and dropped.with_suffix(".json").is_file()
+
+    kept = parse_brief(_brief(products=PRODUCTS[:1], locales=["en"], messages={}, aspect_ratios=["1x1"]))
+    part = run_campaign(kept, products=["prod_a"], publish=False, **common)
+    assert part.removed == [] and dropped.with_suffix(".png").is_file()  # a part publishes nothing, removes nothing
+    summary = publish_campaign(
+        kept, [part], failed_parts={}, provider="local", model=part.model, store=store, repo=repo,
+        display_root="out", duration_s=1.0,
+    )  # fmt: skip
+    assert summary.removed == ["prod_b/en/1x1"] and summary.campaign_status == "succeeded"
+    assert not dropped.with_suffix(".png").exists() and not dropped.with_suffix(".json").exists()
+    assert [v["product_id"] for v in _manifest(workdir / "out")["variants"]] == ["prod_a"]
+    assert {v.product_id for v in repo.variants("test-campaign")} == {"prod_a"}
+    assert [p.product_id for p in repo.products("test-campaign")] == ["prod_a"]
+    repo.engine.dispose()

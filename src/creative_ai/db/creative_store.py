@@ -168,13 +168,19 @@ class CreativeStore:
         with self._session() as s:
             return list(s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)))
 
-    def delete_variants(self, campaign_id: str, keys: Iterable[tuple[str, str, str]]) -> None:
-        """Forget variants of a campaign, each given as (product id, locale, ratio); unknown ones are ignored."""
-        wanted = set(keys)
+    def delete_variants(
+        self, campaign_id: str, keys: Iterable[tuple[str, str, str]], *, products: Iterable[str] = ()
+    ) -> None:
+        """Forget variants of a campaign, each given as (product id, locale, ratio), and the rows of ``products``
+        (products its brief no longer has); unknown ones are ignored."""
+        wanted, dropped = set(keys), set(products)
         with self._session.begin() as s:
             for row in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)):
                 if (row.product_id, row.locale, row.aspect_ratio) in wanted:
                     s.delete(row)
+            for product in s.scalars(select(t.Product).where(t.Product.campaign_id == campaign_id)):
+                if product.product_id in dropped:
+                    s.delete(product)
 
     def record_error(
         self,

@@ -136,8 +136,9 @@ def _published(store: Store, campaign_id: str) -> set[Key]:
 
 
 def _remove_dropped(grid: Outline, rows: Mapping[Key, Variant], *, store: Store, repo: Repository) -> list[str]:
-    """Delete the creatives, sidecars and rows of the variants recorded or published that ``grid`` no longer has;
-    returns them as ``product/locale/ratio``, sorted. Only keys built from safe names are touched."""
+    """Delete the creatives, sidecars and rows of the variants recorded or published that ``grid`` no longer has
+    (and the rows of products its brief dropped); returns them as ``product/locale/ratio``, sorted. Only keys built
+    from safe names are touched."""
     campaign_id = grid.brief.campaign_id
     wanted = {key_of(v) for v in grid.variants}
     known = set(rows) | _published(store, campaign_id)
@@ -150,8 +151,9 @@ def _remove_dropped(grid: Outline, rows: Mapping[Key, Variant], *, store: Store,
             store.delete(
                 layout.creative_key(campaign_id=campaign_id, product_id=product_id, ratio=ratio, stem=stem, ext=ext)
             )
-    if gone:
-        repo.delete_variants(campaign_id, gone)
+    dropped = {p.product_id for p in repo.products(campaign_id)} - {p.id for p in grid.brief.products}
+    if gone or dropped:
+        repo.delete_variants(campaign_id, gone, products=dropped)
     return ["/".join(k) for k in gone]
 
 
