@@ -46,6 +46,12 @@ class RunSummary:
     manifest_path: str | None
     gallery_path: str | None
     variants: list[VariantOutcome] = field(default_factory=list)
+    # The whole campaign this run published (None when it published nothing: a part of a campaign made in parts).
+    campaign_status: RunStatus | None = None
+    campaign_variants_total: int | None = None
+    campaign_variants_ok: int | None = None
+    campaign_variants_not_made: int | None = None
+    removed: list[str] = field(default_factory=list)  # product/locale/ratio deleted: no longer in the brief
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"copy_state": self.copy_state()}

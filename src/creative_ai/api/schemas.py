@@ -93,7 +93,9 @@ class VariantReport(BaseModel):
 
 
 class RunReport(BaseModel):
-    """A run's ``RunSummary``: every creative accounted for."""
+    """A run's ``RunSummary``: every creative of the run accounted for; ``campaign_*`` count the whole campaign it
+    published (every variant of the brief, made by this run or an earlier one) and ``removed`` names the creatives
+    deleted because the brief no longer has them (``product/locale/ratio``)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -113,6 +115,11 @@ class RunReport(BaseModel):
     manifest_path: str | None
     gallery_path: str | None
     variants: list[VariantReport] = Field(default_factory=list)
+    campaign_status: Literal["succeeded", "partial", "failed"] | None = None
+    campaign_variants_total: int | None = None
+    campaign_variants_ok: int | None = None
+    campaign_variants_not_made: int | None = None
+    removed: list[str] = Field(default_factory=list)
 
 
 class BlockedVariant(_Answer):

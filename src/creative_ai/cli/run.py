@@ -54,6 +54,17 @@ def _print_summary(summary: RunSummary, console: Console, *, tty: bool) -> None:
         f"reused {summary.heroes_reused} · provider calls {summary.provider_calls} · "
         f"${summary.cost_estimate_usd:.2f} · {summary.duration_s:.2f}s"
     )
+    if summary.campaign_variants_total is not None and summary.campaign_variants_total != summary.variants_total:
+        console.print(
+            f"campaign: {summary.campaign_variants_ok}/{summary.campaign_variants_total} creatives ok, "
+            f"{summary.campaign_variants_not_made} not made yet ({summary.campaign_status})",
+            markup=False,
+        )
+    if summary.removed:
+        console.print(
+            f"warning: removed {len(summary.removed)} creative(s) no longer in the brief: {', '.join(summary.removed)}",
+            markup=False,
+        )
     console.print(f"gallery: {summary.gallery_path}")
 
 

@@ -3,6 +3,7 @@ Repository)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -166,6 +167,20 @@ class CreativeStore:
     def variants(self, campaign_id: str) -> list[t.Variant]:
         with self._session() as s:
             return list(s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)))
+
+    def delete_variants(
+        self, campaign_id: str, keys: Iterable[tuple[str, str, str]], *, products: Iterable[str] = ()
+    ) -> None:
+        """Forget variants of a campaign, each given as (product id, locale, ratio), and the rows of ``products``
+        (products its brief no longer has); unknown ones are ignored."""
+        wanted, dropped = set(keys), set(products)
+        with self._session.begin() as s:
+            for row in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)):
+                if (row.product_id, row.locale, row.aspect_ratio) in wanted:
+                    s.delete(row)
+            for product in s.scalars(select(t.Product).where(t.Product.campaign_id == campaign_id)):
+                if product.product_id in dropped:
+                    s.delete(product)
 
     def record_error(
         self,

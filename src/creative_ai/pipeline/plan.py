@@ -20,6 +20,7 @@ from creative_ai.render import shaping
 from creative_ai.render.compose import Copy, plan_text
 from creative_ai.render.subject import Subject, find_subject
 from creative_ai.render.text import FontBook
+from creative_ai.storage import layout
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class VariantPlan:
 
     @property
     def stem(self) -> str:
-        return f"{self.product.id}_{self.placement.ratio}_{self.locale}"
+        return layout.stem(product_id=self.product.id, ratio=self.placement.ratio, locale=self.locale)
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,22 @@
 """Stage 7: the campaign's manifest and gallery (rewritten only when their content changes), its status, and the
-summary of the whole run. A campaign made in parts publishes from its parts' outcomes and stored sidecars, without
-planning again."""
+summary of the whole run. What is published is always the whole campaign (:mod:`.campaign_state`): a run of part of
+the brief publishes it beside what earlier runs made. A campaign made in parts publishes from its parts' outcomes
+and stored sidecars, without planning again."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 
 from creative_ai.brief import CampaignBrief
 from creative_ai.db.repository import Repository
-from creative_ai.pipeline.keys import creative_key
-from creative_ai.pipeline.plan import Outline, VariantPlan, outline
-from creative_ai.pipeline.variant import read_sidecar
+from creative_ai.pipeline.campaign_state import (
+    CampaignState,
+    failed_outcome,
+    stored_sidecar,
+    whole_campaign,
+    with_campaign,
+)
+from creative_ai.pipeline.plan import outline
 from creative_ai.records import CreativeRecord, RunSummary, VariantOutcome, overall_status
 from creative_ai.report.gallery import render_gallery
 from creative_ai.report.manifest import build_manifest, manifest_bytes
@@ -19,50 +24,40 @@ from creative_ai.report.review import review_states
 from creative_ai.storage import Store, layout
 
 
-def failed_outcome(variant: VariantPlan, reason: str) -> VariantOutcome:
-    return VariantOutcome(
-        product_id=variant.product.id,
-        locale=variant.locale,
-        aspect_ratio=variant.placement.ratio,
-        status="failed",
-        reason=f"{variant.placement.ratio}/{variant.locale}: {reason}",
-        file_path=None,
-        reused=False,
-        needs_translation=variant.copy.needs_translation,
-        machine_translated=variant.copy.machine_translated,
-    )
-
-
 def write_campaign(
-    grid: Outline,
-    outcomes: Sequence[VariantOutcome],
-    sidecars: Sequence[CreativeRecord | None],
+    brief: CampaignBrief,
+    made: Sequence[tuple[VariantOutcome, CreativeRecord | None]],
     *,
     store: Store,
     repo: Repository,
     provider: str,
     model: str,
-) -> str:
-    """Manifest, gallery and campaign status; returns the status."""
-    campaign_id = grid.brief.campaign_id
-    ok = sum(1 for o in outcomes if o.status == "ok")
-    status = overall_status(ok, len(outcomes))
+    display_root: str,
+) -> CampaignState:
+    """Manifest, gallery and status of the whole campaign: the variants a run ``made`` (outcome and sidecar) beside
+    what earlier runs made; variants dropped from the brief are removed. Returns the campaign's state.
+
+    The summary of a run still lists the run's variants only, with the campaign's totals beside them (see
+    :func:`creative_ai.pipeline.campaign_state.with_campaign`)."""
+    campaign_id = brief.campaign_id
+    state = whole_campaign(brief, made, store=store, repo=repo, display_root=display_root)
+    grid = state.grid
     manifest = build_manifest(
-        grid.brief,
-        outcomes,
-        sidecars,
+        brief,
+        state.outcomes,
+        state.sidecars,
         products=grid.products,
         locales=grid.locales,
         ratios=grid.ratios,
-        status=status,
+        status=state.status,
         provider=provider,
         model=model,
     )
     store.write_if_changed(layout.manifest_key(campaign_id), manifest_bytes(manifest))
     page = render_gallery(manifest, reviews=review_states(repo, campaign_id) or None)  # decisions made still show
     store.write_if_changed(layout.gallery_key(campaign_id), page)
-    repo.set_campaign_status(campaign_id, status)
-    return status
+    repo.set_campaign_status(campaign_id, state.status)
+    return state
 
 
 def summarize(
@@ -100,11 +95,6 @@ def summarize(
     )
 
 
-def _suffix(file_path: str) -> str:
-    ext = PurePosixPath(file_path).suffix.lstrip(".")
-    return "jpg" if ext == "jpeg" else ext
-
-
 def publish_campaign(
     brief: CampaignBrief,
     parts: Sequence[RunSummary],
@@ -124,30 +114,29 @@ def publish_campaign(
     """
     grid = outline(brief)
     made = {(v.product_id, v.locale, v.aspect_ratio): v for part in parts for v in part.variants}
-    outcomes: list[VariantOutcome] = []
-    sidecars: list[CreativeRecord | None] = []
+    whole: list[tuple[VariantOutcome, CreativeRecord | None]] = []
     for variant in grid.variants:
         outcome = made.get((variant.product.id, variant.locale, variant.placement.ratio))
         if outcome is None:
             outcome = failed_outcome(variant, failed_parts.get(variant.product.id, "not made"))
         sidecar = None
-        if outcome.status == "ok" and outcome.file_path:
-            image = creative_key(brief.campaign_id, variant, _suffix(outcome.file_path))
-            sidecar = read_sidecar(store, layout.sidecar_key(image))
-            if sidecar is None:  # removed or damaged since its part made it
+        if outcome.file_path:
+            sidecar = stored_sidecar(store, brief.campaign_id, variant)
+            if sidecar is None and outcome.status == "ok":  # removed or damaged since its part made it
                 outcome = failed_outcome(variant, "its stored sidecar is missing")
-        outcomes.append(outcome)
-        sidecars.append(sidecar)
-    write_campaign(grid, outcomes, sidecars, store=store, repo=repo, provider=provider, model=model)
+        whole.append((outcome, sidecar))
+    state = write_campaign(
+        brief, whole, store=store, repo=repo, provider=provider, model=model, display_root=display_root
+    )
     counts = (
         sum(p.heroes_generated for p in parts),
         sum(p.heroes_reused for p in parts),
         sum(p.provider_calls for p in parts),
         sum(p.cost_estimate_usd for p in parts),
     )
-    return summarize(
+    summary = summarize(
         brief,
-        outcomes,
+        [outcome for outcome, _ in whole],
         counts=counts,
         provider=provider,
         model=model,
@@ -155,3 +144,4 @@ def publish_campaign(
         duration_s=duration_s,
         published=True,
     )
+    return with_campaign(summary, state)

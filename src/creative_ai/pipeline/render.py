@@ -10,12 +10,12 @@ from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import RenderError
+from creative_ai.pipeline.campaign_state import failed_outcome
 from creative_ai.pipeline.heroes import HeroSet
 from creative_ai.pipeline.keys import VariantKeys, keys_for, size_class_for, variant_key
 from creative_ai.pipeline.layout import region_key, shared_regions
 from creative_ai.pipeline.outpaint import FillJob, Outpainter
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
-from creative_ai.pipeline.publish import failed_outcome
 from creative_ai.pipeline.record import record_variant_failure
 from creative_ai.pipeline.variant import needs_render, produce_variant, stage_for
 from creative_ai.placements import Box

@@ -13,6 +13,7 @@ from creative_ai.errors import ComplianceError
 from creative_ai.localize.copy import Translator
 from creative_ai.localize.translators import make_translator
 from creative_ai.pipeline.budget import within_budget
+from creative_ai.pipeline.campaign_state import with_campaign
 from creative_ai.pipeline.heroes import HeroStats, make_heroes
 from creative_ai.pipeline.outpaint import Outpainter
 from creative_ai.pipeline.plan import Scope, plan_run
@@ -99,14 +100,13 @@ def run_campaign(
 
     # 6. Record every variant.
     record_variants(brief.campaign_id, made, repo=repo)
-    outcomes, sidecars = [outcome for outcome, _ in made], [sidecar for _, sidecar in made]
 
-    # 7. Publish: manifest, gallery and status (a campaign made in parts publishes once, elsewhere).
-    first = chain[0]
-    if publish:
-        write_campaign(plan.outline, outcomes, sidecars, store=store, repo=repo, provider=first.name, model=first.model)
-    counts = (stats.generated, stats.reused, stats.provider_calls, stats.cost_usd)
-    return summarize(
-        brief, outcomes, counts=counts, provider=first.name, model=first.model, display_root=display_root,
-        duration_s=time.perf_counter() - started, published=publish,
-    )  # fmt: skip
+    # 7. Publish the whole campaign: earlier runs' variants too, dropped ones removed (parts publish elsewhere).
+    first, counts = chain[0], (stats.generated, stats.reused, stats.provider_calls, stats.cost_usd)
+    state = write_campaign(
+        brief, made, store=store, repo=repo, provider=first.name, model=first.model, display_root=display_root
+    ) if publish else None  # fmt: skip
+    return with_campaign(summarize(
+        brief, [outcome for outcome, _ in made], counts=counts, provider=first.name, model=first.model,
+        display_root=display_root, duration_s=time.perf_counter() - started, published=publish,
+    ), state)  # fmt: skip

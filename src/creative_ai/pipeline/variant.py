@@ -232,7 +232,7 @@ def produce_variant(
     file_path, sidecar_path = f"{root}/{keys.image}", f"{root}/{keys.sidecar}"
     kept = unchanged(store, keys)
     if kept is not None:
-        return _outcome(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
+        return outcome_of(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
 
     text, stage = stage_for(plan, variant, heroes, region=region, book=book)
     logos = [plan.logo.image, *(v.image for v in plan.logo_variants)] if plan.logo else None
@@ -273,7 +273,7 @@ def produce_variant(
     record.render_key = keys.render if rendered.framing.extension_note is None else keys.offline
     store.write(keys.image, data)
     store.write(keys.sidecar, record.to_json())
-    return _outcome(variant, record, file_path, rendered=True, sidecar_path=sidecar_path), record
+    return outcome_of(variant, record, file_path, rendered=True, sidecar_path=sidecar_path), record
 
 
 def creative_record(
@@ -340,9 +340,10 @@ def creative_record(
     )
 
 
-def _outcome(
+def outcome_of(
     variant: VariantPlan, sidecar: CreativeRecord, file_path: str, *, rendered: bool, sidecar_path: str
 ) -> VariantOutcome:
+    """The outcome of a variant whose creative is stored, as its sidecar records it."""
     return VariantOutcome(
         product_id=variant.product.id,
         locale=variant.locale,

@@ -11,6 +11,8 @@ from creative_ai.placements import get_placement
 from creative_ai.records import CreativeRecord, VariantOutcome
 from creative_ai.storage import layout
 
+NOT_MADE = "not_made"  # the status of a variant of the brief that no run has made yet
+
 
 def build_manifest(
     brief: CampaignBrief,
@@ -24,31 +26,16 @@ def build_manifest(
     provider: str,
     model: str,
 ) -> dict[str, Any]:
-    """The manifest of the variants a run covers (``products`` × ``locales`` × ``ratios``), in plan order."""
+    """The manifest of every variant of ``products`` × ``locales`` × ``ratios``, in plan order: each with its
+    outcome, or listed ``not_made`` (not made yet) when ``outcomes`` has none for it."""
     prefix = layout.campaign_prefix(brief.campaign_id)
-    entries = []
-    for outcome, sidecar in zip(outcomes, sidecars, strict=True):
-        rel = None
-        if outcome.file_path and sidecar is not None:
-            rel = outcome.file_path.split(prefix, 1)[-1]
-        entries.append(
-            {
-                "product_id": outcome.product_id,
-                "locale": outcome.locale,
-                "aspect_ratio": outcome.aspect_ratio,
-                "status": outcome.status,
-                "reason": outcome.reason,
-                "file": rel,
-                "sidecar": rel.rsplit(".", 1)[0] + ".json" if rel else None,
-                "sha256": sidecar.sha256 if sidecar else None,
-                "message": sidecar.message if sidecar else None,
-                "needs_translation": outcome.needs_translation,
-                "machine_translated": sidecar.machine_translated if sidecar else False,
-                "checks": {c["name"]: c["status"] for c in outcome.checks},
-                "evidence": {c["name"]: c.get("evidence", "") for c in outcome.checks if c["status"] != "pass"},
-                "created_at": sidecar.created_at if sidecar else None,
-            }
-        )
+    made = {(o.product_id, o.locale, o.aspect_ratio): (o, s) for o, s in zip(outcomes, sidecars, strict=True)}
+    entries = [
+        _entry(*found, prefix=prefix) if (found := made.get((p.id, locale, ratio))) else _not_made(p.id, locale, ratio)
+        for p in products
+        for locale in locales
+        for ratio in ratios
+    ]
     stamps: list[str] = [str(e["created_at"]) for e in entries if e["created_at"]]
     return {
         "campaign_id": brief.campaign_id,
@@ -66,10 +53,53 @@ def build_manifest(
         "updated_at": max(stamps) if stamps else None,
         "variants_total": len(entries),
         "variants_ok": sum(1 for e in entries if e["status"] == "ok"),
+        "variants_not_made": sum(1 for e in entries if e["status"] == NOT_MADE),
         "compliance_score": _score(outcomes),
         "placements": {r: _placement(r) for r in ratios},
         "locale_names": {loc: _locale_name(loc) for loc in locales},
         "variants": entries,
+    }
+
+
+def _entry(outcome: VariantOutcome, sidecar: CreativeRecord | None, *, prefix: str) -> dict[str, Any]:
+    rel = None
+    if outcome.file_path and sidecar is not None:
+        rel = outcome.file_path.split(prefix, 1)[-1]
+    return {
+        "product_id": outcome.product_id,
+        "locale": outcome.locale,
+        "aspect_ratio": outcome.aspect_ratio,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "file": rel,
+        "sidecar": rel.rsplit(".", 1)[0] + ".json" if rel else None,
+        "sha256": sidecar.sha256 if sidecar else None,
+        "message": sidecar.message if sidecar else None,
+        "needs_translation": outcome.needs_translation,
+        "machine_translated": sidecar.machine_translated if sidecar else False,
+        "checks": {c["name"]: c["status"] for c in outcome.checks},
+        "evidence": {c["name"]: c.get("evidence", "") for c in outcome.checks if c["status"] != "pass"},
+        "created_at": sidecar.created_at if sidecar else None,
+    }
+
+
+def _not_made(product_id: str, locale: str, ratio: str) -> dict[str, Any]:
+    """A variant of the brief no run has made yet (a run of part of the brief leaves the rest for later)."""
+    return {
+        "product_id": product_id,
+        "locale": locale,
+        "aspect_ratio": ratio,
+        "status": NOT_MADE,
+        "reason": "not made yet",
+        "file": None,
+        "sidecar": None,
+        "sha256": None,
+        "message": None,
+        "needs_translation": False,
+        "machine_translated": False,
+        "checks": {},
+        "evidence": {},
+        "created_at": None,
     }
 
 

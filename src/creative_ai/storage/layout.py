@@ -26,6 +26,11 @@ def campaign_prefix(campaign_id: str) -> str:
     return f"{campaign_id}/"
 
 
+def stem(*, product_id: str, ratio: str, locale: str) -> str:
+    """The file name of a creative and its sidecar, without the extension."""
+    return f"{product_id}_{ratio}_{locale}"
+
+
 def creative_key(*, campaign_id: str, product_id: str, ratio: str, stem: str, ext: str) -> str:
     return str(PurePosixPath(campaign_id, product_id, ratio, f"{stem}.{ext}"))
 
