@@ -75,6 +75,22 @@ def test_bucket_gets_the_same_layout_and_bytes_as_a_folder(
     assert _objects(s3_endpoint) == objects
 
 
+def test_a_format_change_replaces_each_creative_in_the_bucket(
+    make_campaign, workdir: Path, s3_endpoint: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CREATIVE_AI_STORE_URL", "s3://creatives/campaigns")
+    monkeypatch.setenv("CREATIVE_AI_S3_ENDPOINT_URL", s3_endpoint)
+    brief = write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"]))
+    assert make_campaign(brief).status == "succeeded"
+    assert make_campaign(brief, image_format="webp").status == "succeeded"
+    creatives = sorted(k for k in _objects(s3_endpoint) if k.startswith("campaigns/test-campaign/prod_a/"))
+    assert creatives == [
+        f"campaigns/test-campaign/prod_a/{ratio}/prod_a_{ratio}_en.{ext}"
+        for ratio in ("1x1", "9x16")
+        for ext in ("json", "webp")
+    ]
+
+
 def test_unsafe_keys_and_unreachable_bucket(s3_endpoint: str) -> None:
     store = S3Store(bucket="creatives", endpoint_url=s3_endpoint)
     with pytest.raises(StorageError):

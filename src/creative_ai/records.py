@@ -10,6 +10,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 RunStatus = Literal["succeeded", "partial", "failed"]
+# A campaign's recorded status (``campaigns.status``), as the API and the MCP tools describe it.
+CAMPAIGN_STATUS = (
+    "running (a run is making it); succeeded, partial or failed (how its last run ended); interrupted (its run was "
+    "stopped by Ctrl-C or SIGTERM: running it again resumes it); refused (its brief carried a prohibited term)."
+)
 
 
 @dataclass

@@ -68,21 +68,36 @@ class Runtime:
         image_format: ImageFormat | None = None,
         progress: Callable[[str, int, int], None] | None = None,
     ) -> RunSummary:
-        """``run_campaign`` with this runtime's components."""
-        return run_campaign(
-            brief,
-            provider=chain,
-            store=self.store,
-            repo=self.repo,
-            settings=self.settings,
-            display_root=self.display_root,
-            ratios=ratios,
-            locales=locales,
-            products=products,
-            publish=publish,
-            hero_strategy=hero_strategy,
-            image_format=image_format,
-            book=self.book,
-            checks=self.checks,
-            progress=progress or (lambda _stage, _done, _total: None),
-        )
+        """``run_campaign`` with this runtime's components. A run stopped by Ctrl-C or SIGTERM (KeyboardInterrupt)
+        leaves its campaign ``interrupted``; what it finished (heroes, creatives) is kept for the next run."""
+        try:
+            return run_campaign(
+                brief,
+                provider=chain,
+                store=self.store,
+                repo=self.repo,
+                settings=self.settings,
+                display_root=self.display_root,
+                ratios=ratios,
+                locales=locales,
+                products=products,
+                publish=publish,
+                hero_strategy=hero_strategy,
+                image_format=image_format,
+                book=self.book,
+                checks=self.checks,
+                progress=progress or (lambda _stage, _done, _total: None),
+            )
+        except KeyboardInterrupt:
+            self.mark_interrupted(brief.campaign_id)
+            raise
+
+    def mark_interrupted(self, campaign_id: str) -> None:
+        """The campaign this process was making, and stopped, is ``interrupted``; any other status (the run had not
+        recorded the campaign yet, or it refused it) is left as it is. A later run marks it running again."""
+        if not self.repo.exists():
+            return  # stopped before its first write: nothing is on record
+        self.repo.migrate()  # a no-op once the run has migrated
+        campaign = self.repo.campaign(campaign_id)
+        if campaign is not None and campaign.status == "running":
+            self.repo.set_campaign_status(campaign_id, "interrupted")

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from creative_ai.brief import CampaignBrief
+from creative_ai.records import CAMPAIGN_STATUS
 
 # A number sent as it was computed: an integer stays an integer (no 60 -> 60.0).
 Number = Annotated[int | float, WithJsonSchema({"type": "number"})]
@@ -140,7 +141,7 @@ class BriefCheck(_Answer):
 class CampaignOverview(_Answer):
     campaign_id: str
     name: str | None
-    status: str
+    status: str = Field(description=CAMPAIGN_STATUS)
     target_market: str
     updated_at: str = Field(description="UTC time (ISO 8601).")
 

@@ -1,6 +1,7 @@
 """Typer app, exit codes and the single place where our errors become messages and exit codes.
 
-Exit codes: 0 all ok · 1 some variants failed · 2 bad input · 3 configuration or provider unavailable.
+Exit codes: 0 all ok · 1 some variants failed · 2 bad input · 3 configuration or provider unavailable ·
+130 stopped by Ctrl-C or SIGTERM (128 + SIGINT, what shells report for Ctrl-C).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from creative_ai.errors import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_CONFIG = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 app = typer.Typer(
     name="creative-ai",

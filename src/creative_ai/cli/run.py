@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from creative_ai.choices import HeroStrategy, ImageFormat
-from creative_ai.cli.app import EXIT_FAILED, EXIT_INPUT, EXIT_OK, app, err_console, handles_errors
+from creative_ai.cli.app import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK, app, err_console, handles_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -66,6 +71,36 @@ def _print_summary(summary: RunSummary, console: Console, *, tty: bool) -> None:
             markup=False,
         )
     console.print(f"gallery: {summary.gallery_path}")
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> NoReturn:
+    raise KeyboardInterrupt  # SIGTERM stops a run the way Ctrl-C does
+
+
+def _exit_now(_signum: int, _frame: FrameType | None) -> NoReturn:
+    sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)  # a second signal: do not wait for the provider calls still in flight
+
+
+@contextmanager
+def stops_cleanly(campaign_id: str) -> Iterator[None]:
+    """Ctrl-C (SIGINT) or SIGTERM ends the run with one line on stderr and exit code 130, no traceback. The run
+    has marked its campaign ``interrupted``; the provider calls in flight finish (and are recorded) before the
+    process exits, unless a second signal comes."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    except KeyboardInterrupt:
+        previous = _exit_now
+        signal.signal(signal.SIGINT, _exit_now)
+        err_console().print(
+            f"interrupted: campaign {campaign_id} stopped; run again to resume (finished heroes and creatives are "
+            "kept)",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command()
@@ -138,13 +173,16 @@ def run(
 
     runtime = Runtime.open(settings, repo=repo, migrate=False)
     show_progress = sys.stderr.isatty() and not as_json
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err_console(),
-        disable=not show_progress,
-    ) as bar:
+    with (
+        stops_cleanly(campaign.campaign_id),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err_console(),
+            disable=not show_progress,
+        ) as bar,
+    ):
         task = bar.add_task("planning", total=None)
 
         def progress(stage: str, done: int, total: int) -> None:

@@ -13,8 +13,9 @@ class Base(DeclarativeBase):
 
 
 class Campaign(Base):
-    """A campaign. ``status``: running, succeeded, partial, failed, or refused (its brief carried a prohibited
-    term; ``refusal`` holds what refused it: ``{"error", "hits": [{field, locale, term, rule, source}]}``)."""
+    """A campaign. ``status``: running, succeeded, partial, failed, interrupted (its run was stopped by Ctrl-C or
+    SIGTERM; a rerun resumes it) or refused (its brief carried a prohibited term; ``refusal`` holds what refused
+    it: ``{"error", "hits": [{field, locale, term, rule, source}]}``)."""
 
     __tablename__ = "campaigns"
 

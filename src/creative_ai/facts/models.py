@@ -6,13 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from creative_ai.records import CAMPAIGN_STATUS
+
 Cause = Literal["auth_or_licence", "quota", "outage", "refused_content", "bad_input", "render", "none", "unknown"]
 
 
 class CampaignItem(BaseModel):
     campaign_id: str
     name: str | None
-    status: str
+    status: str = Field(description=CAMPAIGN_STATUS)
     target_market: str
     variants_total: int
     variants_ok: int
@@ -44,7 +46,7 @@ class JobLine(BaseModel):
 class CampaignDetails(BaseModel):
     campaign_id: str
     name: str | None
-    status: str
+    status: str = Field(description=CAMPAIGN_STATUS)
     target_market: str
     locales: list[str]
     aspect_ratios: list[str]
@@ -150,7 +152,7 @@ class Refusal(BaseModel):
 
 class ComplianceReport(BaseModel):
     campaign_id: str
-    status: str = Field(description="The campaign's status; refused when its brief carried a prohibited term.")
+    status: str = Field(description=CAMPAIGN_STATUS)
     variants_checked: int
     compliance_score: float | None = Field(
         description="Checks passed over the checks that applied (skipped ones left out); None when none applied."

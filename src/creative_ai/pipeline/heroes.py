@@ -12,7 +12,6 @@ import io
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image
@@ -24,6 +23,7 @@ from creative_ai.logs import log
 from creative_ai.pipeline.claims import Claims
 from creative_ai.pipeline.hero_set import Hero, HeroSet, HeroStats
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
+from creative_ai.pipeline.pool import CallPool
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
@@ -329,7 +329,7 @@ def make_all_heroes(
     )
     # Each job runs in a copy of the caller's context, so log events keep the request's correlation id.
     contexts = [contextvars.copy_context() for _ in jobs]
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(jobs)), thread_name_prefix="hero") as pool:
+    with CallPool(max_workers=min(concurrency, len(jobs)), thread_name_prefix="hero") as pool:
         outcomes = pool.map(lambda pair: pair[0].run(generate, pair[1]), zip(contexts, jobs, strict=True))
         for done, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True), start=1):
             target = sets[job.plan.product.id]

@@ -50,6 +50,11 @@ def variant_key(plan: CampaignPlan, variant: VariantPlan, fmt: str) -> str:
     return creative_key(plan.brief.campaign_id, variant, fmt)
 
 
+def other_format_keys(plan: CampaignPlan, variant: VariantPlan, fmt: str) -> list[str]:
+    """Where the variant's creative would be in every format but ``fmt`` (its sidecar's key is the same in all)."""
+    return [variant_key(plan, variant, other) for other in EXTENSIONS if other != fmt]
+
+
 def render_key(
     plan: CampaignPlan,
     variant: VariantPlan,

@@ -17,7 +17,6 @@ import json
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -30,6 +29,7 @@ from creative_ai.pipeline.claims import Claims
 from creative_ai.pipeline.heroes import Generator, HeroStats, recorded
 from creative_ai.pipeline.keys import OFFLINE
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
+from creative_ai.pipeline.pool import CallPool
 from creative_ai.placements import Placement
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy
@@ -243,7 +243,7 @@ class Outpainter:
                 log.warning("outpaint_warm_failed", product_id=job.product.product.id, error=str(exc))
 
         contexts = [contextvars.copy_context() for _ in jobs]
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(jobs))), thread_name_prefix="fill") as pool:
+        with CallPool(max_workers=max(1, min(concurrency, len(jobs))), thread_name_prefix="fill") as pool:
             list(pool.map(lambda pair: pair[0].run(run, pair[1]), zip(contexts, jobs.values(), strict=True)))
 
 

@@ -13,6 +13,7 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import ComplianceError
 from creative_ai.pipeline.plan import CampaignPlan
 from creative_ai.records import CreativeRecord, VariantOutcome
+from creative_ai.storage import Store, layout
 
 
 def _brief_json(brief: CampaignBrief) -> tuple[dict[str, Any], str]:
@@ -21,9 +22,11 @@ def _brief_json(brief: CampaignBrief) -> tuple[dict[str, Any], str]:
     return brief_json, hashlib.sha256(json.dumps(brief_json, sort_keys=True).encode()).hexdigest()
 
 
-def record_campaign(plan: CampaignPlan, *, repo: Repository, display_root: str) -> None:
-    """The campaign row, marked running, with its brief and products."""
+def record_campaign(plan: CampaignPlan, *, repo: Repository, store: Store, display_root: str) -> None:
+    """The campaign row, marked running, with its brief and products; the run starts clean: the temp files of
+    writes a killed earlier run never finished are removed from the campaign's folder."""
     brief = plan.brief
+    store.sweep_temp(layout.campaign_prefix(brief.campaign_id))
     brief_json, brief_sha256 = _brief_json(brief)
     repo.save_campaign(
         campaign_id=brief.campaign_id,

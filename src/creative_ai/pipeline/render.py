@@ -12,7 +12,7 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import RenderError
 from creative_ai.pipeline.campaign_state import failed_outcome
 from creative_ai.pipeline.heroes import HeroSet
-from creative_ai.pipeline.keys import VariantKeys, keys_for, size_class_for, variant_key
+from creative_ai.pipeline.keys import VariantKeys, keys_for, other_format_keys, size_class_for, variant_key
 from creative_ai.pipeline.layout import region_key, shared_regions
 from creative_ai.pipeline.outpaint import FillJob, Outpainter
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan
@@ -147,7 +147,8 @@ def render_variants(
                 reason = str(exc)
         outcome = failed_outcome(item.variant, reason or "failed")
         image = variant_key(plan, item.variant, fmt)
-        for key in (image, layout.sidecar_key(image)):  # an older creative (with older copy) must not look current
+        stale = (image, layout.sidecar_key(image), *other_format_keys(plan, item.variant, fmt))
+        for key in stale:  # an older creative (with older copy, in any format) must not look current
             store.delete(key)
         record_variant_failure(plan.brief.campaign_id, outcome, repo=repo)
         made.append((outcome, None))

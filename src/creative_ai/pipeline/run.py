@@ -76,7 +76,7 @@ def run_campaign(
         raise
     within_budget(plan, chain=chain, repo=repo, store=store, settings=settings, book=book, cap=settings.max_cost)
     repo.migrate()  # the first write (a no-op once migrated): a brief that is wrong leaves no database behind
-    record_campaign(plan, repo=repo, display_root=display_root)
+    record_campaign(plan, repo=repo, store=store, display_root=display_root)
 
     # 2. Heroes: input asset → recorded hero with the same key → generate (bounded pool, retries, fallback).
     stats = HeroStats()

@@ -17,7 +17,7 @@ from creative_ai.checks.painted_text import applies_to
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.pipeline.heroes import HeroSet
-from creative_ai.pipeline.keys import VariantKeys, hero_for
+from creative_ai.pipeline.keys import VariantKeys, hero_for, other_format_keys
 from creative_ai.pipeline.plan import CampaignPlan, VariantPlan, copy_of
 from creative_ai.placements import Box, Placement
 from creative_ai.records import CreativeRecord, TextRecord, VariantOutcome
@@ -173,6 +173,13 @@ def needs_render(store: Store, keys: VariantKeys) -> bool:
     return unchanged(store, keys) is None
 
 
+def drop_other_formats(store: Store, plan: CampaignPlan, variant: VariantPlan, fmt: str) -> None:
+    """One creative per variant: the variant's creative in another format than ``fmt`` (an earlier run's, whose
+    sidecar this run's replaced) is deleted once the creative in ``fmt`` is stored."""
+    for key in other_format_keys(plan, variant, fmt):
+        store.delete(key)
+
+
 def check_context(
     rendered: Rendered,
     placement: Placement,
@@ -232,6 +239,7 @@ def produce_variant(
     file_path, sidecar_path = f"{root}/{keys.image}", f"{root}/{keys.sidecar}"
     kept = unchanged(store, keys)
     if kept is not None:
+        drop_other_formats(store, plan, variant, fmt)
         return outcome_of(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
 
     text, stage = stage_for(plan, variant, heroes, region=region, book=book)
@@ -273,6 +281,7 @@ def produce_variant(
     record.render_key = keys.render if rendered.framing.extension_note is None else keys.offline
     store.write(keys.image, data)
     store.write(keys.sidecar, record.to_json())
+    drop_other_formats(store, plan, variant, fmt)
     return outcome_of(variant, record, file_path, rendered=True, sidecar_path=sidecar_path), record
 
 

@@ -34,6 +34,11 @@ class Store(ABC):
     def delete(self, key: str) -> None:
         """Remove ``key`` if present."""
 
+    def sweep_temp(self, prefix: str) -> int:
+        """Remove what killed writers left under ``prefix``; how many were removed. A store whose writes leave
+        nothing behind (a PUT replaces an object whole) has nothing to sweep."""
+        return 0
+
     def write_if_changed(self, key: str, data: bytes) -> bool:
         """Write only when the stored bytes differ; returns whether it wrote."""
         if self.exists(key) and self.read(key) == data:
