@@ -129,3 +129,20 @@ def test_the_claim_is_renewed_while_the_picture_is_made(workdir: Path, lease: fl
 
     assert Claims(repo, lease_s=lease).once(key, find=lambda: None, make=slow) == "done"
     assert seen == [False]
+
+
+def test_the_claim_of_a_killed_run_on_this_machine_is_taken_over_at_once(workdir: Path) -> None:
+    from creative_ai.pipeline.claims import HOST
+
+    repo = Repository.open(os.environ["CREATIVE_AI_DATABASE_URL"])
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # its pid names a process that is gone
+    dead, alive, elsewhere = "d" * 64, "a" * 64, "e" * 64
+    assert repo.claim_generation(dead, f"{HOST}:{finished.pid}:x", lease_s=3600)
+    assert repo.claim_generation(alive, f"{HOST}:{os.getppid()}:x", lease_s=3600)  # a live process of this machine
+    assert repo.claim_generation(elsewhere, f"another-host:{finished.pid}:x", lease_s=3600)
+    waits: list[float] = []
+    claims = Claims(repo, lease_s=3600, sleep=waits.append)
+    assert claims.once(dead, find=lambda: None, make=lambda: "made") == "made"
+    assert waits == []  # not an hour's wait for the lease of a run that was killed
+    assert not claims._claim(alive, "me") and not claims._claim(elsewhere, "me")  # their leases count

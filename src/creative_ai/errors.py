@@ -7,6 +7,7 @@
     │   ├── SpendCapError              the run's estimated cost is over the spend cap: refused before any call
     │   └── ComplianceError            the copy carries a prohibited term: refused before any generation
     ├── ConfigurationError             settings or environment are wrong (CLI exit 3)
+    │   └── KeyRefused                 a vendor refused the key mid-run: the remaining paid calls were not made
     ├── ProviderError                  an image provider failed (mapped from vendor errors where they enter)
     │   ├── ProviderUnavailable        unknown provider or model, or no key (CLI exit 3)
     │   ├── GenerationFailed           a generation failed for good; the variants of its product fail
@@ -68,6 +69,10 @@ class AssetError(InputError):
 
 class ConfigurationError(CreativeAIError):
     """Settings or the environment are wrong."""
+
+
+class KeyRefused(ConfigurationError):
+    """A vendor refused the API key during a run: the run stopped its remaining paid calls at once."""
 
 
 class ProviderError(CreativeAIError):

@@ -7,6 +7,7 @@ stdout stays clean for ``--json``. Never log settings or vendor responses: keys 
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import uuid
@@ -36,6 +37,44 @@ def configure_logging(*, level: str = "INFO") -> None:
     logger = logging.getLogger("creative_ai")
     logger.handlers[:] = [handler]
     logger.setLevel(level)
+    logger.propagate = False
+
+
+QUIET = ("event", "level", "timestamp", "correlation_id")
+
+
+class Readable(logging.Formatter):
+    """One line a person reads (``warning: provider attempt failed — provider openai, attempt 1, …``) from a
+    JSON event: for a terminal; logs and pipes keep the JSON lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        try:
+            event = json.loads(message)
+        except ValueError:
+            return message
+        if not isinstance(event, dict):
+            return message
+        details = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in event.items() if k not in QUIET and v is not None)
+        head = f"{record.levelname.lower()}: {str(event.get('event', '')).replace('_', ' ')}"
+        return f"{head} — {details}" if details else head
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (a progress bar redirects it to print above itself)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def readable_warnings() -> None:
+    """Warnings and errors of a command run on a terminal, as readable lines on stderr."""
+    handler = _CurrentStderr(sys.stderr)
+    handler.setFormatter(Readable())
+    logger = logging.getLogger("creative_ai")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.WARNING)
     logger.propagate = False
 
 

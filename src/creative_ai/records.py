@@ -31,6 +31,7 @@ class VariantOutcome:
     checks: list[dict[str, Any]] = field(default_factory=list)
     needs_translation: bool = False
     machine_translated: bool = False
+    hero: str | None = None  # "provider/model" of the picture under the copy (None: the product's own packshot)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class RunSummary:
     campaign_variants_ok: int | None = None
     campaign_variants_not_made: int | None = None
     removed: list[str] = field(default_factory=list)  # product/locale/ratio deleted: no longer in the brief
+    heroes_fallback: int = 0  # heroes a provider after the chain's first made
+    heroes_placeholder: int = 0  # of those, offline art standing in for an image model's picture
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self) | {"copy_state": self.copy_state()}
@@ -72,9 +75,11 @@ class RunSummary:
         return state
 
 
-def overall_status(ok: int, total: int) -> RunStatus:
+def overall_status(ok: int, total: int, *, placeholders: int = 0) -> RunStatus:
+    """``placeholders``: creatives (or heroes) standing on offline art where an image model's picture was asked
+    for; a run or campaign with any is at best ``partial``."""
     if total and ok == total:
-        return "succeeded"
+        return "partial" if placeholders else "succeeded"
     return "partial" if ok else "failed"
 
 

@@ -11,6 +11,7 @@ from creative_ai.brief import CampaignBrief
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import HeroStrategy, ImageFormat, Settings
 from creative_ai.db.repository import Repository
+from creative_ai.errors import KeyRefused
 from creative_ai.pipeline import run_campaign
 from creative_ai.providers import ImageProvider
 from creative_ai.providers.selection import current_selection, resolve_chain
@@ -69,7 +70,8 @@ class Runtime:
         progress: Callable[[str, int, int], None] | None = None,
     ) -> RunSummary:
         """``run_campaign`` with this runtime's components. A run stopped by Ctrl-C or SIGTERM (KeyboardInterrupt)
-        leaves its campaign ``interrupted``; what it finished (heroes, creatives) is kept for the next run."""
+        leaves its campaign ``interrupted``, one stopped by a refused key ``failed``; what it finished (heroes,
+        creatives) is kept for the next run."""
         try:
             return run_campaign(
                 brief,
@@ -89,15 +91,18 @@ class Runtime:
                 progress=progress or (lambda _stage, _done, _total: None),
             )
         except KeyboardInterrupt:
-            self.mark_interrupted(brief.campaign_id)
+            self.mark_stopped(brief.campaign_id, "interrupted")
+            raise
+        except KeyRefused:
+            self.mark_stopped(brief.campaign_id, "failed")
             raise
 
-    def mark_interrupted(self, campaign_id: str) -> None:
-        """The campaign this process was making, and stopped, is ``interrupted``; any other status (the run had not
+    def mark_stopped(self, campaign_id: str, status: str) -> None:
+        """The campaign this process was making, and stopped, gets ``status``; any other status (the run had not
         recorded the campaign yet, or it refused it) is left as it is. A later run marks it running again."""
         if not self.repo.exists():
             return  # stopped before its first write: nothing is on record
         self.repo.migrate()  # a no-op once the run has migrated
         campaign = self.repo.campaign(campaign_id)
         if campaign is not None and campaign.status == "running":
-            self.repo.set_campaign_status(campaign_id, "interrupted")
+            self.repo.set_campaign_status(campaign_id, status)

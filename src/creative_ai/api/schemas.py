@@ -91,12 +91,15 @@ class VariantReport(BaseModel):
     checks: list[dict[str, Any]] = Field(default_factory=list)
     needs_translation: bool = False
     machine_translated: bool = False
+    hero: str | None = None
 
 
 class RunReport(BaseModel):
     """A run's ``RunSummary``: every creative of the run accounted for; ``campaign_*`` count the whole campaign it
     published (every variant of the brief, made by this run or an earlier one) and ``removed`` names the creatives
-    deleted because the brief no longer has them (``product/locale/ratio``)."""
+    deleted because the brief no longer has them (``product/locale/ratio``). ``heroes_fallback`` counts the heroes
+    a provider after the chain's first made, ``heroes_placeholder`` those of them that are offline art standing in
+    for an image model's picture (the run is then ``partial``)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -121,6 +124,8 @@ class RunReport(BaseModel):
     campaign_variants_ok: int | None = None
     campaign_variants_not_made: int | None = None
     removed: list[str] = Field(default_factory=list)
+    heroes_fallback: int = 0
+    heroes_placeholder: int = 0
 
 
 class BlockedVariant(_Answer):

@@ -30,17 +30,32 @@ def _print_summary(summary: RunSummary, console: Console, *, tty: bool) -> None:
 
     if tty:
         table = Table(title=f"{summary.campaign_id}: {summary.status}", show_lines=False)
-        for column in ("product", "locale", "ratio", "status", "file / reason"):
+        for column in ("product", "locale", "ratio", "status", "file / reason", "hero"):
             table.add_column(column)
         for v in summary.variants:
             style = "green" if v.status == "ok" else "red"
-            row = (v.product_id, v.locale, v.aspect_ratio, f"[{style}]{v.status}[/]", v.file_path or v.reason or "")
-            table.add_row(*row)
+            where = v.file_path or v.reason or ""
+            table.add_row(
+                v.product_id, v.locale, v.aspect_ratio, f"[{style}]{v.status}[/]", where, v.hero or "packshot"
+            )
         console.print(table)
     else:  # a log or a pipe: one whole line per creative, nothing cut to a terminal's width
         typer.echo(f"{summary.campaign_id}: {summary.status}")
         for v in summary.variants:
-            typer.echo(f"{v.product_id}\t{v.locale}\t{v.aspect_ratio}\t{v.status}\t{v.file_path or v.reason or ''}")
+            where = v.file_path or v.reason or ""
+            typer.echo(f"{v.product_id}\t{v.locale}\t{v.aspect_ratio}\t{v.status}\t{where}\t{v.hero or 'packshot'}")
+    if summary.heroes_fallback:
+        stand_in = (
+            f"; {summary.heroes_placeholder} are offline placeholders, not {summary.provider} pictures: the run is "
+            "partial (fix the provider and run again to replace them)"
+            if summary.heroes_placeholder
+            else ""
+        )
+        console.print(
+            f"warning: {summary.heroes_fallback} hero(es) came from a fallback provider, not {summary.provider}"
+            f"{stand_in}",
+            markup=False,
+        )
     for locale, counts in summary.copy_state().items():
         if counts["needs_translation"]:
             console.print(
@@ -173,6 +188,10 @@ def run(
 
     runtime = Runtime.open(settings, repo=repo, migrate=False)
     show_progress = sys.stderr.isatty() and not as_json
+    if sys.stderr.isatty():
+        from creative_ai.logs import readable_warnings
+
+        readable_warnings()
     with (
         stops_cleanly(campaign.campaign_id),
         Progress(

@@ -15,8 +15,12 @@ from creative_ai.db.job_store import utcnow
 class ClaimStore:
     _session: sessionmaker[Session]
 
-    def claim_generation(self, key: str, owner: str, *, lease_s: float, now: datetime | None = None) -> bool:
-        """Claim ``key`` for ``owner`` until ``lease_s`` from now; False while another owner's claim is alive."""
+    def claim_generation(
+        self, key: str, owner: str, *, lease_s: float, now: datetime | None = None, replacing: str | None = None
+    ) -> bool:
+        """Claim ``key`` for ``owner`` until ``lease_s`` from now; False while another owner's claim is alive.
+
+        ``replacing``: an owner known to be dead (its process is gone), whose claim is taken over at once."""
         now = now or utcnow()
         expires = now + timedelta(seconds=lease_s)
         with self._session.begin() as s:
@@ -31,10 +35,18 @@ class ClaimStore:
                 return True
             taken = s.execute(  # a lapsed claim (its run died) is taken over
                 update(t.GenerationClaim)
-                .where(t.GenerationClaim.key == key, t.GenerationClaim.expires_at < now)
+                .where(
+                    t.GenerationClaim.key == key,
+                    (t.GenerationClaim.expires_at < now) | (t.GenerationClaim.owner == (replacing or owner)),
+                )
                 .values(owner=owner, claimed_at=now, expires_at=expires)
             )
             return bool(taken.rowcount == 1)  # type: ignore[attr-defined]
+
+    def generation_holder(self, key: str) -> str | None:
+        with self._session() as s:
+            claim = s.get(t.GenerationClaim, key)
+            return claim.owner if claim is not None else None
 
     def renew_generation(self, key: str, owner: str, *, lease_s: float) -> bool:
         """Keep ``owner``'s claim alive; False when it is no longer ``owner``'s."""

@@ -58,11 +58,29 @@ class HeroStats:
     reused: int = 0
     provider_calls: int = 0
     cost_usd: float = 0.0
+    fallback: int = 0  # heroes a provider after the chain's first made (or had made in an earlier run)
+    placeholders: int = 0  # of those, offline art standing in for an image model's picture
+    refused: str | None = None  # a vendor refused the key: no further paid call is made this run
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def add(self, *, generated: int = 0, reused: int = 0, calls: int = 0, cost: float = 0.0) -> None:
+    def add(
+        self,
+        *,
+        generated: int = 0,
+        reused: int = 0,
+        calls: int = 0,
+        cost: float = 0.0,
+        fallback: int = 0,
+        placeholders: int = 0,
+    ) -> None:
         with self._lock:
+            self.fallback += fallback
+            self.placeholders += placeholders
             self.generated += generated
             self.reused += reused
             self.provider_calls += calls
             self.cost_usd += cost
+
+    def refuse(self, reason: str) -> None:
+        with self._lock:
+            self.refused = self.refused or reason

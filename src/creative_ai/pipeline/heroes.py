@@ -18,7 +18,14 @@ from PIL import Image
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import GenerationCall, Repository
-from creative_ai.errors import GenerationFailed, ProviderError, StorageError, TransientProviderError
+from creative_ai.errors import (
+    GenerationFailed,
+    KeyRefused,
+    ProviderAuthError,
+    ProviderError,
+    StorageError,
+    TransientProviderError,
+)
 from creative_ai.logs import log
 from creative_ai.pipeline.claims import Claims
 from creative_ai.pipeline.hero_set import Hero, HeroSet, HeroStats
@@ -49,6 +56,11 @@ def campaign_slots(plan: CampaignPlan) -> dict[str, int]:
 def keyed_slot(provider: ImageProvider, slot: int | None) -> int | None:
     """The slot a provider's hero keys are made with: an image model ignores it, offline art is drawn by it."""
     return None if provider.generative else slot
+
+
+def stands_in(provider: ImageProvider, chain: Sequence[ImageProvider]) -> bool:
+    """Whether ``provider``'s pictures are placeholders in ``chain``: offline art after an image model."""
+    return bool(chain) and chain[0].generative and not provider.generative
 
 
 def _decoder(data: bytes) -> Callable[[], Image.Image]:
@@ -92,8 +104,13 @@ def find_recorded(
     repo: Repository,
     slot: int | None = None,
 ) -> Hero | None:
-    """A hero an earlier run made for the same product, prompt and size class with a provider of the chain."""
+    """A hero an earlier run made for the same product, prompt and size class with a provider of the chain.
+
+    Offline art that stood in for an image model's picture is not reused while the chain asks an image model
+    first: the run asks the image model again (and falls back again if it still fails)."""
     for provider in chain:
+        if stands_in(provider, chain):
+            continue
         key = hero_key(
             plan.product.id, plan.prompt, provider.name, provider.model, size_class, keyed_slot(provider, slot)
         )
@@ -149,8 +166,14 @@ class Generator:
     def _through_chain(self, job: _Job) -> Hero | str:
         reasons = []
         for provider in self.chain:
+            if self.stats.refused:
+                return f"not asked for: the run stopped when {self.stats.refused}"
             try:
                 return self._with(provider, job)
+            except ProviderAuthError as exc:  # a refused key: no other call of this run is made
+                self.stats.refuse(f"{provider.name} refused the API key ({exc})")
+                reasons.append(f"{provider.name}/{provider.model}: {exc}")
+                break
             except ProviderError as exc:
                 reasons.append(f"{provider.name}/{provider.model}: {exc}")
         return "hero generation failed — " + "; then ".join(reasons)
@@ -343,6 +366,25 @@ def make_all_heroes(
     return sets
 
 
+def stop_if_refused(stats: HeroStats, *, unasked: int) -> None:
+    """Raise KeyRefused when a vendor refused the key during this run (``unasked``: the calls it did not make)."""
+    if stats.refused:
+        left = f"; {unasked} more picture(s) were not asked for" if unasked else ""
+        raise KeyRefused(f"the run stopped: {stats.refused}{left}. Set a valid key and run again")
+
+
+def count_fallbacks(heroes: Mapping[str, HeroSet], *, chain: Sequence[ImageProvider], stats: HeroStats) -> None:
+    """Count the heroes a provider after the chain's first made, and those that are placeholders."""
+    if not chain:
+        return
+    by_name = {p.name: p for p in chain}
+    for hero_set in heroes.values():
+        for hero in hero_set.by_class.values():
+            if hero.provider != chain[0].name:
+                provider = by_name.get(hero.provider)
+                stats.add(fallback=1, placeholders=int(provider is not None and stands_in(provider, chain)))
+
+
 def make_heroes(
     plan: CampaignPlan,
     *,
@@ -369,6 +411,7 @@ def make_heroes(
         slots=campaign_slots(plan),
         claims=Claims(repo, lease_s=settings.generation_lease),
     )
+    count_fallbacks(heroes, chain=chain, stats=stats)
     for product_id, hero_set in heroes.items():
         for size_class, failure in hero_set.failures.items():
             repo.record_error(
@@ -380,4 +423,7 @@ def make_heroes(
                 error_type="GenerationFailed",
                 message=failure,
             )
+    if stats.refused:  # the run ends here (its front door marks the campaign failed)
+        unasked = sum(1 for s in heroes.values() for f in s.failures.values() if f.startswith("not asked for"))
+        stop_if_refused(stats, unasked=unasked)
     return heroes

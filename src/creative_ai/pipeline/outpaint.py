@@ -23,10 +23,10 @@ from PIL import Image
 
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
-from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderError
+from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderAuthError, ProviderError
 from creative_ai.logs import log
 from creative_ai.pipeline.claims import Claims
-from creative_ai.pipeline.heroes import Generator, HeroStats, recorded
+from creative_ai.pipeline.heroes import Generator, HeroStats, recorded, stop_if_refused
 from creative_ai.pipeline.keys import OFFLINE
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.pipeline.pool import CallPool
@@ -185,6 +185,8 @@ class Outpainter:
         png = _png(sketch)
         reasons = []
         for provider in self.chain:
+            if self.stats.refused:
+                raise GenerationFailed(f"not asked for: the run stopped when {self.stats.refused}")
             try:
                 hero = self._generator.make(
                     provider,
@@ -195,6 +197,10 @@ class Outpainter:
                     size_class=f"fill:{sketch.width}x{sketch.height}"[:16],
                     is_hero=False,
                 )
+            except ProviderAuthError as exc:  # a refused key: no other call of this run is made
+                self.stats.refuse(f"{provider.name} refused the API key ({exc})")
+                reasons.append(f"{provider.name}/{provider.model}: {exc}")
+                break
             except ProviderError as exc:
                 reasons.append(f"{provider.name}/{provider.model}: {exc}")
                 continue
@@ -245,6 +251,7 @@ class Outpainter:
         contexts = [contextvars.copy_context() for _ in jobs]
         with CallPool(max_workers=max(1, min(concurrency, len(jobs))), thread_name_prefix="fill") as pool:
             list(pool.map(lambda pair: pair[0].run(run, pair[1]), zip(contexts, jobs.values(), strict=True)))
+        stop_if_refused(self.stats, unasked=0)  # a refused key ends the run before its render
 
 
 def _distinct(todo: Sequence[FillJob]) -> dict[tuple[str, str, int, int, tuple[int, int, int, int] | None], FillJob]:

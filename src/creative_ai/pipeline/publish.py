@@ -5,6 +5,7 @@ and stored sidecars, without planning again."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from creative_ai.brief import CampaignBrief
@@ -16,7 +17,9 @@ from creative_ai.pipeline.campaign_state import (
     whole_campaign,
     with_campaign,
 )
+from creative_ai.pipeline.hero_set import HeroStats
 from creative_ai.pipeline.plan import outline
+from creative_ai.providers import placeholder
 from creative_ai.records import CreativeRecord, RunSummary, VariantOutcome, overall_status
 from creative_ai.report.gallery import render_gallery
 from creative_ai.report.manifest import build_manifest, manifest_bytes
@@ -41,6 +44,10 @@ def write_campaign(
     :func:`creative_ai.pipeline.campaign_state.with_campaign`)."""
     campaign_id = brief.campaign_id
     state = whole_campaign(brief, made, store=store, repo=repo, display_root=display_root)
+    stand_ins = sum(
+        1 for s in state.sidecars if s is not None and s.status == "ok" and placeholder(s.provider, provider)
+    )
+    state = dataclasses.replace(state, status=overall_status(state.ok, state.total, placeholders=stand_ins))
     grid = state.grid
     manifest = build_manifest(
         brief,
@@ -64,27 +71,26 @@ def summarize(
     brief: CampaignBrief,
     outcomes: list[VariantOutcome],
     *,
-    counts: tuple[int, int, int, float],
+    counts: HeroStats,
     provider: str,
     model: str,
     display_root: str,
     duration_s: float,
     published: bool,
 ) -> RunSummary:
-    """``counts`` is (heroes generated, heroes reused, provider calls, cost in USD)."""
-    generated, reused, calls, cost = counts
+    """``counts``: the run's heroes generated, reused, from a fallback and placeholders, its calls and cost."""
     ok = sum(1 for o in outcomes if o.status == "ok")
     root = display_root.rstrip("/")
     return RunSummary(
         campaign_id=brief.campaign_id,
-        status=overall_status(ok, len(outcomes)),
+        status=overall_status(ok, len(outcomes), placeholders=counts.placeholders),
         variants_total=len(outcomes),
         variants_ok=ok,
         variants_failed=len(outcomes) - ok,
-        heroes_generated=generated,
-        heroes_reused=reused,
-        provider_calls=calls,
-        cost_estimate_usd=round(cost, 4),
+        heroes_generated=counts.generated,
+        heroes_reused=counts.reused,
+        provider_calls=counts.provider_calls,
+        cost_estimate_usd=round(counts.cost_usd, 4),
         duration_s=round(duration_s, 3),
         output_dir=root,
         provider=provider,
@@ -92,6 +98,8 @@ def summarize(
         manifest_path=f"{root}/{layout.manifest_key(brief.campaign_id)}" if published else None,
         gallery_path=f"{root}/{layout.gallery_key(brief.campaign_id)}" if published else None,
         variants=outcomes,
+        heroes_fallback=counts.fallback,
+        heroes_placeholder=counts.placeholders,
     )
 
 
@@ -128,11 +136,13 @@ def publish_campaign(
     state = write_campaign(
         brief, whole, store=store, repo=repo, provider=provider, model=model, display_root=display_root
     )
-    counts = (
-        sum(p.heroes_generated for p in parts),
-        sum(p.heroes_reused for p in parts),
-        sum(p.provider_calls for p in parts),
-        sum(p.cost_estimate_usd for p in parts),
+    counts = HeroStats(
+        generated=sum(p.heroes_generated for p in parts),
+        reused=sum(p.heroes_reused for p in parts),
+        provider_calls=sum(p.provider_calls for p in parts),
+        cost_usd=sum(p.cost_estimate_usd for p in parts),
+        fallback=sum(p.heroes_fallback for p in parts),
+        placeholders=sum(p.heroes_placeholder for p in parts),
     )
     summary = summarize(
         brief,

@@ -102,7 +102,7 @@ def run_campaign(
     record_variants(brief.campaign_id, made, repo=repo)
 
     # 7. Publish the whole campaign: earlier runs' variants too, dropped ones removed (parts publish elsewhere).
-    first, counts = chain[0], (stats.generated, stats.reused, stats.provider_calls, stats.cost_usd)
+    first, counts = chain[0], stats
     state = write_campaign(
         brief, made, store=store, repo=repo, provider=first.name, model=first.model, display_root=display_root
     ) if publish else None  # fmt: skip

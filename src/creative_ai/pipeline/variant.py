@@ -366,4 +366,5 @@ def outcome_of(
         checks=list(sidecar.checks),
         needs_translation=sidecar.needs_translation,
         machine_translated=sidecar.machine_translated,
+        hero=None if sidecar.hero_source == "input" else f"{sidecar.provider}/{sidecar.model}",
     )

@@ -141,6 +141,17 @@ def available_providers() -> dict[str, type[ImageProvider]]:
     return {name: load_provider_class(name) for name in provider_names()}
 
 
+def placeholder(provider: str, asked: str) -> bool:
+    """Whether a picture ``provider`` made stands in for one the provider ``asked`` first would have made:
+    offline art where an image model was asked for. An unknown name (the product's own packshot) is not one."""
+    if provider == asked:
+        return False
+    try:
+        return load_provider_class(asked).generative and not load_provider_class(provider).generative
+    except ProviderUnavailable:
+        return False
+
+
 def get_provider(name: str, *, settings: Settings, model: str | None = None) -> ImageProvider:
     """Instantiate the provider called ``name``; ProviderUnavailable names the known ones when it is unknown."""
     cls = load_provider_class(name)
@@ -157,5 +168,6 @@ __all__ = [
     "available_providers",
     "get_provider",
     "load_provider_class",
+    "placeholder",
     "provider_names",
 ]

@@ -8,6 +8,7 @@ from typing import Any
 
 from creative_ai.brief import CampaignBrief, Product
 from creative_ai.placements import get_placement
+from creative_ai.providers import placeholder
 from creative_ai.records import CreativeRecord, VariantOutcome
 from creative_ai.storage import layout
 
@@ -31,7 +32,9 @@ def build_manifest(
     prefix = layout.campaign_prefix(brief.campaign_id)
     made = {(o.product_id, o.locale, o.aspect_ratio): (o, s) for o, s in zip(outcomes, sidecars, strict=True)}
     entries = [
-        _entry(*found, prefix=prefix) if (found := made.get((p.id, locale, ratio))) else _not_made(p.id, locale, ratio)
+        _entry(*found, prefix=prefix, asked=provider)
+        if (found := made.get((p.id, locale, ratio)))
+        else _not_made(p.id, locale, ratio)
         for p in products
         for locale in locales
         for ratio in ratios
@@ -61,8 +64,10 @@ def build_manifest(
     }
 
 
-def _entry(outcome: VariantOutcome, sidecar: CreativeRecord | None, *, prefix: str) -> dict[str, Any]:
+def _entry(outcome: VariantOutcome, sidecar: CreativeRecord | None, *, prefix: str, asked: str) -> dict[str, Any]:
+    """One made variant; ``asked`` is the campaign's provider (a hero from another came from a fallback)."""
     rel = None
+    drawn = sidecar is not None and sidecar.hero_source != "input"  # not the product's own packshot
     if outcome.file_path and sidecar is not None:
         rel = outcome.file_path.split(prefix, 1)[-1]
     return {
@@ -80,6 +85,9 @@ def _entry(outcome: VariantOutcome, sidecar: CreativeRecord | None, *, prefix: s
         "checks": {c["name"]: c["status"] for c in outcome.checks},
         "evidence": {c["name"]: c.get("evidence", "") for c in outcome.checks if c["status"] != "pass"},
         "created_at": sidecar.created_at if sidecar else None,
+        "hero": f"{sidecar.provider}/{sidecar.model}" if sidecar and drawn else None,
+        "hero_fallback": bool(sidecar and drawn and sidecar.provider != asked),
+        "hero_placeholder": bool(sidecar and drawn and placeholder(sidecar.provider, asked)),
     }
 
 
@@ -100,6 +108,9 @@ def _not_made(product_id: str, locale: str, ratio: str) -> dict[str, Any]:
         "checks": {},
         "evidence": {},
         "created_at": None,
+        "hero": None,
+        "hero_fallback": False,
+        "hero_placeholder": False,
     }
 
 
