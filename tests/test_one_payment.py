@@ -21,11 +21,11 @@ from tests.conftest import EXAMPLES
 MULTI = str(EXAMPLES / "brief_multi_product.json")  # 3 products without packshots × 3 size classes: 9 heroes
 
 
-def _start(workdir: Path, n: int) -> subprocess.Popen[bytes]:
+def _start(workdir: Path, n: int, brief: str = MULTI) -> subprocess.Popen[bytes]:
     # Output to files, not pipes: a full pipe would stall a run that holds a claim the other waits for.
     with (workdir / f"run{n}.out").open("wb") as out, (workdir / f"run{n}.err").open("wb") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "creative_ai", "run", MULTI, "--provider", "openai", "--output", "out", "--json"],
+            [sys.executable, "-m", "creative_ai", "run", brief, "--provider", "openai", "--output", "out", "--json"],
             cwd=workdir,
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -34,8 +34,8 @@ def _start(workdir: Path, n: int) -> subprocess.Popen[bytes]:
         )
 
 
-def _two_at_once(workdir: Path) -> list[tuple[int, str]]:
-    runs = [_start(workdir, 1), _start(workdir, 2)]
+def _two_at_once(workdir: Path, brief: str = MULTI) -> list[tuple[int, str]]:
+    runs = [_start(workdir, 1, brief), _start(workdir, 2, brief)]
     codes = [proc.wait(timeout=240) for proc in runs]
     return [(code, (workdir / f"run{n}.err").read_text()) for n, code in enumerate(codes, start=1)]
 
@@ -69,6 +69,19 @@ def test_two_runs_at_once_pay_once_per_hero_on_postgresql(workdir: Path, vendor,
     monkeypatch.setenv("CREATIVE_AI_DATABASE_URL", postgres_url)
     Repository.open(postgres_url).engine.dispose()
     _both_succeed_paying_once(workdir, vendor, postgres_url)
+
+
+def test_two_runs_at_once_pay_once_per_outpaint_fill(workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_outpaint import _brief
+
+    brief = str(_brief(workdir))  # a packshot so wide that three of its four ratios extend the canvas
+    url = os.environ["CREATIVE_AI_DATABASE_URL"]
+    Repository.open(url).engine.dispose()
+    vendor.latency = 0.8
+    ended = _two_at_once(workdir, brief)
+    assert [code for code, _ in ended] == [0, 0], [err[-600:] for _, err in ended]
+    edits = [r for r in vendor.requests if r.path.endswith("/images/edits")]
+    assert len(edits) == len(vendor.requests) == _pictures(url) >= 2  # every fill paid for once, nothing else paid
 
 
 def test_a_claim_is_exclusive_lapses_when_its_run_died_and_ends_when_released(workdir: Path) -> None:

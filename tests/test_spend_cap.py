@@ -42,3 +42,27 @@ def test_the_setting_caps_every_front_door(make_campaign, workdir: Path, vendor,
     with pytest.raises(SpendCapError, match=r"over the spend cap of \$0\.01"):
         make_campaign(_brief(workdir), provider="openai", output="out")
     assert vendor.requests == []
+
+
+def test_the_api_refuses_a_run_over_the_cap_before_any_request(workdir: Path, vendor, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import json as _json
+
+    from fastapi.testclient import TestClient
+
+    from creative_ai.api import create_app
+    from creative_ai.config import get_settings
+
+    monkeypatch.setenv("CREATIVE_AI_MAX_COST", "0.01")
+    monkeypatch.setenv("CREATIVE_AI_PROVIDER", "openai")
+    body = _json.loads(_brief(workdir).read_text())
+    with TestClient(create_app(get_settings(output_dir=workdir / "out"))) as client:
+        queued = client.post("/campaigns/jobs", json=body)
+        assert queued.status_code == 422, queued.text
+        assert "over the spend cap of $0.01" in queued.json()["detail"]
+        now = client.post("/campaigns/process", json=body)
+        assert now.status_code == 422 and "over the spend cap of $0.01" in now.json()["detail"]
+        assert client.get("/campaigns").json() == []  # nothing queued, nothing recorded
+    assert vendor.requests == []
+    monkeypatch.setenv("CREATIVE_AI_MAX_COST", "100")
+    with TestClient(create_app(get_settings(output_dir=workdir / "out"))) as client:
+        assert client.post("/campaigns/jobs", json=body).status_code == 202  # under the cap: queued

@@ -6,12 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from creative_ai.api.body import read_json
-from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.api.deps import Protected, QueueDep, RepoDep, RuntimeDep, SettingsDep
 from creative_ai.api.schemas import BAD_BRIEF, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.submit import submit_job
+from creative_ai.pipeline.budget import brief_within_budget
 
 router = APIRouter(tags=["jobs"], dependencies=Protected, responses=UNAUTHORIZED)
 
@@ -28,10 +30,17 @@ async def submit(
     settings: SettingsDep,
     repo: RepoDep,
     queue: QueueDep,
+    runtime: RuntimeDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JSONResponse:
-    """Queue a campaign run; the same Idempotency-Key with the same body returns the same job."""
+    """Queue a campaign run; the same Idempotency-Key with the same body returns the same job. A brief whose
+    estimate is over the spend cap (CREATIVE_AI_MAX_COST) is refused here, before it is queued."""
     brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
+    if settings.max_cost is not None:
+        chain = runtime.chain()
+        await run_in_threadpool(
+            lambda: brief_within_budget(brief, chain=chain, repo=repo, store=runtime.store, settings=settings)
+        )
     submitted = submit_job(
         brief,
         repo=repo,
