@@ -20,6 +20,7 @@ from creative_ai.agent.monitor import Agent
 from creative_ai.api import create_app
 from creative_ai.config import get_settings
 from creative_ai.db.repository import Repository, utcnow
+from creative_ai.errors import KeyRefused
 from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.storage.local import LocalStore
 from tests.conftest import base_brief, write_brief
@@ -109,8 +110,8 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
     brief = write_brief(
         env, base_brief(campaign_id="burst", products=[{"id": f"b{i}", "name": f"B {i}"} for i in range(4)])
     )
-    failed = make_campaign(brief, provider="openai")
-    assert failed.status == "failed"  # the command's exit code 1
+    with pytest.raises(KeyRefused):  # the run stops at the refused key (the command's exit code 3)
+        make_campaign(brief, provider="openai")
     agent = _agent()
     agent.run_pass()
     (alert,) = _alerts(agent)

@@ -104,6 +104,9 @@ def test_manifest_sha256_is_the_file_sha256(rendered: Path, campaign: str) -> No
     manifest = json.loads((rendered / campaign / "manifest.json").read_text())
     assert manifest["variants"]
     for entry in manifest["variants"]:
+        if entry["status"] == "not_made":  # the example runs make part of a brief: the rest is listed, not made
+            assert entry["file"] is None and entry["sha256"] is None
+            continue
         data = (rendered / campaign / entry["file"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
 

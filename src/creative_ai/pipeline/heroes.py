@@ -167,11 +167,11 @@ class Generator:
         reasons = []
         for provider in self.chain:
             if self.stats.refused:
-                return f"not asked for: the run stopped when {self.stats.refused}"
+                return f"not asked for: the run stopped when the vendor refused the key: {self.stats.refused}"
             try:
                 return self._with(provider, job)
             except ProviderAuthError as exc:  # a refused key: no other call of this run is made
-                self.stats.refuse(f"{provider.name} refused the API key ({exc})")
+                self.stats.refuse(str(exc))
                 reasons.append(f"{provider.name}/{provider.model}: {exc}")
                 break
             except ProviderError as exc:
@@ -369,8 +369,8 @@ def make_all_heroes(
 def stop_if_refused(stats: HeroStats, *, unasked: int) -> None:
     """Raise KeyRefused when a vendor refused the key during this run (``unasked``: the calls it did not make)."""
     if stats.refused:
-        left = f"; {unasked} more picture(s) were not asked for" if unasked else ""
-        raise KeyRefused(f"the run stopped: {stats.refused}{left}. Set a valid key and run again")
+        left = f" ({unasked} more picture(s) were not asked for)" if unasked else ""
+        raise KeyRefused(f"the run stopped{left}: {stats.refused}")
 
 
 def count_fallbacks(heroes: Mapping[str, HeroSet], *, chain: Sequence[ImageProvider], stats: HeroStats) -> None:

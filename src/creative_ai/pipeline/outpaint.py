@@ -186,7 +186,9 @@ class Outpainter:
         reasons = []
         for provider in self.chain:
             if self.stats.refused:
-                raise GenerationFailed(f"not asked for: the run stopped when {self.stats.refused}")
+                raise GenerationFailed(
+                    f"not asked for: the run stopped when the vendor refused the key: {self.stats.refused}"
+                )
             try:
                 hero = self._generator.make(
                     provider,
@@ -198,7 +200,7 @@ class Outpainter:
                     is_hero=False,
                 )
             except ProviderAuthError as exc:  # a refused key: no other call of this run is made
-                self.stats.refuse(f"{provider.name} refused the API key ({exc})")
+                self.stats.refuse(str(exc))
                 reasons.append(f"{provider.name}/{provider.model}: {exc}")
                 break
             except ProviderError as exc:
