@@ -62,7 +62,13 @@ class Settings(BaseSettings):
         default=True, description="Split a job with several products into one part per product, run by any worker."
     )
     job_visibility_timeout: int = Field(
-        default=3600, ge=1, description="Seconds before an unacknowledged job (its worker died) is delivered again."
+        default=120,
+        ge=1,
+        description="Seconds before an unacknowledged job (its worker died) is delivered again; a part whose "
+        "worker stopped beating is taken over after half of it, and work the broker lost is sent again after it.",
+    )
+    reconcile_interval: float = Field(
+        default=15.0, gt=0, description="Seconds between two looks for work the broker lost or never got."
     )
 
     # Storage: the output folder by default; an S3-compatible bucket with CREATIVE_AI_STORE_URL=s3://bucket/prefix.

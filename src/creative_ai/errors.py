@@ -20,6 +20,7 @@
     │   ├── TextFitError               the copy does not fit at the minimum font size
     │   └── GlyphCoverageError         no available font covers the copy
     ├── StorageError                   a file could not be written or read where it must be
+    ├── QueueUnavailable               the broker cannot take work now (the job waits in the database for it)
     └── DeliveryError                  an alert channel (SMTP, webhook) could not deliver a message
 
 Front doors map these in one place each: the CLI's exit codes (``cli/app.py``), the API's exception handlers
@@ -153,6 +154,10 @@ class ComplianceError(InputError):
         self.hits = list(hits)
         lines = [f"{h.field} ({h.locale}): prohibited term {h.term!r} (rule {h.rule}, {h.source})" for h in hits]
         super().__init__("copy breaks legal rules; nothing was generated:\n  - " + "\n  - ".join(lines))
+
+
+class QueueUnavailable(CreativeAIError):
+    """The broker cannot take work right now; what was to be sent stays recorded and is sent when it is back."""
 
 
 class DeliveryError(CreativeAIError):

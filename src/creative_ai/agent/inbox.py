@@ -12,6 +12,7 @@ from pathlib import Path
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, InputError
+from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.submit import submit_job
@@ -73,7 +74,7 @@ def _take(file: Path, settings: Settings, *, repo: Repository, queue: JobQueue) 
         return []
     if submitted.job.status == "queued":
         # Also when the job already existed: the file still being here means its queueing did not finish.
-        queue.enqueue(submitted.job.id)
+        dispatch(queue, repo, submitted.job.id)  # a broker that is down: the job waits for a reconciler
     done = inbox / "submitted"
     done.mkdir(exist_ok=True)
     file.replace(_free_name(done, file.name))

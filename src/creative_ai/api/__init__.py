@@ -15,6 +15,7 @@ from creative_ai.config import Settings
 from creative_ai.jobs import make_queue
 from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.jobs.queue import JobQueue
+from creative_ai.jobs.reconcile import Reconciler
 from creative_ai.runtime import Runtime
 
 
@@ -32,7 +33,9 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
             repo.requeue_running_parts()  # nothing else runs them: this process is the only executor
             for job_id in repo.unfinished_jobs():
                 app.state.queue.enqueue(job_id)
+        reconciler = Reconciler(app.state.queue, repo, settings).start()  # sends what the broker lost or never got
         yield
+        reconciler.stop()
         app.state.queue.close()
         repo.engine.dispose()
 

@@ -173,6 +173,10 @@ class CampaignDetail(CampaignOverview):
 class JobAccepted(_Answer):
     job_id: str
     status: str = Field(description="queued, or the status of the job an Idempotency-Key already named.")
+    waiting_for_broker: bool = Field(
+        default=False,
+        description="The broker could not take the job now: it is recorded and is sent when the broker is back.",
+    )
 
 
 class Progress(_Answer):
@@ -208,6 +212,9 @@ class JobStatus(_Answer):
     finished_at: str | None
     parts: list[JobPartStatus]
     summary: RunReport | None
+    waiting_for_broker: bool = Field(
+        default=False, description="Queued, but the broker has not taken it yet (it was down): sent when it is back."
+    )
 
 
 # -- declared error answers --------------------------------------------------------------------------------------

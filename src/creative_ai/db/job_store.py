@@ -53,6 +53,7 @@ class JobStore:
                 progress_total=0,
                 created_at=utcnow(),
                 correlation_id=correlation_id,
+                dispatched_at=utcnow(),  # the caller sends it now; a send that fails sets this back to None
             )
             s.add(job)
         return job, True
@@ -110,6 +111,7 @@ class JobStore:
                             attempts=0,
                             progress_done=0,
                             progress_total=0,
+                            dispatched_at=utcnow(),  # queued right after (see fan_out)
                         )
                     )
         return self.parts(job_id)

@@ -22,6 +22,7 @@ from creative_ai.db import tables as t
 from creative_ai.db.alert_store import AlertStore
 from creative_ai.db.claim_store import ClaimStore
 from creative_ai.db.creative_store import CreativeStore, GenerationCall, HeroRecord
+from creative_ai.db.dispatch_store import DispatchStore
 from creative_ai.db.job_store import JobStore, utcnow
 from creative_ai.db.upsert import upsert
 from creative_ai.errors import ConfigurationError
@@ -74,7 +75,7 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
-class Repository(CreativeStore, JobStore, AlertStore, ClaimStore):
+class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore):
     """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
 
     def __init__(self, engine: Engine) -> None:

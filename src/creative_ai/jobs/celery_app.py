@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from celery.signals import worker_ready, worker_shutdown
+from kombu.exceptions import KombuError
 
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
+from creative_ai.errors import QueueUnavailable
 from creative_ai.jobs.fanout import execute_part, lease_for
 from creative_ai.jobs.queue import JobQueue
+from creative_ai.jobs.reconcile import Reconciler
 from creative_ai.jobs.runner import execute_job
 
 TASK_NAME = "creative_ai.run_job"
@@ -34,6 +38,8 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": settings.job_visibility_timeout},
         worker_hijack_root_logger=False,
+        # A send to a broker that is down fails within seconds (the job waits in the database), not a minute.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
     )
     repo = Repository.from_url(settings.database_url)  # migrated by the first job (the API starts without it)
     checks = CheckSuite.from_settings(settings)  # shared by this worker's jobs
@@ -49,6 +55,16 @@ def make_celery(settings: Settings) -> Celery:
             # Another worker holds a live claim: look again once it could have lapsed (its worker may die).
             raise self.retry(countdown=lease_for(settings))
 
+    reconciler = Reconciler(queue, repo, settings)
+
+    @worker_ready.connect(weak=False)  # type: ignore[untyped-decorator]
+    def _start_reconciler(**_kwargs: Any) -> None:  # the worker's main process looks for work the broker lost
+        reconciler.start()
+
+    @worker_shutdown.connect(weak=False)  # type: ignore[untyped-decorator]
+    def _stop_reconciler(**_kwargs: Any) -> None:
+        reconciler.stop()
+
     return app
 
 
@@ -59,10 +75,16 @@ class CeleryJobs(JobQueue):
         self.app = app
 
     def enqueue(self, job_id: str) -> None:
-        self.app.send_task(TASK_NAME, args=[job_id])
+        self._send(TASK_NAME, [job_id])
 
     def enqueue_part(self, job_id: str, product_id: str) -> None:
-        self.app.send_task(PART_TASK_NAME, args=[job_id, product_id])
+        self._send(PART_TASK_NAME, [job_id, product_id])
+
+    def _send(self, task: str, args: list[str]) -> None:
+        try:
+            self.app.send_task(task, args=args)
+        except (OSError, KombuError) as exc:
+            raise QueueUnavailable(f"the broker cannot take work now ({exc.__class__.__name__})") from None
 
     def ping(self) -> tuple[bool, str]:
         try:

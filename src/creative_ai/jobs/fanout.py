@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Literal
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
@@ -18,6 +23,7 @@ from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
 from creative_ai.db.unset import UNSET
 from creative_ai.errors import ComplianceError, CreativeAIError
+from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
@@ -80,7 +86,7 @@ def fan_out(
     pending = [p.product_id for p in parts if p.status not in ("done", "failed")]
     log.info("job_fanned_out", parts=len(parts), pending=len(pending))
     for product_id in pending:
-        queue.enqueue_part(job.id, product_id)
+        dispatch(queue, repo, job.id, product_id)  # a part the broker cannot take now is sent by a reconciler
     if not pending:
         finish_if_complete(job.id, settings=settings, repo=repo, checks=checks)
 
@@ -127,7 +133,8 @@ def _run_part(
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
         runtime = Runtime.open(settings, repo=repo, checks=checks)
         chain = runtime.chain(provider=job.provider)
-        summary = runtime.run(brief, chain=chain, products=[product_id], publish=False, progress=progress)
+        with beating(lambda: repo.beat_part(job.id, product_id, attempt), every=lease_for(settings) / 3):
+            summary = runtime.run(brief, chain=chain, products=[product_id], publish=False, progress=progress)
     except CreativeAIError as exc:
         repo.finish_part(job.id, product_id, attempt, status="failed", error=scrub(str(exc), settings))
         log.warning("part_failed", error=type(exc).__name__)
@@ -146,6 +153,27 @@ def _run_part(
         progress_total=summary.variants_total,
     )
     log.info("part_finished", status=summary.status, provider_calls=summary.provider_calls, recorded=recorded)
+
+
+@contextmanager
+def beating(beat: Callable[[], None], *, every: float) -> Iterator[None]:
+    """Call ``beat`` every ``every`` seconds while the block runs (a long provider call keeps its part's claim)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            try:
+                beat()
+            except SQLAlchemyError as exc:  # the next beat tries again
+                log.warning("heartbeat_failed", error=type(exc).__name__)
+
+    thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository, checks: CheckSuite | None = None) -> None:

@@ -26,8 +26,9 @@ def execute_job(
 ) -> None:
     """Run one job to its end, recording progress and outcome in the database.
 
-    With a ``queue`` and more than one product, the job fans out: one part per product, each queued for
-    whichever worker is free (:func:`execute_part`); the part that finishes last publishes the campaign.
+    With a ``queue``, the job fans out: one part per product (one product too: its part has a claim kept by a
+    heartbeat, so a job sent twice or a worker that died never runs it twice at once), each queued for whichever
+    worker is free (:func:`execute_part`); the part that finishes last publishes the campaign.
     ``checks`` is the process's check suite (one painted-text reading per hero across its jobs).
     """
     job = repo.job(job_id)
@@ -37,7 +38,7 @@ def execute_job(
         log.info("job_started", redelivered=job.status == "running")
         listed: Any = job.brief.get("products", [])
         products = [str(p["id"]) for p in listed]
-        if queue is None or not settings.fan_out or len(products) < 2:
+        if queue is None or not settings.fan_out or not products:
             _execute(job, settings=settings, repo=repo, checks=checks)
             return
         fan_out(job, products, settings=settings, repo=repo, queue=queue, checks=checks)

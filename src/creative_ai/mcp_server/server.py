@@ -13,6 +13,7 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError
 from creative_ai.facts import Facts, find_campaign
 from creative_ai.facts import models as m
+from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.submit import submit_job
@@ -100,7 +101,7 @@ def build_server(
             brief = confined_brief(data, assets_dir=settings.assets_dir)
             submitted = submit_job(brief, repo=repo, provider=None, idempotency_key=None)
             if submitted.created:
-                jobs().enqueue(submitted.job.id)
+                dispatch(jobs(), repo, submitted.job.id)  # a broker that is down: the job waits for a reconciler
             job = submitted.job
             return m.Submitted(job_id=job.id, status=job.status, campaign_id=job.campaign_id, created=submitted.created)
 

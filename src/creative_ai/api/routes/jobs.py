@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, RuntimeDep, SettingsDep
 from creative_ai.api.schemas import BAD_BRIEF, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
+from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.submit import submit_job
 from creative_ai.pipeline.budget import brief_within_budget
@@ -48,9 +49,13 @@ async def submit(
         idempotency_key=idempotency_key,
         correlation_id=getattr(request.state, "correlation_id", None),
     )
-    if submitted.created:
-        queue.enqueue(submitted.job.id)
-    return JSONResponse({"job_id": submitted.job.id, "status": submitted.job.status}, status_code=202)
+    job = submitted.job
+    waiting = False
+    if submitted.created or (job.status == "queued" and job.dispatched_at is None):  # a retry sends it again
+        sent = await run_in_threadpool(lambda: dispatch(queue, repo, job.id))
+        waiting = not sent
+    body = {"job_id": job.id, "status": job.status, "waiting_for_broker": waiting}
+    return JSONResponse(body, status_code=202)
 
 
 @router.get("/campaigns/jobs/{job_id}", response_model=JobStatus, responses=NOT_FOUND)
@@ -91,4 +96,5 @@ def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
             for part in parts
         ],
         "summary": summary or None,
+        "waiting_for_broker": job.status == "queued" and job.dispatched_at is None,
     }
