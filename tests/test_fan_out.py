@@ -107,7 +107,7 @@ def test_in_process_job_fans_out_per_product(workdir: Path) -> None:
     assert manifest["variants_ok"] == 6 and len(manifest["products"]) == 3
 
 
-def test_single_product_job_does_not_fan_out(workdir: Path) -> None:
+def test_a_single_product_job_runs_as_one_part(workdir: Path) -> None:
     settings = get_settings(output_dir=workdir / "out", database_url=f"sqlite:///{workdir / 'api.db'}")
     with TestClient(create_app(settings)) as client:
         job = client.post("/campaigns/jobs", json=base_brief()).json()
@@ -116,4 +116,5 @@ def test_single_product_job_does_not_fan_out(workdir: Path) -> None:
             if body["status"] not in ("queued", "running"):
                 break
             time.sleep(0.05)
-    assert body["status"] == "succeeded" and body["parts"] == []
+    assert body["status"] == "succeeded"  # one part: its claim keeps a job sent twice from running twice at once
+    assert [(p["product_id"], p["status"], p["attempts"]) for p in body["parts"]] == [("prod_a", "done", 1)]

@@ -174,8 +174,7 @@ class JobAccepted(_Answer):
     job_id: str
     status: str = Field(description="queued, or the status of the job an Idempotency-Key already named.")
     waiting_for_broker: bool = Field(
-        default=False,
-        description="The broker could not take the job now: it is recorded and is sent when the broker is back.",
+        description="The broker could not take the job now: it is recorded and is sent when the broker is back."
     )
 
 
@@ -213,7 +212,7 @@ class JobStatus(_Answer):
     parts: list[JobPartStatus]
     summary: RunReport | None
     waiting_for_broker: bool = Field(
-        default=False, description="Queued, but the broker has not taken it yet (it was down): sent when it is back."
+        description="Queued, but the broker has not taken it yet (it was down): sent when it is back."
     )
 
 
