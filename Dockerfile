@@ -7,7 +7,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install --no-cache-dir '.[postgres]'
-RUN useradd --create-home creative
+RUN useradd --create-home creative \
+ && mkdir -p /data/outputs /data/assets /data/inbox && chown -R creative:creative /data
 USER creative
 WORKDIR /data
 EXPOSE 8000

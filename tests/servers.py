@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,14 +45,14 @@ class Served:
 
 
 @contextmanager
-def served_api(workdir: Path, env: dict[str, str]) -> Iterator[Served]:
-    """``creative-ai serve`` on a free port; its output goes to a file (a pipe filled by request events would
-    stall the server)."""
+def served_api(workdir: Path, env: dict[str, str], *options: str) -> Iterator[Served]:
+    """``creative-ai serve`` on a free port (with ``options``); its output goes to a file (a pipe filled by request
+    events would stall the server)."""
     port = free_port()
     log_path = workdir / f"server-{port}.log"
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "creative_ai", "serve", "--port", str(port)],
+            [sys.executable, "-m", "creative_ai", "serve", "--port", str(port), *options],
             cwd=workdir,
             env=env,
             stdout=log_file,
@@ -63,3 +64,22 @@ def served_api(workdir: Path, env: dict[str, str]) -> Iterator[Served]:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A Redis of our own on a free port (skips the test when redis-server is not installed); yields its URL."""
+    import pytest
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    port = free_port()
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen([*command, "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

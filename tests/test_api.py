@@ -249,3 +249,63 @@ def test_in_process_jobs_left_unfinished_resume_on_restart(workdir: Path) -> Non
     with TestClient(create_app(settings)) as client:
         _wait(client, job_id)
         assert client.get(f"/campaigns/jobs/{job_id}").json()["status"] == "succeeded"
+
+
+def _seed_view(summary: dict) -> dict:  # type: ignore[type-arg]
+    """The seed system's keys, as its README names them, read from our summary's own keys."""
+    return {
+        "total_variants": summary["variants_total"],
+        "assets_reused": summary["heroes_reused"],
+        "new_generations": summary["heroes_generated"],
+        "results": [
+            {
+                "product_id": v["product_id"],
+                "ratio": v["aspect_ratio"],
+                "path": v["file_path"],
+                "reused": v["reused"],
+                "success": v["status"] == "ok",
+                "error": v["reason"],
+            }
+            for v in summary["variants"]
+        ],
+    }
+
+
+def test_answers_carry_the_seed_systems_keys(client: TestClient, workdir: Path) -> None:
+    """A seed client reads total_variants, assets_reused, new_generations and results[] from the sync answer and
+    from a finished job; a job without a summary has them null."""
+    brief = base_brief(
+        campaign_id="seedkeys",
+        aspect_ratios=["1x1", "16x9"],
+        campaign_message=(
+            "Soft cotton towels dry fast and fold small so every family beach day starts light and ends happy together"
+            " this summer"
+        ),
+    )
+    first = client.post("/campaigns/process", json=brief, headers=HEADERS).json()
+    assert {k: first[k] for k in ("total_variants", "assets_reused", "new_generations", "results")} == _seed_view(first)
+    assert first["total_variants"] == 2 and first["new_generations"] >= 1 and first["assets_reused"] == 0
+    made, refused = ({r["ratio"]: r for r in first["results"]}[ratio] for ratio in ("1x1", "16x9"))
+    assert made["success"] is True and made["error"] is None and (workdir / made["path"]).is_file()
+    assert refused["ratio"] == "16x9" and refused["success"] is False and "does not fit" in refused["error"]
+    again = client.post("/campaigns/process", json=brief, headers=HEADERS).json()
+    assert again["assets_reused"] >= 1 and again["new_generations"] == 0
+    job = client.post("/campaigns/jobs", json={**brief, "campaign_id": "seedjob"}, headers=HEADERS).json()
+    done = _wait(client, job["job_id"])
+    assert done["summary"] is not None
+    assert {k: done[k] for k in ("total_variants", "assets_reused", "new_generations", "results")} == _seed_view(
+        done["summary"]
+    )
+    repo = client.app.state.runtime.repo  # type: ignore[attr-defined]
+    repo.create_job(
+        job_id="no-summary-yet",
+        campaign_id="seedjob",
+        brief=base_brief(campaign_id="seedjob"),
+        request_sha256="0" * 64,
+        provider=None,
+        idempotency_key=None,
+        correlation_id=None,
+    )
+    waiting = client.get("/campaigns/jobs/no-summary-yet", headers=HEADERS).json()
+    assert waiting["summary"] is None
+    assert [waiting[k] for k in ("total_variants", "assets_reused", "new_generations", "results")] == [None] * 4

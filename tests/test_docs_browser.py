@@ -49,3 +49,24 @@ def test_docs_try_it_out_submits_the_example_brief(workdir: Path) -> None:
             time.sleep(0.05)
         assert job["status"] == "succeeded"
         assert (workdir / "out" / "summer-splash-eu-2025" / "manifest.json").is_file()
+
+
+def test_redoc_renders_and_sends_nothing_to_another_origin(workdir: Path) -> None:
+    """ReDoc's bundle shows a logo from a CDN: the page's policy stops that request inside the browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with served_api(workdir, dict(os.environ)) as server, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 1600})
+        own = (server.url, f"blob:{server.url}")  # ReDoc's search worker is a blob of the page's origin
+        outside: list[str] = []
+        blocked: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(own) else outside.append(r.url))
+        page.on("requestfailed", lambda r: blocked.append(r.url) if r.failure == "csp" else None)
+        page.goto(f"{server.url}/redoc")
+        page.locator("h1", has_text="creative-ai").first.wait_for(timeout=20_000)
+        page.get_by_text("Queue a campaign run").first.wait_for(timeout=10_000)  # an operation's description
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    assert outside == blocked  # each one asked for was refused by the policy before it reached the network

@@ -40,9 +40,9 @@ def redis_url(tmp_path: Path):  # type: ignore[no-untyped-def]
     proc.wait(timeout=10)
 
 
-def _worker(workdir: Path) -> subprocess.Popen[bytes]:
+def _worker(workdir: Path, *options: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "creative_ai", "worker", "--pool", "solo"],
+        [sys.executable, "-m", "creative_ai", "worker", *(options or ("--pool", "solo"))],
         cwd=workdir,
         env=os.environ.copy(),
         stdout=subprocess.DEVNULL,
@@ -76,6 +76,24 @@ def env(workdir: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("CREATIVE_AI_OUTPUT_DIR", str(workdir / "out"))
     monkeypatch.setenv("CREATIVE_AI_JOB_VISIBILITY_TIMEOUT", "3")
     return workdir
+
+
+def test_worker_check_reports_the_worker_and_the_pool_it_was_given(env: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """`worker --check` (the compose healthcheck) fails until this host's worker answers through the broker, then
+    names the pool it runs: the one --pool asked for."""
+    missing = cli("worker", "--check")
+    assert missing.code == 3 and "does not answer" in missing.stderr
+    worker = _worker(env, "--pool", "threads", "--concurrency", "2")
+    try:
+        for _ in range(30):
+            answer = cli("worker", "--check")
+            if answer.code == 0:
+                break
+        assert answer.code == 0, answer.stderr
+        assert "celery.concurrency.thread:TaskPool" in answer.stdout
+    finally:
+        _stop(worker)
+    assert cli("worker", "--check").code == 3
 
 
 def test_job_runs_on_a_worker(env: Path) -> None:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from creative_ai.api.docs import install_docs_policy
 from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
 from creative_ai.api.routes import campaigns, gallery, jobs, system
@@ -51,6 +52,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     app.state.queue = queue or make_queue(settings, repo, checks=runtime.checks)
     install_error_handlers(app, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, repo)
+    install_docs_policy(app)
     app.include_router(system.router)
     app.include_router(campaigns.router)
     app.include_router(jobs.router)
@@ -58,4 +60,14 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     return app
 
 
-__all__ = ["create_app"]
+def app_from_environment() -> FastAPI:
+    """The app of each process of ``creative-ai serve --workers N`` (uvicorn imports it by name in every worker):
+    settings from the environment, as the command read them."""
+    from creative_ai.config import get_settings
+    from creative_ai.logs import configure_logging
+
+    configure_logging()
+    return create_app(get_settings())
+
+
+__all__ = ["app_from_environment", "create_app"]

@@ -25,6 +25,9 @@ def is_loopback(host: str) -> bool:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (above 1 needs CREATIVE_AI_BROKER_URL: jobs go to workers).")
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs)."""
     from creative_ai.config import get_settings
@@ -36,8 +39,17 @@ def serve(
         raise ConfigurationError(
             f"refusing to listen on {host} without an API key: set CREATIVE_AI_API_KEY, or serve on 127.0.0.1"
         )
+    if workers > 1 and not settings.broker_url:
+        raise ConfigurationError(
+            "--workers above 1 needs a broker: set CREATIVE_AI_BROKER_URL (without one, jobs run inside the one "
+            "serving process)"
+        )
     import uvicorn
 
+    if workers > 1:  # each process builds its own app, so uvicorn gets the factory's name
+        target = "creative_ai.api:app_from_environment"
+        uvicorn.run(target, factory=True, workers=workers, host=host, port=port, log_level="info")
+        return
     from creative_ai.api import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,7 +1,8 @@
-"""``creative-ai worker``: a Celery worker running campaign jobs."""
+"""``creative-ai worker``: a Celery worker running campaign jobs (``--check``: whether this host's worker answers)."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,11 +11,21 @@ from creative_ai.cli.app import app, handles_errors
 from creative_ai.errors import ConfigurationError
 
 
+class Pool(StrEnum):
+    prefork = "prefork"
+    solo = "solo"
+    threads = "threads"
+
+
 @app.command()
 @handles_errors
 def worker(
-    concurrency: Annotated[int, typer.Option(help="Jobs this worker runs at once.")] = 1,
-    pool: Annotated[str, typer.Option(help="Celery pool: prefork, solo or threads.")] = "prefork",
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs this worker runs at once.")] = 1,
+    pool: Annotated[Pool, typer.Option(help="Celery pool (solo answers --check only between jobs).")] = Pool.prefork,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 0 if this host's worker answers through the broker, 3 if not (health)."),
+    ] = False,
 ) -> None:
     """Run campaign jobs from the broker (needs CREATIVE_AI_BROKER_URL)."""
     from creative_ai.config import get_settings
@@ -24,6 +35,12 @@ def worker(
     configure_logging()
     if not settings.broker_url:
         raise ConfigurationError("no broker: set CREATIVE_AI_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
+    from creative_ai.jobs.worker_check import worker_node, worker_stats
+
+    if check:
+        stats = worker_stats(settings.broker_url, worker_node(), timeout=5.0)
+        typer.echo(f"{worker_node()} answers (pool {stats.get('pool', {}).get('implementation', 'unknown')})")
+        return
     from creative_ai.jobs.celery_app import make_celery
 
     celery_app = make_celery(settings)
@@ -32,7 +49,8 @@ def worker(
             "worker",
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
-            "--pool=prefork",
+            f"--pool={pool.value}",
+            f"--hostname={worker_node()}",
             "--without-gossip",
             "--without-mingle",
         ]

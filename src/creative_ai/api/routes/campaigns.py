@@ -24,10 +24,14 @@ from creative_ai.api.schemas import (
     RunReport,
     brief_body,
 )
+from creative_ai.api.seed import seed_keys
+from creative_ai.config import Settings
 from creative_ai.errors import StorageError
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.pipeline.plan import plan_campaign
+from creative_ai.records import RunSummary
 from creative_ai.render.text import FontBook
+from creative_ai.runtime import Runtime
 from creative_ai.storage import layout, safe_key
 
 router = APIRouter(tags=["campaigns"], dependencies=Protected, responses=UNAUTHORIZED)
@@ -57,17 +61,29 @@ FILE_MEDIA_TYPES = (
     openapi_extra=brief_body(example=True),
 )
 async def process(request: Request, settings: SettingsDep, runtime: RuntimeDep) -> JSONResponse:
-    """Run a campaign now and answer with its RunSummary: 200 all ok, 207 some failed, 422 none made."""
-    brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
-    chain = runtime.chain()
-    summary = await run_in_threadpool(lambda: runtime.run(brief, chain=chain))
-    return JSONResponse(summary.to_dict(), status_code=HTTP_FOR_STATUS[summary.status])
+    """Run a campaign now and answer with its RunSummary (and the seed system's keys beside it): 200 all ok,
+    207 some failed, 422 none made."""
+    data = await read_json(request, limit=settings.max_body_bytes)
+    # Everything after the body (the brief's checks, the stored selection, the run) blocks: off the event loop.
+    summary = await run_in_threadpool(_run_now, data, settings, runtime)
+    answer = summary.to_dict()
+    return JSONResponse({**answer, **seed_keys(answer)}, status_code=HTTP_FOR_STATUS[summary.status])
+
+
+def _run_now(data: Any, settings: Settings, runtime: Runtime) -> RunSummary:
+    brief = confined_brief(data, assets_dir=settings.assets_dir)
+    return runtime.run(brief, chain=runtime.chain())
 
 
 @router.post("/briefs/validate", response_model=BriefCheck, responses=BAD_BRIEF, openapi_extra=brief_body(example=True))
 async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
     """Check a brief and its assets without making anything."""
-    brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
+    data = await read_json(request, limit=settings.max_body_bytes)
+    return await run_in_threadpool(_check_brief, data, settings)  # the assets are read from disk
+
+
+def _check_brief(data: Any, settings: Settings) -> dict[str, Any]:
+    brief = confined_brief(data, assets_dir=settings.assets_dir)
     plan = plan_campaign(
         brief, assets_dir=settings.assets_dir, max_pixels=settings.max_image_pixels, book=FontBook.default()
     )

@@ -10,12 +10,14 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreDep, key_ok
 from creative_ai.api.schemas import BYTES, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
 from creative_ai.report.review import refresh_gallery
+from creative_ai.storage import Store
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
 _env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))
@@ -101,6 +103,10 @@ async def decide(campaign_id: str, request: Request, repo: RepoDep, store: Store
     """Record approve / reject (with a comment) for one creative, tied to its current bytes; the campaign's static
     gallery is rewritten with the decision."""
     form = await _form(request)
+    return await run_in_threadpool(_decide, campaign_id, form, repo, store)  # the database and the store block
+
+
+def _decide(campaign_id: str, form: dict[str, str], repo: Repository, store: Store) -> Response:
     decision = form.get("decision", "")
     if decision not in DECISIONS:
         raise HTTPException(status_code=422, detail="decision must be approved or rejected")

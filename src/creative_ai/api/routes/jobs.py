@@ -11,10 +11,15 @@ from starlette.concurrency import run_in_threadpool
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, RuntimeDep, SettingsDep
 from creative_ai.api.schemas import BAD_BRIEF, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
+from creative_ai.api.seed import no_seed_keys, seed_keys
+from creative_ai.config import Settings
+from creative_ai.db.repository import Repository
 from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief
+from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.submit import submit_job
 from creative_ai.pipeline.budget import brief_within_budget
+from creative_ai.runtime import Runtime
 
 router = APIRouter(tags=["jobs"], dependencies=Protected, responses=UNAUTHORIZED)
 
@@ -36,26 +41,36 @@ async def submit(
 ) -> JSONResponse:
     """Queue a campaign run; the same Idempotency-Key with the same body returns the same job. A brief whose
     estimate is over the spend cap (CREATIVE_AI_MAX_COST) is refused here, before it is queued."""
-    brief = confined_brief(await read_json(request, limit=settings.max_body_bytes), assets_dir=settings.assets_dir)
+    data = await read_json(request, limit=settings.max_body_bytes)
+    cid = getattr(request.state, "correlation_id", None)
+    # The checks, the database and the broker block: off the event loop.
+    body = await run_in_threadpool(
+        _queue_job, data, idempotency_key, cid, settings=settings, repo=repo, queue=queue, runtime=runtime
+    )
+    return JSONResponse(body, status_code=202)
+
+
+def _queue_job(
+    data: Any,
+    idempotency_key: str | None,
+    correlation_id: str | None,
+    *,
+    settings: Settings,
+    repo: Repository,
+    queue: JobQueue,
+    runtime: Runtime,
+) -> dict[str, Any]:
+    brief = confined_brief(data, assets_dir=settings.assets_dir)
     if settings.max_cost is not None:
-        chain = runtime.chain()
-        await run_in_threadpool(
-            lambda: brief_within_budget(brief, chain=chain, repo=repo, store=runtime.store, settings=settings)
-        )
+        brief_within_budget(brief, chain=runtime.chain(), repo=repo, store=runtime.store, settings=settings)
     submitted = submit_job(
-        brief,
-        repo=repo,
-        provider=None,
-        idempotency_key=idempotency_key,
-        correlation_id=getattr(request.state, "correlation_id", None),
+        brief, repo=repo, provider=None, idempotency_key=idempotency_key, correlation_id=correlation_id
     )
     job = submitted.job
     waiting = False
     if submitted.created or (job.status == "queued" and job.dispatched_at is None):  # a retry sends it again
-        sent = await run_in_threadpool(lambda: dispatch(queue, repo, job.id))
-        waiting = not sent
-    body = {"job_id": job.id, "status": job.status, "waiting_for_broker": waiting}
-    return JSONResponse(body, status_code=202)
+        waiting = not dispatch(queue, repo, job.id)  # the broker down: the job waits for a reconciler
+    return {"job_id": job.id, "status": job.status, "waiting_for_broker": waiting}
 
 
 @router.get("/campaigns/jobs/{job_id}", response_model=JobStatus, responses=NOT_FOUND)
@@ -97,4 +112,5 @@ def status(job_id: str, repo: RepoDep) -> dict[str, Any]:
         ],
         "summary": summary or None,
         "waiting_for_broker": job.status == "queued" and job.dispatched_at is None,
+        **(seed_keys(summary) if summary else no_seed_keys()),
     }
