@@ -44,15 +44,23 @@ class FieldErrors(_Answer):
 # -- system ------------------------------------------------------------------------------------------------------
 
 
-class Reachability(_Answer):
-    ok: bool
-    detail: str
+Reachable = Literal["up", "down"]
+
+
+class HealthDetail(_Answer):
+    """What each dependency is, or why it failed (only with a valid X-API-Key)."""
+
+    database: str = Field(examples=["postgresql", "sqlite", "OperationalError"])
+    broker: str = Field(examples=["redis", "in-process jobs (no broker configured)"])
 
 
 class HealthStatus(_Answer):
-    status: Literal["ok", "degraded"]
-    database: Reachability
-    broker: Reachability
+    status: Literal["ok", "degraded", "down"] = Field(
+        description="ok: every dependency up (200); degraded: some down, down: all down (503)."
+    )
+    database: Reachable
+    broker: Reachable
+    detail: HealthDetail | None = Field(description="Given only to a request with a valid X-API-Key.")
 
 
 class ModelSelection(_Answer):
