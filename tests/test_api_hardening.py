@@ -182,6 +182,20 @@ def test_health_is_503_with_details_for_the_key_holder_when_the_database_is_down
         assert str(dead) not in keyed.text
 
 
+def test_health_is_503_when_the_broker_is_down(workdir: Path) -> None:
+    dead = free_port()
+    settings = get_settings(
+        database_url=f"sqlite:///{workdir / 'api.db'}", broker_url=f"redis://127.0.0.1:{dead}/0", api_key=KEY
+    )
+    with TestClient(create_app(settings)) as client:
+        anonymous = client.get("/health")
+        assert anonymous.status_code == 503
+        assert anonymous.json() == {"status": "degraded", "database": "up", "broker": "down", "detail": None}
+        keyed = client.get("/health", headers=HEADERS)
+        assert keyed.status_code == 503 and keyed.json()["detail"]["broker"].startswith("broker unreachable")
+        assert str(dead) not in keyed.text and "redis://" not in keyed.text
+
+
 # -- a bug: answered, logged, counted ----------------------------------------------------------------------------
 
 
