@@ -39,6 +39,7 @@ def wait_for_port(port: int, timeout: float = 20) -> None:
 class Served:
     url: str
     log_path: Path
+    pid: int = 0
 
     def log(self) -> bytes:
         return self.log_path.read_bytes()
@@ -60,7 +61,7 @@ def served_api(workdir: Path, env: dict[str, str], *options: str) -> Iterator[Se
         )
         try:
             wait_for_port(port)
-            yield Served(f"http://127.0.0.1:{port}", log_path)
+            yield Served(f"http://127.0.0.1:{port}", log_path, proc.pid)
         finally:
             proc.terminate()
             proc.wait(timeout=20)

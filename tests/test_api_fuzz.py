@@ -18,7 +18,11 @@ ST = shutil.which("st") or str(Path(sys.executable).with_name("st"))
 def test_no_server_errors(workdir: Path) -> None:
     if not Path(ST).exists():
         pytest.skip("schemathesis is not installed")
-    env = {**os.environ, "CREATIVE_AI_API_KEY": "fuzz-key-7731", "CREATIVE_AI_OUTPUT_DIR": str(workdir / "out")}
+    env = {
+        **os.environ,
+        "CREATIVE_AI_API_KEY": "fuzz-key-7731-for-tests",
+        "CREATIVE_AI_OUTPUT_DIR": str(workdir / "out"),
+    }
     with served_api(workdir, env) as server:
         result = subprocess.run(
             [
@@ -26,7 +30,7 @@ def test_no_server_errors(workdir: Path) -> None:
                 "run",
                 f"{server.url}/openapi.json",
                 "-H",
-                "X-API-Key: fuzz-key-7731",
+                "X-API-Key: fuzz-key-7731-for-tests",
                 "--checks",
                 "not_a_server_error",
                 "--max-examples",
@@ -41,4 +45,4 @@ def test_no_server_errors(workdir: Path) -> None:
         )
     assert result.returncode == 0, result.stdout[-3000:]
     assert "passed" in result.stdout
-    assert b"fuzz-key-7731" not in server.log()
+    assert b"fuzz-key-7731-for-tests" not in server.log()

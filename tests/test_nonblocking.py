@@ -26,7 +26,7 @@ from creative_ai.jobs.queue import JobQueue
 from tests.conftest import base_brief
 from tests.servers import free_port
 
-KEY = "nonblocking-key"
+KEY = "nonblocking-key-0123"
 HEADERS = {"X-API-Key": KEY}
 CALLERS = 6
 

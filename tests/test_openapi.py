@@ -21,7 +21,7 @@ from creative_ai.db.repository import utcnow
 from creative_ai.records import RunSummary, VariantOutcome
 from tests.conftest import EXAMPLES, base_brief
 
-KEY = "openapi-key"
+KEY = "openapi-key-for-tests"
 HEADERS = {"X-API-Key": KEY}
 BRIEF_ROUTES = ("/campaigns/process", "/campaigns/jobs", "/briefs/validate")
 LONG_COPY = (

@@ -16,7 +16,7 @@ from tests.conftest import as_json, base_brief, write_brief
 from tests.servers import served_api
 from tests.test_gallery_browser import ARGS, CHROMIUM, _mixed_brief
 
-KEY = "gallery-key"
+KEY = "gallery-key-for-tests"
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_approve_reload_reset_and_zip(make_campaign, workdir: Path, server: str)
         io.BytesIO(httpx.get(f"{server}/gallery/test-campaign/approved.zip", headers={"X-API-Key": KEY}).content)
     )
     assert archive.namelist() == ["test-campaign/prod_a/1x1/prod_a_1x1_en.png"]
-    assert "creative_ai_key" in cookies
+    assert "creative_ai_session" in cookies and KEY not in cookies["creative_ai_session"]
     # New copy ⇒ new bytes ⇒ the approval no longer applies.
     write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"], campaign_message="New words"))
     assert make_campaign(brief, output=workdir / "out").status == "succeeded"

@@ -58,6 +58,9 @@ def test_a_job_submitted_while_the_broker_is_down_runs_when_it_is_back(workdir: 
         job = accepted.json()
         assert job["status"] == "queued" and job["waiting_for_broker"] is True
         assert _status(client, job["job_id"])["waiting_for_broker"] is True
+        health = client.get("/health")
+        assert health.status_code == 503 and health.json()["broker"] == "down"
+        assert health.json()["jobs_waiting_for_broker"] == 1
         again = client.post("/campaigns/jobs", json=brief, headers={"Idempotency-Key": "k-1"}).json()
         assert again["job_id"] == job["job_id"] and again["waiting_for_broker"] is True  # the same job, which will run
         redis = _redis(broker, workdir)
@@ -65,12 +68,14 @@ def test_a_job_submitted_while_the_broker_is_down_runs_when_it_is_back(workdir: 
         try:
             _until(lambda: _status(client, job["job_id"])["status"] not in ("queued", "running"), timeout=120)
             done = _status(client, job["job_id"])
+            after = client.get("/health").json()
         finally:
             _stop(worker)
             redis.terminate()
             redis.wait(timeout=10)
     assert done["status"] == "succeeded" and done["summary"]["variants_ok"] == 2
     assert done["waiting_for_broker"] is False
+    assert after["broker"] == "up" and after["jobs_waiting_for_broker"] == 0
 
 
 def test_parts_a_broker_restart_without_its_data_lost_are_sent_again(

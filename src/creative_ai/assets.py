@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from creative_ai.errors import AssetError
+from creative_ai.errors import AssetError, InputError
 
 if TYPE_CHECKING:
     from xml.etree import ElementTree
@@ -170,10 +170,38 @@ def load_image(path: Path, *, field: str, max_pixels: int) -> InputImage:
     return InputImage(path=path, sha256=hashlib.sha256(data).hexdigest(), image=converted, orientation=orientation)
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, once every symbolic link is followed, is ``root`` or under it (``root`` resolved too)."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a loop of links (RuntimeError before Python 3.13), a NUL
+        return False
+
+
+def confined(root: Path, value: str, *, field: str) -> Path:
+    """``root / value`` for a path a brief sent over the network: InputError unless it stays inside ``root`` once
+    symbolic links are followed (a link in the assets folder that leads out of it is refused, not followed)."""
+    path = Path(value)
+    if path.is_absolute() or ".." in path.parts:
+        raise InputError(f"{field}: {value!r} must be a path inside the assets folder (no absolute path, no '..')")
+    if not _inside(root, root / path):
+        raise InputError(
+            f"{field}: {value!r} is a symbolic link (or lies under one) that leads outside the assets folder; "
+            "put the file itself inside the assets folder"
+        )
+    return root / path
+
+
 def find_product_image(product_id: str, assets_dir: Path) -> Path | None:
-    """``<assets_dir>/products/<product_id>.{png,jpg,jpeg,webp}``, the first that exists."""
+    """``<assets_dir>/products/<product_id>.{png,jpg,jpeg,webp}``, the first that exists; AssetError when it is a
+    symbolic link leading outside the assets folder (refused, not followed)."""
     for ext in PRODUCT_EXTENSIONS:
         candidate = assets_dir / "products" / f"{product_id}{ext}"
         if candidate.is_file():
+            if not _inside(assets_dir, candidate):
+                raise AssetError(
+                    f"products/{candidate.name} in the assets folder is a symbolic link leading outside it; "
+                    "put the picture itself in the folder"
+                )
             return candidate
     return None

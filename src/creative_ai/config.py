@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # HTTP API.
     api_key: SecretStr | None = Field(default=None, description="X-API-Key required on data and mutating routes.")
     max_body_bytes: int = Field(default=1_000_000, gt=0, description="Largest request body the API accepts.")
+    gallery_session_seconds: int = Field(
+        default=8 * 3600, gt=0, le=30 * 86400, description="How long a review-gallery sign-in lasts."
+    )
 
     # OpenAI Images API.
     openai_api_key: SecretStr | None = Field(

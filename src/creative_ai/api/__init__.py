@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
+from creative_ai.api.deps import check_api_key
 from creative_ai.api.docs import install_docs_policy
 from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
@@ -17,10 +18,15 @@ from creative_ai.jobs import make_queue
 from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.reconcile import Reconciler
+from creative_ai.logs import log
 from creative_ai.runtime import Runtime
 
 
 def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
+    """The API app; ConfigurationError for an empty or short CREATIVE_AI_API_KEY (an unset one serves openly)."""
+    check_api_key(settings)
+    if settings.api_key is None:
+        log.warning("api_without_key", detail="CREATIVE_AI_API_KEY is not set: every route is open to anyone")
     # The schema is migrated by the first request that needs the database (or at start with in-process jobs),
     # so the app starts, and /health reports, while the database is still unreachable.
     runtime = Runtime.open(settings, migrate=False)
@@ -50,7 +56,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.runtime = runtime
     app.state.queue = queue or make_queue(settings, repo, checks=runtime.checks)
-    install_error_handlers(app, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app, settings=settings)
     install_metrics(app, repo)
     install_docs_policy(app)
     app.include_router(system.router)

@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import Cookie, Depends, Header, HTTPException, Request
 
+from creative_ai.api.session import COOKIE, token_ok
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
+from creative_ai.errors import ConfigurationError
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.runtime import Runtime
 from creative_ai.storage import Store
@@ -44,23 +46,42 @@ def get_queue(request: Request) -> JobQueue:
     return queue
 
 
-COOKIE = "creative_ai_key"
+MIN_KEY_LENGTH = 16
+
+
+def check_api_key(settings: Settings) -> None:
+    """ConfigurationError for a key set but too short to protect anything (an empty value included: a blank
+    ``CREATIVE_AI_API_KEY=`` line is a mistake, not a way to say "no key")."""
+    if settings.api_key is None:
+        return
+    length = len(settings.api_key.get_secret_value().strip())
+    if length < MIN_KEY_LENGTH:
+        said = "is empty" if length == 0 else f"has {length} characters"
+        raise ConfigurationError(
+            f"CREATIVE_AI_API_KEY {said}; set a key of at least {MIN_KEY_LENGTH} characters "
+            "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'), or unset it to serve without one"
+        )
+
+
+def key_configured(settings: Settings, given: str | None) -> bool:
+    """Whether a key is configured and ``given`` is it (constant-time); an empty value never is."""
+    if settings.api_key is None or not given:
+        return False
+    return hmac.compare_digest(given.encode(), settings.api_key.get_secret_value().encode())
 
 
 def key_ok(settings: Settings, given: str | None) -> bool:
     """Whether ``given`` is the configured key (constant-time); always true when no key is configured."""
-    if settings.api_key is None:
-        return True
-    return given is not None and hmac.compare_digest(given.encode(), settings.api_key.get_secret_value().encode())
+    return settings.api_key is None or key_configured(settings, given)
 
 
 def require_key(
     settings: Annotated[Settings, Depends(get_app_settings)],
     x_api_key: Annotated[str | None, Header(description="Required when the server has a key.")] = None,
-    creative_ai_key: Annotated[str | None, Cookie(include_in_schema=False)] = None,
+    session: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None,
 ) -> None:
-    """401 unless the key came in X-API-Key (or the gallery's login cookie); open when no key is configured."""
-    if not (key_ok(settings, x_api_key) or key_ok(settings, creative_ai_key)):
+    """401 unless the key came in X-API-Key (or a valid gallery session cookie); open when no key is configured."""
+    if not (key_ok(settings, x_api_key) or token_ok(settings, session)):
         raise HTTPException(
             status_code=401, detail="missing or wrong X-API-Key", headers={"WWW-Authenticate": "ApiKey"}
         )

@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, g
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from creative_ai.api.errors import server_error
 from creative_ai.db.repository import Repository
 from creative_ai.logs import correlation, log
 
@@ -47,6 +48,7 @@ class DatabaseCollector(Collector):
 def install_metrics(app: FastAPI, repo: Repository) -> None:
     registry = CollectorRegistry()
     requests = Counter("creative_ai_http_requests", "HTTP requests", ["method", "route", "status"], registry=registry)
+    errors = Counter("creative_ai_http_errors", "HTTP answers with a 5xx status", ["status"], registry=registry)
     registry.register(DatabaseCollector(repo))
 
     @app.middleware("http")
@@ -56,10 +58,15 @@ def install_metrics(app: FastAPI, repo: Repository) -> None:
         with correlation(cid) as cid:
             request.state.correlation_id = cid
             started = time.perf_counter()
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:  # noqa: BLE001 - the one place a bug becomes an answer: logged, counted, 500
+                response = server_error(request, exc)
             route = request.scope.get("route")
             path = getattr(route, "path", "unmatched")
             requests.labels(request.method, path, str(response.status_code)).inc()
+            if response.status_code >= 500:
+                errors.labels(str(response.status_code)).inc()
             log.info(
                 "request",
                 method=request.method,

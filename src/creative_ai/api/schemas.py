@@ -44,15 +44,26 @@ class FieldErrors(_Answer):
 # -- system ------------------------------------------------------------------------------------------------------
 
 
-class Reachability(_Answer):
-    ok: bool
-    detail: str
+Reachable = Literal["up", "down"]
+
+
+class HealthDetail(_Answer):
+    """What each dependency is, or why it failed (only with a valid X-API-Key)."""
+
+    database: str = Field(examples=["postgresql", "sqlite", "OperationalError"])
+    broker: str = Field(examples=["redis", "in-process jobs (no broker configured)"])
 
 
 class HealthStatus(_Answer):
-    status: Literal["ok", "degraded"]
-    database: Reachability
-    broker: Reachability
+    status: Literal["ok", "degraded", "down"] = Field(
+        description="ok: every dependency up (200); degraded: some down, down: all down (503)."
+    )
+    database: Reachable
+    broker: Reachable
+    jobs_waiting_for_broker: int | None = Field(
+        description="Jobs recorded that the broker has not taken yet (it was down); null while the database is down."
+    )
+    detail: HealthDetail | None = Field(description="Given only to a request with a valid X-API-Key.")
 
 
 class ModelSelection(_Answer):

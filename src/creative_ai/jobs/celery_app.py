@@ -90,6 +90,6 @@ class CeleryJobs(JobQueue):
         try:
             with self.app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
-        except OSError as exc:
+        except (OSError, KombuError) as exc:
             return False, f"broker unreachable ({exc.__class__.__name__})"
         return True, "redis"

@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from creative_ai.assets import confined
 from creative_ai.brief import CampaignBrief, parse_brief
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
-from creative_ai.errors import InputError
 from creative_ai.logs import log
 from creative_ai.records import RunSummary
 
 
 def confined_brief(data: Any, *, assets_dir: Path) -> CampaignBrief:
-    """A brief that arrived over the network: asset paths must stay inside the assets folder."""
+    """A brief that arrived over the network: asset and legal-rule paths must stay inside the assets folder, symbolic
+    links followed."""
     brief = parse_brief(data, base_dir=assets_dir, source="(request body)")
     paths = [(f"products[{i}].image", p.image) for i, p in enumerate(brief.products) if p.image]
     if brief.brand:
@@ -23,8 +24,7 @@ def confined_brief(data: Any, *, assets_dir: Path) -> CampaignBrief:
                 paths.append((f"brand.{name}", value))
     paths += [(f"legal_rules[{i}]", p) for i, p in enumerate(brief.legal_rules)]
     for field, value in paths:
-        if Path(value).is_absolute() or ".." in Path(value).parts:
-            raise InputError(f"{field}: {value!r} must be a path inside the assets folder (no absolute path, no '..')")
+        confined(assets_dir, value, field=field)
     return brief
 
 

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
-from creative_ai.api.deps import COOKIE, Protected, RepoDep, SettingsDep, StoreDep, key_ok
+from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep, key_ok
 from creative_ai.api.schemas import BYTES, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
+from creative_ai.api.session import COOKIE, issue_token
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
 from creative_ai.report.review import refresh_gallery
@@ -35,7 +36,10 @@ def _page(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
 
 async def _form(request: Request) -> dict[str, str]:
     raw = (await request.body())[:100_000].decode(errors="replace")
-    return {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+    if named := next((k for k, v in form.items() if "\x00" in k or "\x00" in v), None):
+        raise HTTPException(status_code=422, detail=f"form field {named!r} holds a NUL character")
+    return form
 
 
 @router.get("/gallery/login", response_class=HTMLResponse)
@@ -48,11 +52,12 @@ def login_page() -> HTMLResponse:
     response_class=RedirectResponse,
     status_code=303,
     responses={
-        **_redirect("/gallery, with the key kept in an HttpOnly cookie"),
+        **_redirect("/gallery, signed in by an expiring session token in an HttpOnly cookie"),
         401: {
             "description": "The login page again, with the error.",
             "content": {"text/html": {"schema": {"type": "string"}}},
         },
+        422: {"model": ErrorMessage, "description": "A form field holds a NUL character."},
     },
 )
 async def login(request: Request, settings: SettingsDep) -> Response:
@@ -60,7 +65,15 @@ async def login(request: Request, settings: SettingsDep) -> Response:
     if not key_ok(settings, key):
         return _page("login.html", status_code=401, error="That key is not the server's key.")
     response = RedirectResponse("/gallery", status_code=303)
-    response.set_cookie(COOKIE, key, httponly=True, samesite="strict")
+    if settings.api_key is not None:  # the cookie holds a signed expiry, never the key
+        response.set_cookie(
+            COOKIE,
+            issue_token(settings),
+            max_age=settings.gallery_session_seconds,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
     return response
 
 
@@ -96,7 +109,10 @@ def campaign_page(campaign_id: str, repo: RepoDep) -> HTMLResponse:
     responses={
         **_redirect("the creative on its campaign page"),
         **PROTECTED_PAGE,
-        422: {"model": ErrorMessage, "description": "The decision is neither approved nor rejected."},
+        422: {
+            "model": ErrorMessage,
+            "description": "The decision is neither approved nor rejected, or a form field holds a NUL character.",
+        },
     },
 )
 async def decide(campaign_id: str, request: Request, repo: RepoDep, store: StoreDep) -> Response:

@@ -6,12 +6,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
+from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep, key_configured
 from creative_ai.api.schemas import (
     UNAUTHORIZED,
     AgentStatus,
@@ -20,8 +21,12 @@ from creative_ai.api.schemas import (
     HealthStatus,
     ModelSelection,
 )
-from creative_ai.db.repository import utcnow
-from creative_ai.providers.selection import current_selection, select
+from creative_ai.db.repository import Repository, utcnow
+from creative_ai.errors import ProviderUnavailable
+from creative_ai.jobs.queue import JobQueue
+from creative_ai.logs import log
+from creative_ai.providers import load_provider_class
+from creative_ai.providers.selection import current_selection, parse_chain, select
 
 router = APIRouter(tags=["system"])
 ALIASES = {"google": "gemini"}  # the seed's name for the Gemini provider
@@ -32,18 +37,52 @@ class ModelChoice(BaseModel):
     model: str | None = Field(default=None, examples=["gpt-image-2.5-flare"])
 
 
-@router.get("/health", response_model=HealthStatus)
-def health(repo: RepoDep, queue: QueueDep) -> dict[str, Any]:
-    """Database and broker reachability, each reported."""
+def _database(repo: Repository) -> tuple[bool, str]:
     try:
         with repo.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        database = {"ok": True, "detail": repo.engine.dialect.name}
     except SQLAlchemyError as exc:
-        database = {"ok": False, "detail": exc.__class__.__name__}
-    ok, detail = queue.ping()
-    broker = {"ok": ok, "detail": detail}
-    return {"status": "ok" if database["ok"] and broker["ok"] else "degraded", "database": database, "broker": broker}
+        return False, exc.__class__.__name__
+    return True, repo.engine.dialect.name
+
+
+def _broker(queue: JobQueue) -> tuple[bool, str]:
+    try:
+        return queue.ping()
+    except Exception as exc:  # noqa: BLE001 - whatever the broker's client raises, the broker is down
+        return False, f"broker unreachable ({exc.__class__.__name__})"
+
+
+@router.get(
+    "/health",
+    response_model=HealthStatus,
+    responses={503: {"model": HealthStatus, "description": "A dependency is down."}},
+)
+def health(request: Request, settings: SettingsDep, queue: QueueDep) -> JSONResponse:
+    """Database and broker, each up or down (503 when one is down); with the server's X-API-Key, ``detail`` says
+    what each is (open to anyone otherwise: no host, URL, version or path)."""
+    repo: Repository = request.app.state.runtime.repo  # not the migrating dependency: health must not need it
+    (db_ok, db_detail), (broker_ok, broker_detail) = _database(repo), _broker(queue)
+    status = "ok" if db_ok and broker_ok else ("degraded" if db_ok or broker_ok else "down")
+    if status != "ok":
+        log.warning("health_degraded", database=db_detail, broker=broker_detail)
+    body = {
+        "status": status,
+        "database": "up" if db_ok else "down",
+        "broker": "up" if broker_ok else "down",
+        "jobs_waiting_for_broker": _waiting(repo) if db_ok else None,
+        "detail": {"database": db_detail, "broker": broker_detail}
+        if key_configured(settings, request.headers.get("x-api-key"))
+        else None,
+    }
+    return JSONResponse(body, status_code=200 if status == "ok" else 503)
+
+
+def _waiting(repo: Repository) -> int | None:
+    try:
+        return repo.waiting_for_queue()
+    except SQLAlchemyError:  # not migrated yet: nothing has been submitted
+        return 0
 
 
 @router.get("/current-model", response_model=ModelSelection)
@@ -65,8 +104,13 @@ def current_model(settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
     },
 )
 def select_model(choice: ModelChoice, settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
-    """Validate and store the provider and model every run and worker uses."""
+    """Validate and store the provider and model every run and worker uses; a provider that cannot run here (its
+    key missing) is refused, naming what to set."""
     name = ",".join(ALIASES.get(part.strip(), part.strip()) for part in choice.provider.split(","))
+    for part in parse_chain(name):
+        usable, why = load_provider_class(part).is_available(settings)
+        if not usable:
+            raise ProviderUnavailable(f"provider {part!r} is not available on this server: {why}")
     chosen = select(name, choice.model, settings=settings, repo=repo)
     return {"provider": chosen.provider, "model": chosen.model, "source": chosen.source}
 
