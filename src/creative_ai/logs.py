@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,14 +31,52 @@ log = structlog.wrap_logger(
 )
 
 
+class JsonLines(logging.Formatter):
+    """Every log record as one JSON line: our events as they are, anyone else's (the server's, the worker's, a
+    library's) as ``{"event": message, "level", "logger", "timestamp"}``, a traceback inside it, never on lines of
+    its own."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if message.startswith("{") and not record.exc_info:
+            try:
+                json.loads(message)
+            except ValueError:
+                pass
+            else:
+                return message
+        event: dict[str, Any] = {
+            "event": message,
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "timestamp": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + "Z",
+        }
+        if record.exc_info:
+            event["exception"] = self.formatException(record.exc_info)
+        return json.dumps(event, ensure_ascii=False, default=str)
+
+    converter = time.gmtime  # type: ignore[assignment]
+
+
+# Libraries whose INFO lines carry whole request URLs (query strings can hold keys): warnings only.
+QUIETED = ("httpx", "httpcore", "openai", "google_genai", "urllib3", "botocore", "boto3")
+
+
 def configure_logging(*, level: str = "INFO") -> None:
-    """Send the ``creative_ai`` events (JSON lines) to stderr from ``level`` up (services call this)."""
+    """Every log line of a service process (ours, the web server's, the worker's, libraries') as a JSON line on
+    stderr from ``level`` up (``serve``, ``worker``, ``agent`` and ``mcp`` call this)."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    logger = logging.getLogger("creative_ai")
-    logger.handlers[:] = [handler]
-    logger.setLevel(level)
-    logger.propagate = False
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    ours = logging.getLogger("creative_ai")
+    ours.handlers[:] = []
+    ours.setLevel(level)
+    ours.propagate = True
+    for name in QUIETED:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    logging.captureWarnings(True)  # a library's warning is a JSON line too, not lines of its own
 
 
 QUIET = ("event", "level", "timestamp", "correlation_id")

@@ -48,8 +48,9 @@ def serve(
 
     if workers > 1:  # each process builds its own app, so uvicorn gets the factory's name
         target = "creative_ai.api:app_from_environment"
-        uvicorn.run(target, factory=True, workers=workers, host=host, port=port, log_level="info")
+        uvicorn.run(target, factory=True, workers=workers, host=host, port=port, log_level="info", log_config=None)
         return
     from creative_ai.api import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # log_config=None: the server's own lines go through the JSON handler set above.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import setup_logging, worker_ready, worker_shutdown
 from kombu.exceptions import KombuError
 
 from creative_ai.checks.suite import CheckSuite
@@ -56,6 +56,10 @@ def make_celery(settings: Settings) -> Celery:
             raise self.retry(countdown=lease_for(settings))
 
     reconciler = Reconciler(queue, repo, settings)
+
+    @setup_logging.connect(weak=False)  # type: ignore[untyped-decorator]
+    def _keep_our_logging(**_kwargs: Any) -> None:  # the worker's lines stay the JSON lines of configure_logging
+        return None
 
     @worker_ready.connect(weak=False)  # type: ignore[untyped-decorator]
     def _start_reconciler(**_kwargs: Any) -> None:  # the worker's main process looks for work the broker lost
