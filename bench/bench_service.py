@@ -36,7 +36,7 @@ def _brief(name: str, products: int) -> dict[str, object]:
 
 
 def _service(
-    tmp: Path, workers: int, extra_env: dict[str, str] | None = None
+    tmp: Path, workers: int, extra_env: dict[str, str] | None = None, server_processes: int = 1
 ) -> tuple[list[subprocess.Popen[bytes]], str, dict[str, str]]:
     redis_port, api_port = free_port(), free_port()
     redis = subprocess.Popen(
@@ -66,7 +66,7 @@ def _service(
         [sys.executable, "-m", "creative_ai", "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True
     )
     api = subprocess.Popen(
-        [sys.executable, "-m", "creative_ai", "serve", "--port", str(api_port)],
+        [sys.executable, "-m", "creative_ai", "serve", "--port", str(api_port), "--workers", str(server_processes)],
         env=env,
         cwd=tmp,
         stdout=subprocess.DEVNULL,
@@ -113,6 +113,50 @@ def submissions() -> tuple[float, float, int]:
     errors = sum(1 for _, code in results if code != 202)
     p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
     return statistics.median(latencies), p99, errors
+
+
+CLIENTS, PER_CLIENT = 100, 20
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def tail_latency() -> tuple[float, float, float, int, int]:
+    """A lone request's latency, then 100 concurrent clients × 20 requests (a submit, then polls of its job)
+    against ``serve --workers 2``: (lone median, p50, p99, requests, errors), in seconds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        procs, base, _ = _service(Path(tmp), workers=0, server_processes=2)
+        try:
+            with httpx.Client(timeout=60) as client:
+                time.sleep(2.0)  # both server processes up
+                job = client.post(f"{base}/campaigns/jobs", json=_brief("lone", 1)).json()["job_id"]
+                lone = []
+                for _ in range(50):
+                    start = time.perf_counter()
+                    client.get(f"{base}/campaigns/jobs/{job}")
+                    lone.append(time.perf_counter() - start)
+
+                def session(i: int) -> list[tuple[float, int]]:
+                    timings = []
+                    start = time.perf_counter()
+                    r = client.post(f"{base}/campaigns/jobs", json=_brief(f"tail-{i}", 1))
+                    timings.append((time.perf_counter() - start, r.status_code))
+                    job_id = r.json().get("job_id", "none") if r.status_code == 202 else "none"
+                    for _ in range(PER_CLIENT - 1):
+                        start = time.perf_counter()
+                        r = client.get(f"{base}/campaigns/jobs/{job_id}")
+                        timings.append((time.perf_counter() - start, r.status_code))
+                    return timings
+
+                with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+                    results = [t for timings in pool.map(session, range(CLIENTS)) for t in timings]
+        finally:
+            _stop(procs)
+    latencies = [t for t, _ in results]
+    errors = sum(1 for _, code in results if code >= 400)
+    return statistics.median(lone), _pct(latencies, 0.5), _pct(latencies, 0.99), len(results), errors
 
 
 def _wait(client: httpx.Client, base: str, jobs: list[str]) -> None:
@@ -169,6 +213,12 @@ def batch(workers: int) -> float:
 
 
 def main() -> None:
+    lone, t50, t99, requests, failed = tail_latency()
+    print(
+        f"{CLIENTS} concurrent clients × {PER_CLIENT} requests (a submit, then polls), serve --workers 2: "
+        f"lone request {lone * 1000:.1f} ms; under load p50 {t50 * 1000:.0f} ms, p99 {t99 * 1000:.0f} ms "
+        f"(p99 {t99 / lone:.0f}× a lone request; target ≤ 20×), {requests} requests, errors {failed}"
+    )
     p50, p99, errors = submissions()
     print(
         f"{SUBMISSIONS} concurrent POST /campaigns/jobs (Redis broker, SQLite): "

@@ -40,7 +40,7 @@ def _wait(client: TestClient, job_id: str) -> dict:  # type: ignore[type-arg]
 
 def test_health_and_model_selection(client: TestClient) -> None:
     health = client.get("/health").json()
-    assert health == {"status": "ok", "database": "up", "broker": "up", "detail": None}
+    assert health == {"status": "ok", "database": "up", "broker": "up", "jobs_waiting_for_broker": 0, "detail": None}
     assert client.get("/current-model").json() == {"provider": "local", "model": None, "source": "settings"}
     assert client.post("/select-model", json={"provider": "local"}).status_code == 401
     bad = client.post("/select-model", json={"provider": "local", "model": "nope"}, headers=HEADERS)

@@ -153,7 +153,13 @@ def test_answers_name_server_folders_by_their_relative_names(client: TestClient,
 def test_health_tells_anyone_up_or_down_and_the_key_holder_what(client: TestClient) -> None:
     anonymous = client.get("/health")
     assert anonymous.status_code == 200
-    assert anonymous.json() == {"status": "ok", "database": "up", "broker": "up", "detail": None}
+    assert anonymous.json() == {
+        "status": "ok",
+        "database": "up",
+        "broker": "up",
+        "jobs_waiting_for_broker": 0,
+        "detail": None,
+    }
     keyed = client.get("/health", headers=HEADERS).json()
     assert keyed["detail"] == {"database": "sqlite", "broker": "in-process jobs (no broker configured)"}
 
@@ -176,7 +182,13 @@ def test_health_is_503_with_details_for_the_key_holder_when_the_database_is_down
     with TestClient(create_app(settings, queue=_Idle())) as client:
         anonymous = client.get("/health")
         assert anonymous.status_code == 503
-        assert anonymous.json() == {"status": "degraded", "database": "down", "broker": "up", "detail": None}
+        assert anonymous.json() == {
+            "status": "degraded",
+            "database": "down",
+            "broker": "up",
+            "jobs_waiting_for_broker": None,
+            "detail": None,
+        }
         keyed = client.get("/health", headers=HEADERS)
         assert keyed.status_code == 503 and keyed.json()["detail"]["database"] == "OperationalError"
         assert str(dead) not in keyed.text
@@ -190,7 +202,13 @@ def test_health_is_503_when_the_broker_is_down(workdir: Path) -> None:
     with TestClient(create_app(settings)) as client:
         anonymous = client.get("/health")
         assert anonymous.status_code == 503
-        assert anonymous.json() == {"status": "degraded", "database": "up", "broker": "down", "detail": None}
+        assert anonymous.json() == {
+            "status": "degraded",
+            "database": "up",
+            "broker": "down",
+            "jobs_waiting_for_broker": 0,
+            "detail": None,
+        }
         keyed = client.get("/health", headers=HEADERS)
         assert keyed.status_code == 503 and keyed.json()["detail"]["broker"].startswith("broker unreachable")
         assert str(dead) not in keyed.text and "redis://" not in keyed.text

@@ -38,7 +38,13 @@ def test_the_api_starts_and_reports_while_its_database_and_broker_are_down(workd
         health = client.get("/health")
         # Anyone may ask: up or down per dependency, never a host, port, URL or driver message.
         assert health.status_code == 503
-        assert health.json() == {"status": "down", "database": "down", "broker": "down", "detail": None}
+        assert health.json() == {
+            "status": "down",
+            "database": "down",
+            "broker": "down",
+            "jobs_waiting_for_broker": None,
+            "detail": None,
+        }
         assert "127.0.0.1" not in health.text and str(dead) not in health.text
 
 

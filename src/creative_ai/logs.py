@@ -58,8 +58,8 @@ class JsonLines(logging.Formatter):
     converter = time.gmtime  # type: ignore[assignment]
 
 
-# Libraries whose INFO lines carry whole request URLs (query strings can hold keys): warnings only.
-QUIETED = ("httpx", "httpcore", "openai", "google_genai", "urllib3", "botocore", "boto3")
+# Libraries whose INFO lines carry whole request URLs (query strings can hold keys), or chatter: warnings only.
+QUIETED = ("httpx", "httpcore", "openai", "google_genai", "urllib3", "botocore", "boto3", "alembic")
 
 
 def configure_logging(*, level: str = "INFO") -> None:
