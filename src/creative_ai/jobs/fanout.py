@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Literal
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
@@ -28,6 +23,7 @@ from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
 from creative_ai.pipeline import publish_campaign
+from creative_ai.pipeline.claims import beating
 from creative_ai.pipeline.plan import plan_campaign
 from creative_ai.pipeline.record import record_refusal
 from creative_ai.providers.selection import current_selection, resolve_chain
@@ -153,27 +149,6 @@ def _run_part(
         progress_total=summary.variants_total,
     )
     log.info("part_finished", status=summary.status, provider_calls=summary.provider_calls, recorded=recorded)
-
-
-@contextmanager
-def beating(beat: Callable[[], None], *, every: float) -> Iterator[None]:
-    """Call ``beat`` every ``every`` seconds while the block runs (a long provider call keeps its part's claim)."""
-    stop = threading.Event()
-
-    def loop() -> None:
-        while not stop.wait(every):
-            try:
-                beat()
-            except SQLAlchemyError as exc:  # the next beat tries again
-                log.warning("heartbeat_failed", error=type(exc).__name__)
-
-    thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
 
 
 def finish_if_complete(job_id: str, *, settings: Settings, repo: Repository, checks: CheckSuite | None = None) -> None:

@@ -82,20 +82,31 @@ class Claims:
 
     @contextmanager
     def _renewed(self, key: str, owner: str) -> Iterator[None]:
-        stop = threading.Event()
-
-        def renew() -> None:
-            while not stop.wait(self.lease_s / 3):
-                try:
-                    self.repo.renew_generation(key, owner, lease_s=self.lease_s)
-                except SQLAlchemyError as exc:  # a lost renewal only lets another run take over later
-                    log.warning("generation_claim_renew_failed", key=key[:16], error=type(exc).__name__)
-
-        beat = threading.Thread(target=renew, name="claim-renew", daemon=True)
-        beat.start()
         try:
-            yield
+            with beating(lambda: self.repo.renew_generation(key, owner, lease_s=self.lease_s), every=self.lease_s / 3):
+                yield
         finally:
-            stop.set()
-            beat.join(timeout=5)
             self.repo.release_generation(key, owner)
+
+
+@contextmanager
+def beating(beat: Callable[[], object], *, every: float) -> Iterator[None]:
+    """Call ``beat`` every ``every`` seconds on a daemon thread while the block runs: what keeps a lease (a claim on
+    a picture, a worker's claim on a job part) alive during a long provider call. A failed beat is logged; the
+    next one tries again (a lease lost meanwhile only lets another run take over)."""
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(every):
+            try:
+                beat()
+            except SQLAlchemyError as exc:
+                log.warning("heartbeat_failed", error=type(exc).__name__)
+
+    thread = threading.Thread(target=loop, name="heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)

@@ -8,19 +8,15 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-import io
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from PIL import Image
-
 from creative_ai.config import Settings
 from creative_ai.db.repository import GenerationCall, Repository
 from creative_ai.errors import (
     GenerationFailed,
-    KeyRefused,
     ProviderAuthError,
     ProviderError,
     StorageError,
@@ -28,9 +24,11 @@ from creative_ai.errors import (
 )
 from creative_ai.logs import log
 from creative_ai.pipeline.claims import Claims
+from creative_ai.pipeline.fallbacks import count_fallbacks, stands_in, stop_if_refused
 from creative_ai.pipeline.hero_set import Hero, HeroSet, HeroStats
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.pipeline.pool import CallPool
+from creative_ai.pipeline.recorded import decoder, given, recorded
 from creative_ai.placements import HERO_SIZES
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy, with_retries
@@ -56,43 +54,6 @@ def campaign_slots(plan: CampaignPlan) -> dict[str, int]:
 def keyed_slot(provider: ImageProvider, slot: int | None) -> int | None:
     """The slot a provider's hero keys are made with: an image model ignores it, offline art is drawn by it."""
     return None if provider.generative else slot
-
-
-def stands_in(provider: ImageProvider, chain: Sequence[ImageProvider]) -> bool:
-    """Whether ``provider``'s pictures are placeholders in ``chain``: offline art after an image model."""
-    return bool(chain) and chain[0].generative and not provider.generative
-
-
-def _decoder(data: bytes) -> Callable[[], Image.Image]:
-    def decode() -> Image.Image:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-        return image.convert("RGB")
-
-    return decode
-
-
-def _given(image: Image.Image) -> Callable[[], Image.Image]:
-    return lambda: image
-
-
-def _recorded_bytes(store: Store, storage_key: str, sha256: str) -> bytes | None:
-    """The recorded hero's bytes, if its file is still there and unchanged."""
-    if not store.exists(storage_key):
-        return None
-    data = store.read(storage_key)
-    return data if hashlib.sha256(data).hexdigest() == sha256 else None
-
-
-def recorded(key: str, *, store: Store, repo: Repository) -> Hero | None:
-    """The picture recorded under ``key``, if its file is still there and unchanged."""
-    record = repo.find_hero(key)
-    if record is None:
-        return None
-    data = _recorded_bytes(store, record.storage_key, record.sha256)
-    if data is None:
-        return None
-    return Hero(_decoder(data), record.sha256, "reused", record.provider, record.model, record.seed)
 
 
 def find_recorded(
@@ -250,7 +211,7 @@ class Generator:
 
         try:
             result = with_retries(attempt, policy=self.policy, on_failure=failed, sleep=self.sleep)
-            image = _decoder(result.image)()
+            image = decoder(result.image)()
         except TransientProviderError:
             raise  # already recorded by ``failed``
         except GenerationFailed as exc:
@@ -282,7 +243,7 @@ class Generator:
             seed=result.seed,
         )
         self.stats.add(generated=1 if is_hero else 0, cost=result.cost_usd)
-        return Hero(_given(image), sha, "generated", result.provider, result.model, result.seed)
+        return Hero(given(image), sha, "generated", result.provider, result.model, result.seed)
 
     def _record(
         self,
@@ -364,25 +325,6 @@ def make_all_heroes(
                 target.failures[job.size_class] = outcome
             progress(done, len(jobs))
     return sets
-
-
-def stop_if_refused(stats: HeroStats, *, unasked: int) -> None:
-    """Raise KeyRefused when a vendor refused the key during this run (``unasked``: the calls it did not make)."""
-    if stats.refused:
-        left = f" ({unasked} more picture(s) were not asked for)" if unasked else ""
-        raise KeyRefused(f"the run stopped{left}: {stats.refused}")
-
-
-def count_fallbacks(heroes: Mapping[str, HeroSet], *, chain: Sequence[ImageProvider], stats: HeroStats) -> None:
-    """Count the heroes a provider after the chain's first made, and those that are placeholders."""
-    if not chain:
-        return
-    by_name = {p.name: p for p in chain}
-    for hero_set in heroes.values():
-        for hero in hero_set.by_class.values():
-            if hero.provider != chain[0].name:
-                provider = by_name.get(hero.provider)
-                stats.add(fallback=1, placeholders=int(provider is not None and stands_in(provider, chain)))
 
 
 def make_heroes(

@@ -26,10 +26,12 @@ from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, GenerationFailed, ProviderAuthError, ProviderError
 from creative_ai.logs import log
 from creative_ai.pipeline.claims import Claims
-from creative_ai.pipeline.heroes import Generator, HeroStats, recorded, stop_if_refused
+from creative_ai.pipeline.fallbacks import stop_if_refused
+from creative_ai.pipeline.heroes import Generator, HeroStats
 from creative_ai.pipeline.keys import OFFLINE
 from creative_ai.pipeline.plan import CampaignPlan, ProductPlan
 from creative_ai.pipeline.pool import CallPool
+from creative_ai.pipeline.recorded import recorded
 from creative_ai.placements import Placement
 from creative_ai.providers import GenerationRequest, GenerationResult, ImageProvider
 from creative_ai.providers.retry import RetryPolicy
