@@ -45,8 +45,19 @@ def test_every_line_serve_prints_is_json(workdir: Path) -> None:
             time.sleep(0.05)
     events = _lines(server.log())
     loggers = {e.get("logger") for e in events}
-    assert "uvicorn.error" in loggers and "uvicorn.access" in loggers  # the server's own lines, as JSON
+    assert "uvicorn.error" in loggers  # the server's own lines, as JSON
     assert any("Started server process" in e["event"] for e in events)
+    # One line per request, from the app (the server's own access line is off: it had no correlation id), the
+    # refused and the hostile ones included.
+    requests = [e for e in events if e["event"] == "request"]
+    assert "uvicorn.access" not in loggers
+    statuses = [(e["method"], e["route"], e["status"]) for e in requests]
+    assert ("GET", "/health", 200) in statuses
+    assert ("GET", "/campaigns", 401) in statuses
+    assert ("GET", "unmatched", 404) in statuses
+    assert ("POST", "/campaigns/jobs", 422) in statuses
+    assert ("POST", "/campaigns/jobs", 202) in statuses
+    assert all(e["correlation_id"] and isinstance(e["duration_ms"], float) for e in requests)
 
 
 def test_every_line_a_worker_prints_to_stderr_is_json(workdir: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,6 +42,10 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
             for job_id in repo.unfinished_jobs():
                 app.state.queue.enqueue(job_id)
         reconciler = Reconciler(app.state.queue, repo, settings).start()  # sends what the broker lost or never got
+        # What was loaded to start lives as long as the process: out of the collector's sight, a full collection
+        # scans only what requests made (on this machine: 145k objects, a 67 ms pause, stalling every request).
+        gc.collect()
+        gc.freeze()
         yield
         reconciler.stop()
         app.state.queue.close()

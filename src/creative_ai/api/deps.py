@@ -1,10 +1,14 @@
-"""Request-scoped access to the app's components, and the API-key check."""
+"""Request-scoped access to the app's components, and the API-key check.
+
+These are ``async def`` on purpose: none of them blocks (the one database call, the first migration, goes to a
+worker thread), and a plain ``def`` dependency costs a hop to the thread pool on every request."""
 
 from __future__ import annotations
 
 import hmac
 from typing import Annotated
 
+from anyio import to_thread
 from fastapi import Cookie, Depends, Header, HTTPException, Request
 
 from creative_ai.api.session import COOKIE, token_ok
@@ -16,32 +20,33 @@ from creative_ai.runtime import Runtime
 from creative_ai.storage import Store
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
-    runtime.repo.migrate()  # once per process: a no-op after the first success
+    if not runtime.repo.migrated:  # once per process, off the event loop
+        await to_thread.run_sync(runtime.repo.migrate)
     return runtime
 
 
-def get_repo(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Repository:
+async def get_repo(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Repository:
     return runtime.repo
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.runtime.store
     return store
 
 
-def get_display_root(request: Request) -> str:
+async def get_display_root(request: Request) -> str:
     root: str = request.app.state.runtime.display_root
     return root
 
 
-def get_queue(request: Request) -> JobQueue:
+async def get_queue(request: Request) -> JobQueue:
     queue: JobQueue = request.app.state.queue
     return queue
 
@@ -75,7 +80,7 @@ def key_ok(settings: Settings, given: str | None) -> bool:
     return settings.api_key is None or key_configured(settings, given)
 
 
-def require_key(
+async def require_key(
     settings: Annotated[Settings, Depends(get_app_settings)],
     x_api_key: Annotated[str | None, Header(description="Required when the server has a key.")] = None,
     session: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None,

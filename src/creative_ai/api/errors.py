@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,13 +34,18 @@ def status_for(exc: CreativeAIError) -> int:
 
 def server_roots(settings: Settings) -> list[tuple[str, str]]:
     """The server's folders a message may name, longest first, each with the relative name a client sees."""
+    return list(_roots(settings.assets_dir, settings.output_dir))
+
+
+@functools.lru_cache(maxsize=16)
+def _roots(*folders: Path) -> tuple[tuple[str, str], ...]:  # resolved once per process: a few system calls each time
     roots: dict[str, str] = {}
-    for folder in (settings.assets_dir, settings.output_dir):
+    for folder in folders:
         name = folder.name or str(folder)
         for form in (folder, folder.absolute(), folder.resolve()):
             if form.is_absolute():
                 roots[str(form)] = name
-    return sorted(roots.items(), key=lambda item: -len(item[0]))
+    return tuple(sorted(roots.items(), key=lambda item: -len(item[0])))
 
 
 def public_text(text: str, roots: Sequence[tuple[str, str]]) -> str:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creative_ai.api.errors import server_error
 from creative_ai.db.repository import Repository
@@ -45,37 +47,66 @@ class DatabaseCollector(Collector):
         yield creatives
 
 
+def _correlation_id(scope: Scope) -> str | None:
+    """The caller's X-Request-ID when it is a plain token, else None (a fresh one is made)."""
+    given = Headers(scope=scope).get("x-request-id", "")
+    return given if given.isascii() and given.replace("-", "").isalnum() and len(given) <= 64 else None
+
+
+class RequestAccounting:
+    """Every HTTP request: a correlation id (bound to its log lines, echoed in X-Request-ID), one ``request`` log
+    line, a count by route and status, and a bug turned into a logged, counted 500 (pure ASGI: no extra task or
+    stream per request)."""
+
+    def __init__(self, app: ASGIApp, *, requests: Counter, errors: Counter) -> None:
+        self.app = app
+        self.requests = requests
+        self.errors = errors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with correlation(_correlation_id(scope)) as cid:
+            scope.setdefault("state", {})["correlation_id"] = cid
+            started = time.perf_counter()
+            status = 500
+            sent_start = False
+
+            async def send_with_id(message: Message) -> None:
+                nonlocal status, sent_start
+                if message["type"] == "http.response.start":
+                    sent_start = True
+                    status = message["status"]
+                    MutableHeaders(scope=message).append("X-Request-ID", cid)
+                await send(message)
+
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as exc:
+                if sent_start:
+                    raise
+                await server_error(Request(scope), exc)(scope, receive, send_with_id)
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.requests.labels(scope["method"], route, str(status)).inc()
+            if status >= 500:
+                self.errors.labels(str(status)).inc()
+            log.info(
+                "request",
+                method=scope["method"],
+                route=route,
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+
 def install_metrics(app: FastAPI, repo: Repository) -> None:
     registry = CollectorRegistry()
     requests = Counter("creative_ai_http_requests", "HTTP requests", ["method", "route", "status"], registry=registry)
     errors = Counter("creative_ai_http_errors", "HTTP answers with a 5xx status", ["status"], registry=registry)
     registry.register(DatabaseCollector(repo))
 
-    @app.middleware("http")
-    async def _count(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        given = request.headers.get("x-request-id", "")
-        cid = given if given.isascii() and given.replace("-", "").isalnum() and len(given) <= 64 else None
-        with correlation(cid) as cid:
-            request.state.correlation_id = cid
-            started = time.perf_counter()
-            try:
-                response = await call_next(request)
-            except Exception as exc:  # noqa: BLE001 - the one place a bug becomes an answer: logged, counted, 500
-                response = server_error(request, exc)
-            route = request.scope.get("route")
-            path = getattr(route, "path", "unmatched")
-            requests.labels(request.method, path, str(response.status_code)).inc()
-            if response.status_code >= 500:
-                errors.labels(str(response.status_code)).inc()
-            log.info(
-                "request",
-                method=request.method,
-                route=path,
-                status=response.status_code,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            )
-            response.headers["X-Request-ID"] = cid
-            return response
+    app.add_middleware(RequestAccounting, requests=requests, errors=errors)
 
     @app.get(
         "/metrics",

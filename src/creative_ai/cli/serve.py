@@ -46,11 +46,12 @@ def serve(
         )
     import uvicorn
 
+    from creative_ai.api.transport import server_options
+
     if workers > 1:  # each process builds its own app, so uvicorn gets the factory's name
         target = "creative_ai.api:app_from_environment"
-        uvicorn.run(target, factory=True, workers=workers, host=host, port=port, log_level="info", log_config=None)
+        uvicorn.run(target, factory=True, workers=workers, host=host, port=port, **server_options())  # type: ignore[arg-type]
         return
     from creative_ai.api import create_app
 
-    # log_config=None: the server's own lines go through the JSON handler set above.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=None)
+    uvicorn.run(create_app(settings), host=host, port=port, **server_options())  # type: ignore[arg-type]

@@ -111,6 +111,11 @@ class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore)
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    @property
+    def migrated(self) -> bool:
+        """Whether this process has brought the schema to the newest migration."""
+        return self._migrated
+
     def migrate(self) -> None:
         """Upgrade to the newest migration (fast no-op when already there; safe when processes race)."""
         if self._migrated:
