@@ -5,9 +5,9 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
+from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, RepoDep, RuntimeDep, SettingsDep, StoreDep
@@ -35,6 +35,7 @@ from creative_ai.runtime import Runtime
 from creative_ai.storage import layout, safe_key
 
 router = APIRouter(tags=["campaigns"], dependencies=Protected, responses=UNAUTHORIZED)
+CAMPAIGN_RUNS = CapacityLimiter(8)  # whole runs at once in one API process (each has its own pool of calls)
 HTTP_FOR_STATUS = {"succeeded": 200, "partial": 207, "failed": 422}
 # What a campaign folder holds: creatives, their JSON sidecars and the manifest, the HTML gallery.
 FILE_MEDIA_TYPES = (
@@ -64,8 +65,9 @@ async def process(request: Request, settings: SettingsDep, runtime: RuntimeDep) 
     """Run a campaign now and answer with its RunSummary (and the seed system's keys beside it): 200 all ok,
     207 some failed, 422 none made."""
     data = await read_json(request, limit=settings.max_body_bytes)
-    # Everything after the body (the brief's checks, the stored selection, the run) blocks: off the event loop.
-    summary = await run_in_threadpool(_run_now, data, settings, runtime)
+    # Everything after the body (the brief's checks, the stored selection, the run) blocks: off the event loop,
+    # on threads of its own, so runs that last minutes never hold the threads the quick routes answer from.
+    summary = await to_thread.run_sync(_run_now, data, settings, runtime, limiter=CAMPAIGN_RUNS)
     answer = summary.to_dict()
     return JSONResponse({**answer, **seed_keys(answer)}, status_code=HTTP_FOR_STATUS[summary.status])
 
@@ -79,7 +81,7 @@ def _run_now(data: Any, settings: Settings, runtime: Runtime) -> RunSummary:
 async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
     """Check a brief and its assets without making anything."""
     data = await read_json(request, limit=settings.max_body_bytes)
-    return await run_in_threadpool(_check_brief, data, settings)  # the assets are read from disk
+    return await to_thread.run_sync(_check_brief, data, settings)  # the assets are read from disk
 
 
 def _check_brief(data: Any, settings: Settings) -> dict[str, Any]:
