@@ -447,3 +447,41 @@ def test_inbox_keeps_a_brief_until_it_is_queued(env: Path) -> None:
     (result,) = scan_inbox(settings, repo=repo, queue=up)
     assert up.sent == [result.job_id] and (inbox / "submitted/wait.json").is_file()
     assert len(repo.jobs()) == 1  # the same job both times
+
+
+def test_every_line_the_agent_process_prints_to_stderr_is_json(
+    make_campaign, env: Path, smtp_server, webhook: Hook, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A real ``creative-ai agent --once``: an alert drafted by the model (through the MCP server it starts) and
+    delivered; a bad brief in the inbox. Every stderr line parses as JSON, and the model's URL is never logged."""
+    _port, mail = smtp_server
+    assert make_campaign(write_brief(env, base_brief(campaign_id="llm"))).status == "succeeded"
+    inbox = env / "inbox"
+    inbox.mkdir()
+    (inbox / "bad.yaml").write_text("campaign_id: ../../x\nproducts: []\n")
+    monkeypatch.setenv("CREATIVE_AI_AGENT_LLM", "auto")
+    with FakeLLM() as llm:
+        monkeypatch.setenv("OPENAI_API_KEY", llm.api_key)
+        monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{llm.url}/v1")
+        llm.add(
+            Turn(calls=[("get_campaign_details", {"campaign_id": "llm"})]),
+            Turn(text="Subject: llm needs more creatives\n\nCampaign llm has 1 of 1 creatives."),
+        )
+        err = env / "agent.err"
+        with err.open("wb") as sink:
+            done = subprocess.run(
+                [sys.executable, "-m", "creative_ai", "agent", "--once"],
+                cwd=env, env=os.environ.copy(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=sink,
+                timeout=180,
+            )  # fmt: skip
+        assert done.returncode == 0, err.read_text()[-2000:]
+        assert len(llm.requests) == 2  # the model was asked, and answered after its tool call
+        model_url = llm.url
+    raw = err.read_text()
+    lines = [line for line in raw.splitlines() if line.strip()]
+    assert lines, "the agent said nothing"
+    events = [json.loads(line) for line in lines]  # a line that is not JSON fails here, quoted
+    assert all(isinstance(e, dict) and "event" in e and "level" in e for e in events)
+    assert model_url not in raw and llm.api_key not in raw
+    assert (inbox / "rejected/bad.yaml").is_file()
+    assert mail.received and mail.received[0].message["Subject"] == "llm needs more creatives"

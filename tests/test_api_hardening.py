@@ -260,3 +260,22 @@ def test_select_model_refuses_a_provider_without_its_key(client: TestClient, pro
     answer = client.post("/select-model", json={"provider": provider}, headers=HEADERS)
     assert answer.status_code == 422 and variable in answer.json()["detail"]
     assert client.get("/current-model").json()["source"] == "settings"  # nothing was stored
+
+
+def test_run_answers_name_files_under_the_output_folder_never_where_it_is(client: TestClient, workdir: Path) -> None:
+    made = client.post("/campaigns/process", json=base_brief(campaign_id="where"), headers=HEADERS)
+    assert made.status_code == 200, made.text
+    assert str(workdir) not in made.text
+    answer = made.json()
+    assert answer["output_dir"] == "out" and answer["manifest_path"] == "out/where/manifest.json"
+    file_path = answer["variants"][0]["file_path"]
+    assert file_path.startswith("out/where/") and (workdir / file_path).is_file()
+    assert answer["results"][0]["path"] == file_path  # the seed's key says the same
+    job = client.post("/campaigns/jobs", json=base_brief(campaign_id="where-job"), headers=HEADERS).json()
+    for _ in range(300):
+        status = client.get(f"/campaigns/jobs/{job['job_id']}", headers=HEADERS)
+        if status.json()["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.05)
+    assert status.json()["status"] == "succeeded" and str(workdir) not in status.text
+    assert (workdir / status.json()["summary"]["variants"][0]["file_path"]).is_file()

@@ -41,3 +41,18 @@ def test_request_and_job_share_a_correlation_id(workdir: Path, vendor) -> None: 
     request = next(e for e in events if e["event"] == "request" and e.get("correlation_id") == "req-7f00c0ffee")
     assert request["route"] == "/campaigns/jobs" and request["status"] == 202 and request["timestamp"].endswith("Z")
     assert KEY.encode() not in output and vendor.openai_key.encode() not in output
+
+
+def test_another_librarys_line_names_hosts_never_paths_queries_or_passwords() -> None:
+    import logging
+
+    from creative_ai.logs import JsonLines
+
+    record = logging.LogRecord(
+        "somelib", logging.WARNING, __file__, 1,
+        'GET https://api.example.com/v1/files/secret.png?key=sk-live-1 "200" via redis://:hunter2@cache:6379/0',
+        None, None,
+    )  # fmt: skip
+    line = json.loads(JsonLines().format(record))
+    assert line["event"] == 'GET https://api.example.com/… "200" via redis://cache:6379/…'
+    assert line["logger"] == "somelib" and line["level"] == "warning"

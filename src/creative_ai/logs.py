@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -46,20 +47,38 @@ class JsonLines(logging.Formatter):
             else:
                 return message
         event: dict[str, Any] = {
-            "event": message,
+            "event": without_url_paths(message),  # another library's line: what it says of a request stops at its host
             "level": record.levelname.lower(),
             "logger": record.name,
             "timestamp": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + "Z",
         }
         if record.exc_info:
-            event["exception"] = self.formatException(record.exc_info)
+            event["exception"] = without_url_paths(self.formatException(record.exc_info))
         return json.dumps(event, ensure_ascii=False, default=str)
 
     converter = time.gmtime  # type: ignore[assignment]
 
 
 # Libraries whose INFO lines carry whole request URLs (query strings can hold keys), or chatter: warnings only.
-QUIETED = ("httpx", "httpcore", "openai", "google_genai", "urllib3", "botocore", "boto3", "alembic")
+QUIETED = (
+    "httpx",
+    "httpcore",
+    "httpx2",
+    "httpcore2",
+    "openai",
+    "google_genai",
+    "urllib3",
+    "botocore",
+    "boto3",
+    "alembic",
+)
+URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)(?:[^/\s\"'?#@]*@)?([^/\s\"'?#@]+)([^\s\"']*)", re.IGNORECASE)
+
+
+def without_url_paths(text: str) -> str:
+    """``text`` with every URL cut to its scheme and host: a path or query string can carry a key or a file name,
+    the part before ``@`` a password."""
+    return URL.sub(lambda m: m.group(1) + m.group(2) + ("/…" if m.group(3) else ""), text)
 
 
 def configure_logging(*, level: str = "INFO") -> None:

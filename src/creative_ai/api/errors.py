@@ -6,6 +6,7 @@ import functools
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -53,6 +54,18 @@ def public_text(text: str, roots: Sequence[tuple[str, str]]) -> str:
     for absolute, name in roots:
         text = text.replace(absolute + "/", name + "/").replace(absolute, name)
     return text
+
+
+def public_data(data: Any, roots: Sequence[tuple[str, str]]) -> Any:
+    """``data`` (JSON-like) with :func:`public_text` applied to every string in it: an answer names files and
+    folders by their names under the output or assets folder, never by where they are on the server."""
+    if isinstance(data, str):
+        return public_text(data, roots)
+    if isinstance(data, dict):
+        return {key: public_data(value, roots) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [public_data(value, roots) for value in data]
+    return data
 
 
 def server_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, RepoDep, RuntimeDep, SettingsDep, StoreDep
+from creative_ai.api.errors import public_data, server_roots
 from creative_ai.api.schemas import (
     BAD_BRIEF,
     BYTES,
@@ -69,7 +70,8 @@ async def process(request: Request, settings: SettingsDep, runtime: RuntimeDep) 
     # on threads of its own, so runs that last minutes never hold the threads the quick routes answer from.
     summary = await to_thread.run_sync(_run_now, data, settings, runtime, limiter=CAMPAIGN_RUNS)
     answer = summary.to_dict()
-    return JSONResponse({**answer, **seed_keys(answer)}, status_code=HTTP_FOR_STATUS[summary.status])
+    public = public_data({**answer, **seed_keys(answer)}, server_roots(settings))
+    return JSONResponse(public, status_code=HTTP_FOR_STATUS[summary.status])
 
 
 def _run_now(data: Any, settings: Settings, runtime: Runtime) -> RunSummary:

@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, RuntimeDep, SettingsDep
-from creative_ai.api.errors import public_text, server_roots
+from creative_ai.api.errors import public_data, server_roots
 from creative_ai.api.schemas import BAD_BRIEF, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
 from creative_ai.api.seed import no_seed_keys, seed_keys
 from creative_ai.config import Settings
@@ -79,15 +79,10 @@ def status(job_id: str, repo: RepoDep, settings: SettingsDep) -> dict[str, Any]:
     job = repo.job(job_id)
     if job is None:
         raise HTTPException(status_code=404, detail=f"no job {job_id!r}")
-    roots = server_roots(settings)
-
-    def public(text: str | None) -> str | None:  # an error names folders by their relative names
-        return None if text is None else public_text(text, roots)
-
     summary: dict[str, Any] = dict(job.summary or {})
     variants = summary.get("variants", [])
     errors = [
-        {k: public(v.get(k)) if k == "reason" else v.get(k) for k in ("product_id", "locale", "aspect_ratio", "reason")}
+        {k: v.get(k) for k in ("product_id", "locale", "aspect_ratio", "reason")}
         for v in variants
         if isinstance(v, dict) and v.get("status") == "failed"
     ]
@@ -95,13 +90,13 @@ def status(job_id: str, repo: RepoDep, settings: SettingsDep) -> dict[str, Any]:
     done = job.progress_done
     if parts and job.status in ("queued", "running"):
         done = sum(p.progress_done for p in parts)
-    return {
+    answer = {
         "job_id": job.id,
         "campaign_id": job.campaign_id,
         "status": job.status,
         "progress": {"done": done, "total": job.progress_total},
         "errors": errors,
-        "error": public(job.error),
+        "error": job.error,
         "created_at": job.created_at.isoformat(),
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
@@ -112,7 +107,7 @@ def status(job_id: str, repo: RepoDep, settings: SettingsDep) -> dict[str, Any]:
                 "worker": part.worker,
                 "attempts": part.attempts,
                 "progress": {"done": part.progress_done, "total": part.progress_total},
-                "error": public(part.error),
+                "error": part.error,
             }
             for part in parts
         ],
@@ -120,3 +115,4 @@ def status(job_id: str, repo: RepoDep, settings: SettingsDep) -> dict[str, Any]:
         "waiting_for_broker": job.status == "queued" and job.dispatched_at is None,
         **(seed_keys(summary) if summary else no_seed_keys()),
     }
+    return public_data(answer, server_roots(settings))  # type: ignore[no-any-return]
