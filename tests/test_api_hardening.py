@@ -89,6 +89,20 @@ def test_the_gallery_cookie_is_a_signed_expiring_token_not_the_key(client: TestC
     assert client.get("/gallery").status_code == 401
 
 
+def test_signing_out_of_the_gallery_removes_the_session(client: TestClient) -> None:
+    from creative_ai.api.session import COOKIE
+
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    assert client.post("/gallery/login", content=f"key={KEY}", headers=form).status_code == 303
+    page = client.get("/gallery")
+    assert page.status_code == 200 and 'action="/gallery/logout"' in page.text
+    out = client.post("/gallery/logout")
+    assert out.status_code == 303 and out.headers["location"] == "/gallery/login"
+    assert f"{COOKIE}=" in out.headers["set-cookie"] and "Max-Age=0" in out.headers["set-cookie"]
+    assert COOKIE not in client.cookies
+    assert client.get("/gallery").status_code == 401
+
+
 # -- paths: links out of the assets folder, server folders in messages -------------------------------------------
 
 

@@ -44,7 +44,7 @@ NOT_JSON = {
         "application/octet-stream",
     },
 }
-REDIRECTS = {("post", "/gallery/login"), ("post", "/gallery/{campaign_id}/decisions")}
+REDIRECTS = {("post", "/gallery/login"), ("post", "/gallery/logout"), ("post", "/gallery/{campaign_id}/decisions")}
 
 
 @pytest.fixture

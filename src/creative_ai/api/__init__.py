@@ -16,6 +16,7 @@ from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
 from creative_ai.api.routes import campaigns, gallery, jobs, system
 from creative_ai.config import Settings
+from creative_ai.db.repository import Repository
 from creative_ai.jobs import make_queue
 from creative_ai.jobs.inprocess import InProcessJobs
 from creative_ai.jobs.queue import JobQueue
@@ -37,11 +38,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if isinstance(app.state.queue, InProcessJobs):
-            # Jobs this process had accepted but not finished when it stopped: the database still has them.
-            repo.migrate()
-            repo.requeue_running_parts()  # nothing else runs them: this process is the only executor
-            for job_id in repo.unfinished_jobs():
-                app.state.queue.enqueue(job_id)
+            await to_thread.run_sync(_resume_unfinished, app.state.queue, repo)
         reconciler = Reconciler(app.state.queue, repo, settings).start()  # sends what the broker lost or never got
         # What was loaded to start lives as long as the process: out of the collector's sight, a full collection
         # scans only what requests made (on this machine: 145k objects, a 67 ms pause, stalling every request).
@@ -71,6 +68,14 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(gallery.router)
     return app
+
+
+def _resume_unfinished(queue: InProcessJobs, repo: Repository) -> None:
+    """Jobs this process had accepted but not finished when it stopped: the database still has them."""
+    repo.migrate()
+    repo.requeue_running_parts()  # nothing else runs them: this process is the only executor
+    for job_id in repo.unfinished_jobs():
+        queue.enqueue(job_id)
 
 
 def app_from_environment() -> FastAPI:

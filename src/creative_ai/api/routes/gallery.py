@@ -77,6 +77,18 @@ async def login(request: Request, settings: SettingsDep) -> Response:
     return response
 
 
+@router.post(
+    "/gallery/logout",
+    response_class=RedirectResponse,
+    status_code=303,
+    responses=_redirect("/gallery/login, the session cookie removed from the browser"),
+)
+def logout(request: Request) -> Response:
+    response = RedirectResponse("/gallery/login", status_code=303)
+    response.delete_cookie(COOKIE, httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    return response
+
+
 @router.get("/gallery", response_class=HTMLResponse, dependencies=Protected, responses=as_json(UNAUTHORIZED))
 def index(repo: RepoDep) -> HTMLResponse:
     return _page("gallery_index.html", campaigns=repo.campaigns())
