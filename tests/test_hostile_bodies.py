@@ -148,3 +148,37 @@ def test_a_streamed_body_is_refused_at_the_limit_without_growing_the_server(work
         print(f"server RSS grew {grown_mb:.1f} MB, its peak {peak_grown_mb:.1f} MB, for 3 x 200 MB streamed")
         assert grown_mb < 100 and peak_grown_mb < 100
         assert http.get("/health").status_code == 200  # still serving
+
+
+def test_every_hostile_body_is_one_json_request_line_with_its_4xx(workdir: Path) -> None:
+    """A real ``serve``: each hostile request, tagged with its own X-Request-ID, appears in stderr as one JSON
+    ``request`` line carrying that id and the 4xx it was answered; none is an ``unhandled_exception``."""
+    import json
+
+    env = {**os.environ, "CREATIVE_AI_API_KEY": KEY}
+    nul_copy = base_brief(campaign_message="Summer\u0000sale")
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    hostile: dict[str, tuple[str, str, dict[str, object]]] = {
+        "deep-list": ("POST", "/campaigns/jobs", {"content": DEEP_LIST, "headers": HEADERS}),
+        "deep-object": ("POST", "/briefs/validate", {"content": DEEP_OBJECT, "headers": HEADERS}),
+        "long-number": ("POST", "/campaigns/process", {"content": LONG_NUMBER, "headers": HEADERS}),
+        "nul-copy": ("POST", "/campaigns/jobs", {"json": nul_copy, "headers": HEADERS}),
+        "nul-form": ("POST", "/gallery/login", {"content": b"key=a%00b", "headers": form}),
+        "nul-path": ("GET", "/campaigns/a%00b", {"headers": HEADERS}),
+        "chunked-over": ("POST", "/campaigns/jobs", {"content": iter([b"{" + b" " * 1_100_000]), "headers": HEADERS}),
+        "not-json": ("POST", "/select-model", {"content": b"{provider", "headers": HEADERS}),
+        "wrong-type": ("POST", "/campaigns/jobs", {"json": ["a", "list"], "headers": HEADERS}),
+    }
+    with served_api(workdir, env) as server, httpx.Client(base_url=server.url, timeout=60) as http:
+        answered = {}
+        for tag, (method, path, request) in hostile.items():
+            headers = {**request.pop("headers"), "X-Request-ID": f"hostile-{tag}"}  # type: ignore[dict-item]
+            answered[tag] = http.request(method, path, headers=headers, **request).status_code  # type: ignore[arg-type]
+    assert answered["nul-path"] == 400 and answered["chunked-over"] == 413
+    assert all(answered[tag] == 422 for tag in hostile if tag not in ("nul-path", "chunked-over")), answered
+    events = [json.loads(line) for line in server.log().splitlines() if line.strip()]
+    lines = {e["correlation_id"]: e for e in events if e["event"] == "request"}
+    for tag, status in answered.items():
+        line = lines[f"hostile-{tag}"]
+        assert line["status"] == status and line["level"] == "info", line
+    assert not [e for e in events if e["event"] == "unhandled_exception"]
