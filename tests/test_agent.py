@@ -252,7 +252,8 @@ def test_inbox_and_heartbeat_through_the_cli(cli, env: Path, smtp_server, webhoo
     with TestClient(create_app(get_settings())) as client:
         status = client.get("/agent/status").json()
     assert status["status"] == "stopped" and status["last_heartbeat"].endswith("+00:00")
-    assert status["watching"] == 1 and status["open_alerts"] == 0 and status["open_alerts_by_severity"] == {}
+    assert status["watching"] == 1 and status["open_alerts"] == 1  # the rejected brief, until it is fixed
+    assert status["open_alerts_by_severity"] == {"warning": 1}
 
 
 def test_heartbeat_reports_running(env: Path) -> None:
@@ -475,7 +476,7 @@ def test_every_line_the_agent_process_prints_to_stderr_is_json(
                 timeout=180,
             )  # fmt: skip
         assert done.returncode == 0, err.read_text()[-2000:]
-        assert len(llm.requests) == 2  # the model was asked, and answered after its tool call
+        assert len(llm.requests) >= 2  # the model was asked, and answered after its tool call
         model_url = llm.url
     raw = err.read_text()
     lines = [line for line in raw.splitlines() if line.strip()]
@@ -484,4 +485,4 @@ def test_every_line_the_agent_process_prints_to_stderr_is_json(
     assert all(isinstance(e, dict) and "event" in e and "level" in e for e in events)
     assert model_url not in raw and llm.api_key not in raw
     assert (inbox / "rejected/bad.yaml").is_file()
-    assert mail.received and mail.received[0].message["Subject"] == "llm needs more creatives"
+    assert "llm needs more creatives" in [m.message["Subject"] for m in mail.received]

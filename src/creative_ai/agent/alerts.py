@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from creative_ai.agent.rules import Condition
+from creative_ai.agent.condition import Condition
 from creative_ai.db import tables as t
 from creative_ai.db.repository import Repository
 from creative_ai.logs import log

@@ -35,6 +35,8 @@ LABELS = {
     "missing_inputs": "packshots missing, heroes generated",
     "compliance": "creative checks failed",
     "near_duplicates": "near-duplicate creatives",
+    "run_failed": "run failed or incomplete",
+    "inbox_rejected": "briefs rejected by the inbox",
 }
 
 
@@ -110,7 +112,7 @@ class TemplateDrafter:
         if task.kind == "email" and (not tools.get("get_campaign_details") or not tools.get("analyze_root_cause")):
             raise CreativeAIError(f"no campaign {cid!r} to write about")
         template = TEMPLATES.get_template("email.txt.j2" if task.kind == "email" else "alert.txt.j2")
-        body = template.render(tools=tools, rule=task.rule, summary=task.summary, reason=task.reason)
+        body = template.render(tools=tools, rule=task.rule, summary=task.summary, reason=task.reason, facts=task.facts)
         return Draft(_subject(task), _tidy(body), self.name, [*_given(task), tools])
 
 

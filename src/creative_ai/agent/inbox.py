@@ -1,7 +1,9 @@
-"""The agent's inbox: a brief file dropped in the folder is validated and submitted as a job.
+"""The agent's inbox: a brief file dropped in the folder is checked as ``creative-ai validate`` checks it and
+submitted as a job.
 
-Accepted files move to ``submitted/``; a bad one moves to ``rejected/`` beside ``<name>.error.txt`` saying why.
-Write files atomically (write elsewhere, then rename into the folder); names starting with "." are skipped.
+Accepted files move to ``submitted/``; a bad one moves to ``rejected/`` beside ``<name>.error.txt`` saying why (the
+``inbox_rejected`` rule raises an alert while it lies there). Write files atomically (write elsewhere, then rename
+into the folder); names starting with "." are skipped.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import CreativeAIError, InputError
 from creative_ai.jobs.dispatch import dispatch
-from creative_ai.jobs.outcome import confined_brief
+from creative_ai.jobs.intake import dropped_brief
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.submit import submit_job
 from creative_ai.logs import log
@@ -54,11 +56,9 @@ def scan_inbox(settings: Settings, *, repo: Repository, queue: JobQueue) -> list
 
 
 def _take(file: Path, settings: Settings, *, repo: Repository, queue: JobQueue) -> list[InboxResult]:
-    from creative_ai.brief import read_brief_file
-
     inbox = file.parent
     try:
-        brief = confined_brief(read_brief_file(file), assets_dir=settings.assets_dir)
+        brief = dropped_brief(file, settings)
         key = f"inbox:{file.name[:100]}:{_digest(file)}"
         submitted = submit_job(brief, repo=repo, provider=None, idempotency_key=key)
     except InputError as exc:

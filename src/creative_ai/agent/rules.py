@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
+from creative_ai.agent.condition import Condition
+from creative_ai.agent.intake_rules import failed_run, inbox_rejections
 from creative_ai.db import tables as t
 from creative_ai.errors import InputError
 from creative_ai.facts import Facts, classify
@@ -19,19 +20,10 @@ RULES = (
     "missing_inputs",
     "compliance",
     "near_duplicates",
+    "run_failed",
+    "inbox_rejected",
 )
 ACCESS_CAUSES = ("auth_or_licence", "quota")
-
-
-@dataclass(frozen=True)
-class Condition:
-    """Something wrong now. ``campaign_id`` is "" when it concerns no single campaign."""
-
-    campaign_id: str
-    rule: str
-    severity: str
-    summary: str
-    facts: dict[str, Any] = field(default_factory=dict)
 
 
 def watched(facts: Facts, now: datetime, *, days: int = 7) -> list[t.Campaign]:
@@ -54,7 +46,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
     """Every condition of every rule over the watched campaigns and the open jobs."""
     settings = facts.settings
     conditions: list[Condition] = []
-    checked: set[tuple[str, str]] = {("*", "stalled_job")}
+    checked: set[tuple[str, str]] = {("*", "stalled_job"), ("*", "inbox_rejected")}
     since = now - timedelta(seconds=settings.agent_burst_window)
     jobs = facts.repo.jobs()
     campaigns = watched(facts, now)
@@ -66,15 +58,20 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
         checked |= {(cid, "failure_burst"), (cid, "provider_access")}
         if running or campaign.status == "running":
             continue  # the other rules judge finished work only (their alerts stay as they are meanwhile)
-        checked |= {(cid, rule) for rule in ("few_variants", "near_duplicates", "missing_inputs", "compliance")}
+        checked |= {
+            (cid, rule) for rule in ("few_variants", "near_duplicates", "missing_inputs", "compliance", "run_failed")
+        }
         try:
             products = [p.product_id for p in facts.repo.products(cid)]
             lines = [facts.product_variants(cid, p) for p in products]
         except InputError:
             continue
+        # One incident, one alert: a run failed by a burst of provider errors is in that alert, and products short
+        # of creatives because the provider failed or the run did are in the one about that.
+        run = [] if failing else failed_run(campaign, facts.campaign_details(cid), jobs)
+        conditions += run
         for pv in lines:
-            # One incident, one alert: products short of creatives because the provider failed are in that alert.
-            if pv.distinct < settings.agent_min_distinct and not failing:
+            if pv.distinct < settings.agent_min_distinct and not failing and not run:
                 conditions.append(
                     Condition(
                         cid,
@@ -121,6 +118,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                 )
             )
     conditions += _stalled(jobs, now, sla=settings.agent_job_sla)
+    conditions += inbox_rejections(settings.agent_inbox, jobs)
     return Evaluation(_one_per_rule(conditions), checked, [c.id for c in campaigns])
 
 

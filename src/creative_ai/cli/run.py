@@ -231,23 +231,14 @@ def validate(brief: BriefArg) -> None:
     """Check a brief and its assets without making anything."""
     from creative_ai.brief import load_brief
     from creative_ai.config import get_settings
-    from creative_ai.pipeline.plan import plan_campaign
-    from creative_ai.render.text import FontBook
+    from creative_ai.jobs.intake import preflight
 
-    settings = get_settings()
     campaign = load_brief(brief)
-    plan = plan_campaign(
-        campaign,
-        assets_dir=settings.assets_dir,
-        max_pixels=settings.max_image_pixels,
-        book=FontBook.default(),
-    )
-    blocked = [v for v in plan.variants if v.preflight_error]
+    plan, blocked = preflight(campaign, get_settings())
     typer.echo(
         f"{brief}: valid — {len(campaign.products)} product(s) × {len(plan.locales)} locale(s) × "
         f"{len(plan.ratios)} ratio(s) = {len(plan.variants)} creatives"
     )
-    for v in blocked:
-        where = f"product {v.product.id}, locale {v.locale}, ratio {v.placement.ratio}"
-        typer.echo(f"  blocked: {where}: {v.preflight_error}")
+    for b in blocked:
+        typer.echo(f"  blocked: product {b.product_id}, locale {b.locale}, ratio {b.aspect_ratio}: {b.reason}")
     raise typer.Exit(EXIT_INPUT if blocked else EXIT_OK)  # the brief as written cannot be made whole

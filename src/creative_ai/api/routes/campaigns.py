@@ -28,10 +28,9 @@ from creative_ai.api.schemas import (
 from creative_ai.api.seed import seed_keys
 from creative_ai.config import Settings
 from creative_ai.errors import StorageError
+from creative_ai.jobs.intake import preflight
 from creative_ai.jobs.outcome import confined_brief
-from creative_ai.pipeline.plan import plan_campaign
 from creative_ai.records import RunSummary
-from creative_ai.render.text import FontBook
 from creative_ai.runtime import Runtime
 from creative_ai.storage import layout, safe_key
 
@@ -88,24 +87,12 @@ async def validate(request: Request, settings: SettingsDep) -> dict[str, Any]:
 
 def _check_brief(data: Any, settings: Settings) -> dict[str, Any]:
     brief = confined_brief(data, assets_dir=settings.assets_dir)
-    plan = plan_campaign(
-        brief, assets_dir=settings.assets_dir, max_pixels=settings.max_image_pixels, book=FontBook.default()
-    )
+    plan, blocked = preflight(brief, settings)
     return {
         "valid": True,
         "campaign_id": brief.campaign_id,
         "variants_total": len(plan.variants),
-        "blocked": [
-            {
-                "variant": v.stem,
-                "product_id": v.product.id,
-                "locale": v.locale,
-                "aspect_ratio": v.placement.ratio,
-                "reason": v.preflight_error,
-            }
-            for v in plan.variants
-            if v.preflight_error
-        ],
+        "blocked": [b.__dict__ for b in blocked],
     }
 
 
