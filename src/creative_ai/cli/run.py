@@ -113,6 +113,12 @@ def stops_cleanly(campaign_id: str) -> Iterator[None]:
             "kept)",
             markup=False,
         )
+        # The calls in flight are waited for here, where a second signal ends the process at once; past this point
+        # nothing is left to wait for, and a late signal must not kill an exit that is already under way.
+        from creative_ai.pipeline.pool import wait_for_calls_in_flight
+
+        wait_for_calls_in_flight()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
