@@ -252,6 +252,7 @@ def test_inbox_and_heartbeat_through_the_cli(cli, env: Path, smtp_server, webhoo
     with TestClient(create_app(get_settings())) as client:
         status = client.get("/agent/status").json()
     assert status["status"] == "stopped" and status["last_heartbeat"].endswith("+00:00")
+    assert status["lease_expires_at"] is None and status["standby"] == 0  # the lease was given up at the end
     assert status["watching"] == 1 and status["open_alerts"] == 1  # the rejected brief, until it is fixed
     assert status["open_alerts_by_severity"] == {"warning": 1}
 
@@ -405,10 +406,10 @@ def test_one_alert_failing_to_send_does_not_starve_the_others(
     agent = _agent()
     real = agent.router.deliver
 
-    def deliver(message):  # type: ignore[no-untyped-def]
+    def deliver(message, channels=None):  # type: ignore[no-untyped-def]
         if message.campaign_id == "aaa":
             raise RuntimeError("template engine exploded")
-        return real(message)
+        return real(message, channels)
 
     monkeypatch.setattr(agent.router, "deliver", deliver)
     report = agent.run_pass()

@@ -148,6 +148,12 @@ class Settings(BaseSettings):
     )
     agent_llm_model: str = Field(default="gpt-5.2-mini", description="Model that drafts alerts and e-mails.")
     agent_llm_max_turns: int = Field(default=8, ge=1, le=32, description="Tool-calling rounds per draft.")
+    agent_lease: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds the leading agent's lease lasts unless renewed (it renews at every pass and before "
+        "each alert it sends); another agent takes over once it lapses. Default: 3 × the interval, at least 30.",
+    )
 
     # Alert delivery.
     smtp_host: str | None = None
@@ -162,6 +168,15 @@ class Settings(BaseSettings):
     slack_webhook_url: SecretStr | None = Field(default=None, description="Slack incoming webhook for alerts.")
     delivery_attempts: int = Field(default=3, ge=1, le=10)
     delivery_retry_delay: float = Field(default=0.5, ge=0)
+    delivery_backoff: float | None = Field(
+        default=None,
+        gt=0,
+        description="Seconds before a channel that refused an alert is tried again by a later pass, doubled after "
+        "each failed pass. Default: the agent interval (the next pass).",
+    )
+    delivery_backoff_max: float = Field(
+        default=3600.0, gt=0, description="The longest wait between two passes' tries of a channel."
+    )
 
     @field_validator("database_url")
     @classmethod

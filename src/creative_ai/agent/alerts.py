@@ -34,8 +34,9 @@ def reconcile(
     Only an alert whose (campaign, rule) was ``checked`` this pass can clear: a rule that was not looked at
     (e.g. while a job of the campaign runs) leaves its alert as it is.
 
-    Returns the alerts to send. An alert that cleared and came back within the cooldown of its last
-    notification is reopened without being sent again.
+    Returns the alerts to draft and send: new ones, and open ones whose message reached someone longer than the
+    cooldown ago (one whose message no channel has accepted yet is left to the outbox's retries). An alert that
+    cleared and came back within the cooldown of its last notification is reopened without being sent again.
     """
     notices: list[Notice] = []
     current = {(c.campaign_id, c.rule) for c in conditions}
@@ -48,7 +49,7 @@ def reconcile(
         latest = repo.latest_alert(c.campaign_id, c.rule)
         if latest is not None and latest.status == "open":
             repo.update_alert(latest.id, summary=c.summary, facts=c.facts, severity=c.severity, last_seen=now)
-            if _cooled(latest, now, cooldown):
+            if _remindable(latest, repo.delivery_round(latest.id), now, cooldown):
                 notices.append(Notice(latest.id, "reminder", c))
             continue
         if latest is not None and not _cooled(latest, now, cooldown):
@@ -79,9 +80,29 @@ def reconcile(
     return notices
 
 
+def aware(moment: datetime) -> datetime:
+    """A time read back from the database as UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def round_notified(alert: t.Alert, round_at: datetime) -> bool:
+    """Whether the alert's message queued at ``round_at`` has reached someone (``notified_at`` is set when the
+    first channel that reaches people accepts a message)."""
+    return alert.notified_at is not None and aware(alert.notified_at) >= aware(round_at)
+
+
+def _remindable(alert: t.Alert, round_at: datetime | None, now: datetime, cooldown: float) -> bool:
+    """Whether to send an open alert again: its message reached someone and the cooldown has passed since.
+
+    A message that no channel has accepted yet is being retried (the outbox), not replaced by a new one; an
+    alert with nothing queued at all (its drafting failed) is drafted again."""
+    if round_at is not None and not round_notified(alert, round_at):
+        return False
+    return _cooled(alert, now, cooldown)
+
+
 def _cooled(alert: t.Alert, now: datetime, cooldown: float) -> bool:
     """Whether the alert's last notification is older than the cooldown (or it was never sent)."""
     if alert.notified_at is None:
         return True
-    sent = alert.notified_at if alert.notified_at.tzinfo else alert.notified_at.replace(tzinfo=UTC)
-    return (now - sent).total_seconds() >= cooldown
+    return (now - aware(alert.notified_at)).total_seconds() >= cooldown

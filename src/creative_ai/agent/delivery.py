@@ -168,12 +168,15 @@ class Router:
         """The channel names a message of ``rule`` goes to, ``log`` first, without duplicates."""
         return list(dict.fromkeys(["log", *self.routes.get(rule, self.default)]))
 
-    def deliver(self, message: Message) -> list[DeliveryResult]:
-        """Deliver ``message`` on every target channel with retries; never raises."""
-        return [self._send(name, message) for name in self.targets(message.rule)]
+    def deliver(self, message: Message, channels: Sequence[str] | None = None) -> list[DeliveryResult]:
+        """Deliver ``message`` on every target channel (or on ``channels`` only) with retries; never raises."""
+        names = self.targets(message.rule) if channels is None else list(dict.fromkeys(channels))
+        return [self._send(name, message) for name in names]
 
     def _send(self, name: str, message: Message) -> DeliveryResult:
-        channel = self.channels[name]
+        channel = self.channels.get(name)
+        if channel is None:  # a channel an earlier configuration routed to
+            return DeliveryResult(name, ok=False, attempts=0, error=f"channel {name!r} is not configured")
         error = ""
         for attempt in range(1, self.attempts + 1):
             try:

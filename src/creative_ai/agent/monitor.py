@@ -1,4 +1,6 @@
-"""The monitoring agent: each pass reads the inbox, evaluates the rules, records alerts, drafts and delivers."""
+"""The monitoring agent: each pass takes (or renews) the agents' lease, reads the inbox, evaluates the rules,
+records alerts, drafts their messages and sends what is due on each channel. An agent without the lease only
+beats as standby."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ import anyio
 from mcp.server.mcpserver import MCPServer
 
 from creative_ai.agent.alerts import Notice, reconcile
-from creative_ai.agent.delivery import Channel, Message, Router, SmtpChannel, WebhookChannel
+from creative_ai.agent.delivery import Channel, DeliveryResult, Router, SmtpChannel, WebhookChannel
 from creative_ai.agent.drafting import AlertDrafter, Composed, Task, compose, make_drafter
 from creative_ai.agent.inbox import InboxResult, scan_inbox
+from creative_ai.agent.leader import Leadership, lease_seconds
+from creative_ai.agent.outbox import Outbox
 from creative_ai.agent.rules import evaluate
 from creative_ai.config import Settings
+from creative_ai.db.delivery_store import AGENT_HEARTBEAT, AGENT_STANDBY
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.facts import Facts
 from creative_ai.jobs.queue import JobQueue
@@ -26,7 +31,7 @@ from creative_ai.mcp_server.server import build_server
 from creative_ai.scrub import scrub
 from creative_ai.storage import Store
 
-HEARTBEAT_KEY = "agent"
+HEARTBEAT_KEY = AGENT_HEARTBEAT
 LEGAL_RULES = ("compliance",)
 IT_RULES = ("provider_access", "failure_burst", "stalled_job")
 
@@ -62,9 +67,11 @@ def build_router(settings: Settings) -> Router:
 
 @dataclass
 class PassReport:
+    role: str = "leader"  # or standby: another agent holds the lease, nothing was done
     inbox: list[InboxResult] = field(default_factory=list)
     conditions: int = 0
     notices: list[int] = field(default_factory=list)
+    deliveries: list[DeliveryResult] = field(default_factory=list)
     open_alerts: int = 0
 
 
@@ -89,6 +96,9 @@ class Agent:
         )
         self.stop = threading.Event()
         self.watching: list[str] = []
+        self.leadership = Leadership(repo, lease_s=lease_seconds(settings))
+        self.outbox = Outbox(settings, repo=repo, router=self.router, hold_s=self.leadership.lease_s)
+        self.standing_by = False
 
     def heartbeat(self, status: str, **extra: Any) -> None:
         self.repo.set_setting(
@@ -98,14 +108,35 @@ class Agent:
                 "last_heartbeat": utcnow().isoformat(),
                 "interval_s": self.settings.agent_interval,
                 "host": f"{socket.gethostname()}:{os.getpid()}",
+                "holder": self.leadership.holder,
                 "drafter": self.drafter.name,
                 "watching": self.watching,
                 **extra,
             },
         )
 
+    @property
+    def standby_key(self) -> str:
+        return f"{AGENT_STANDBY}{self.leadership.id}"
+
     def run_pass(self, now: datetime | None = None) -> PassReport:
-        """One look at everything; an error in one step (or one alert) is logged and the rest still runs."""
+        """One look at everything when this agent holds the lease (else a standby beat); an error in one step
+        (or one alert) is logged and the rest still runs."""
+        if not self.leadership.hold():
+            self.repo.set_setting(
+                self.standby_key,
+                {
+                    "status": "standby",
+                    "last_heartbeat": utcnow().isoformat(),
+                    "interval_s": self.settings.agent_interval,
+                    "holder": self.leadership.holder,
+                },
+            )
+            self.standing_by = True
+            return PassReport(role="standby")
+        if self.standing_by:  # it has just taken over
+            self.repo.delete_setting(self.standby_key)
+            self.standing_by = False
         report = PassReport()
         self.heartbeat("running")
         report.inbox = scan_inbox(self.settings, repo=self.repo, queue=self.queue)
@@ -114,6 +145,9 @@ class Agent:
         report.conditions = len(evaluation.conditions)
         active = {j.campaign_id for j in self.repo.jobs(statuses=("queued", "running"))}
         self.watching = sorted(set(evaluation.campaigns) | active)[:200]
+        if not self.leadership.hold():  # the pass outlived the lease: another agent leads now, and records alerts
+            report.role = "standby"
+            return report
         notices = reconcile(
             evaluation.conditions,
             checked=evaluation.checked,
@@ -127,6 +161,7 @@ class Agent:
             except Exception as exc:  # noqa: BLE001 one alert failing must not starve the others
                 log.error("alert_notify_failed", alert_id=notice.alert_id, error=self._safe(exc))
             report.notices.append(notice.alert_id)
+        report.deliveries = self.outbox.send_due(moment, holding=self.leadership.hold)
         report.open_alerts = len(self.repo.alerts(status="open"))
         self.heartbeat("running", open_alerts=report.open_alerts, last_pass_conditions=report.conditions)
         return report
@@ -135,18 +170,16 @@ class Agent:
         return scrub(f"{type(exc).__name__}: {exc}", self.settings)[:300]
 
     def notify(self, notice: Notice, now: datetime) -> None:
+        """Draft the alert's message and queue it for each of its channels (the outbox sends it)."""
         c = notice.condition
         task = Task("alert", c.campaign_id, c.rule, c.severity, c.summary, c.facts)
         composed: Composed = anyio.run(lambda: compose(task, server=self.server, drafter=self.drafter))
         draft = composed.draft
-        alert = next((a for a in self.repo.alerts(campaign_id=c.campaign_id) if a.id == notice.alert_id), None)
+        alert = self.repo.alert(notice.alert_id)
         first = alert is None or alert.notify_count == 0
-        subject = draft.subject if first else f"Reminder: {draft.subject}"
-        results = self.router.deliver(Message(subject, draft.body, c.rule, c.campaign_id or None, c.severity))
+        subject = " ".join((draft.subject if first else f"Reminder: {draft.subject}").splitlines())  # one line
         self.repo.update_alert(
             notice.alert_id,
-            notified_at=now,
-            notify_count=(alert.notify_count if alert else 0) + 1,
             draft=f"{subject}\n\n{draft.body}",
             drafter=draft.drafter,
             fact_check={
@@ -155,8 +188,9 @@ class Agent:
                 "replaced": composed.replaced,
                 "error": scrub(composed.error, self.settings) if composed.error else None,
             },
-            deliveries=[r.__dict__ for r in results],
+            deliveries=[],
         )
+        self.outbox.queue(notice.alert_id, c.rule, now)
 
     def email(self, campaign_id: str, reason: str | None) -> Composed:
         """The stakeholder e-mail about a campaign's delay, from the facts (fact checked like an alert)."""
@@ -178,5 +212,14 @@ class Agent:
                     break
                 self.stop.wait(self.settings.agent_interval)
         finally:
-            self.heartbeat("stopped")
+            self.stand_down()
             log.info("agent_stopped")
+
+    def stand_down(self) -> None:
+        """A clean stop: the leader says so and gives its lease up (a standby agent takes over at its next pass);
+        a standby agent removes its beat."""
+        if self.leadership.leading:
+            self.heartbeat("stopped")
+            self.leadership.release()
+        elif self.standing_by:
+            self.repo.delete_setting(self.standby_key)

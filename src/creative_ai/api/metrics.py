@@ -15,6 +15,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creative_ai.api.errors import server_error
+from creative_ai.db.delivery_store import AGENT_LEASE
 from creative_ai.db.repository import Repository
 from creative_ai.logs import correlation, log
 
@@ -45,6 +46,16 @@ class DatabaseCollector(Collector):
         for status, n in counts["variants"]:
             creatives.add_metric([status], n)
         yield creatives
+        deliveries = GaugeMetricFamily(
+            "creative_ai_alert_deliveries",
+            "Deliveries of open alerts by channel and state (pending, failed: retried by a later pass; delivered)",
+            labels=["channel", "status"],
+        )
+        for channel, status, n in self.repo.delivery_counts():
+            deliveries.add_metric([channel, status], n)
+        yield deliveries
+        held = self.repo.lease(AGENT_LEASE) is not None
+        yield GaugeMetricFamily("creative_ai_agent_leader", "1 while an agent holds the agents' lease", value=int(held))
 
 
 def _correlation_id(scope: Scope) -> str | None:

@@ -72,14 +72,32 @@ class ModelSelection(_Answer):
     source: str = Field(description="Where the choice comes from: flag, database or settings.")
 
 
+class ChannelDeliveries(_Answer):
+    """The deliveries of open alerts on one channel, by state."""
+
+    pending: int = Field(description="Queued, not tried yet.")
+    failed: int = Field(description="Refused or unreachable; a later pass tries again (with backoff).")
+    delivered: int = Field(description="Accepted by the channel.")
+
+
 class AgentStatus(_Answer):
-    status: Literal["running", "stale", "stopped", "not_running"]
-    last_heartbeat: str | None = Field(description="UTC time of the last beat (ISO 8601).")
+    status: Literal["running", "stale", "stopped", "not_running"] = Field(
+        description="The leading agent's: running while it beats within three intervals."
+    )
+    last_heartbeat: str | None = Field(description="UTC time of the leading agent's last beat (ISO 8601).")
     interval_s: Number | None
     drafter: str | None
     watching: int
     open_alerts: int
     open_alerts_by_severity: dict[str, int]
+    leader: str | None = Field(
+        description="The agent holding the lease (host:pid:id); null when none holds it, or without a valid X-API-Key."
+    )
+    lease_expires_at: str | None = Field(description="When the leader's lease lapses unless renewed (UTC).")
+    standby: int = Field(description="Agents beating as standby: they take over when the lease lapses.")
+    deliveries: dict[str, ChannelDeliveries] = Field(
+        description="Deliveries of open alerts, per channel (log, email, legal, it, webhook)."
+    )
 
 
 # -- campaigns ---------------------------------------------------------------------------------------------------

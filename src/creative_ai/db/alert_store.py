@@ -26,6 +26,10 @@ class AlertStore:
         with self._session() as s:
             return list(s.scalars(query))
 
+    def alert(self, alert_id: int) -> t.Alert | None:
+        with self._session() as s:
+            return s.get(t.Alert, alert_id)
+
     def latest_alert(self, campaign_id: str, rule: str) -> t.Alert | None:
         with self._session() as s:
             query = (

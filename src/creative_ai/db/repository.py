@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, delete, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
@@ -22,6 +22,7 @@ from creative_ai.db import tables as t
 from creative_ai.db.alert_store import AlertStore
 from creative_ai.db.claim_store import ClaimStore
 from creative_ai.db.creative_store import CreativeStore, GenerationCall, HeroRecord
+from creative_ai.db.delivery_store import DeliveryStore
 from creative_ai.db.dispatch_store import DispatchStore
 from creative_ai.db.job_store import JobStore, utcnow
 from creative_ai.db.upsert import upsert
@@ -75,7 +76,7 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
-class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore):
+class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore, DeliveryStore):
     """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
 
     def __init__(self, engine: Engine) -> None:
@@ -241,6 +242,16 @@ class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore)
     def set_setting(self, key: str, value: dict[str, Any]) -> None:
         with self._session.begin() as s:
             upsert(s, t.RuntimeSetting, {"key": key, "value": value, "updated_at": utcnow()}, keys=["key"])
+
+    def settings_under(self, prefix: str) -> dict[str, dict[str, Any]]:
+        """Every runtime setting whose key starts with ``prefix``, by key."""
+        with self._session() as s:
+            rows = s.scalars(select(t.RuntimeSetting).where(t.RuntimeSetting.key.startswith(prefix, autoescape=True)))
+            return {row.key: dict(row.value) for row in rows}
+
+    def delete_setting(self, key: str) -> None:
+        with self._session.begin() as s:
+            s.execute(delete(t.RuntimeSetting).where(t.RuntimeSetting.key == key))
 
     # -- machine translations -------------------------------------------------------------------------------
     def translation(self, *, key: str) -> str | None:

@@ -241,3 +241,33 @@ class GenerationClaim(Base):
     owner: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AlertDelivery(Base):
+    """Where one alert's current message stands on one channel. ``status``: ``pending`` (queued, not tried yet),
+    ``failed`` (tried and refused; tried again at ``next_attempt_at`` while the alert is open) or ``delivered``
+    (the channel accepted it: it is never sent there again for this message). A reminder queues a new message:
+    every channel of the alert goes back to ``pending`` (``queued_at`` is when)."""
+
+    __tablename__ = "alert_deliveries"
+
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # passes that tried it, for this message
+    last_error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Lease(Base):
+    """A named lease held by one process until ``expires_at`` unless it renews it (``agent``: the one agent that
+    evaluates and sends); a holder that died is replaced once its lease has lapsed."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    acquired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -21,6 +21,7 @@ from creative_ai.api.schemas import (
     HealthStatus,
     ModelSelection,
 )
+from creative_ai.db.delivery_store import AGENT_HEARTBEAT, AGENT_LEASE, AGENT_STANDBY
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.errors import ProviderUnavailable
 from creative_ai.jobs.queue import JobQueue
@@ -116,17 +117,22 @@ def select_model(choice: ModelChoice, settings: SettingsDep, repo: RepoDep) -> d
 
 
 @router.get("/agent/status", response_model=AgentStatus)
-def agent_status(repo: RepoDep) -> dict[str, Any]:
-    """The monitoring agent's heartbeat: ``running`` while it beats within three intervals (UTC times)."""
-    beat = repo.get_setting("agent") or {}
+def agent_status(request: Request, settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
+    """The monitoring agents: the leader's heartbeat (``running`` while it beats within three intervals; UTC
+    times), its lease, the agents standing by, and where the open alerts' deliveries stand on each channel."""
+    beat = repo.get_setting(AGENT_HEARTBEAT) or {}
     last = beat.get("last_heartbeat")
     status = "not_running"
     if last:
-        age = (utcnow() - datetime.fromisoformat(str(last))).total_seconds()
-        interval = float(beat.get("interval_s", 60))
-        status = "stopped" if beat.get("status") == "stopped" else ("running" if age <= 3 * interval + 5 else "stale")
+        status = "stopped" if beat.get("status") == "stopped" else ("running" if _fresh(beat) else "stale")
     open_alerts = repo.alerts(status="open")
-    # Public like /health: counts only (alert texts and campaign ids are read through the MCP server).
+    lease = repo.lease(AGENT_LEASE)  # None when lapsed
+    standby = [b for b in repo.settings_under(AGENT_STANDBY).values() if _fresh(b)]
+    deliveries: dict[str, dict[str, int]] = {}
+    for channel, state, n in repo.delivery_counts():
+        deliveries.setdefault(channel, {"pending": 0, "failed": 0, "delivered": 0})[state] = n
+    # Public like /health: counts only (alert texts and campaign ids are read through the MCP server); the leader's
+    # host only with the key.
     return {
         "status": status,
         "last_heartbeat": last,
@@ -135,4 +141,19 @@ def agent_status(repo: RepoDep) -> dict[str, Any]:
         "watching": len(beat.get("watching", [])),
         "open_alerts": len(open_alerts),
         "open_alerts_by_severity": dict(Counter(a.severity for a in open_alerts)),
+        "leader": lease.holder
+        if lease is not None and key_configured(settings, request.headers.get("x-api-key"))
+        else None,
+        "lease_expires_at": lease.expires_at.isoformat() if lease is not None else None,
+        "standby": len(standby),
+        "deliveries": deliveries,
     }
+
+
+def _fresh(beat: dict[str, Any]) -> bool:
+    """Whether an agent's beat is within three of its intervals (and 5 s) of now."""
+    last = beat.get("last_heartbeat")
+    if not last:
+        return False
+    age = (utcnow() - datetime.fromisoformat(str(last))).total_seconds()
+    return age <= 3 * float(beat.get("interval_s") or 60) + 5
