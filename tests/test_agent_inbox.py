@@ -120,3 +120,44 @@ def test_a_failed_run_raises_an_alert_that_closes_when_the_campaign_succeeds(  #
     assert cli("run", str(brief), "--provider", "openai", "--output", "out").code == 0
     assert cli("agent", "--once").code == 0
     assert ("broken", "run_failed", "resolved") in _alerts(env)
+
+
+def test_a_job_its_run_cannot_plan_leaves_facts_and_email_that_say_so(cli, env: Path) -> None:  # type: ignore[no-untyped-def]
+    """A campaign made once; its packshot then goes missing and a job of it fails at planning. The facts (what
+    get_campaign_details says), the alert and the stakeholder e-mail agree with the job, not with the earlier run."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from creative_ai.api import create_app
+    from creative_ai.config import get_settings
+    from creative_ai.facts import Facts
+    from creative_ai.runtime import Runtime
+
+    _packshot(env / "assets" / "products" / "bottle.png")
+    brief = base_brief(
+        campaign_id="vanished",
+        products=[{"id": "a", "name": "A"}, {"id": "bottle", "name": "B", "image": "products/bottle.png"}],
+    )
+    settings = get_settings(assets_dir=env / "assets")
+    with TestClient(create_app(settings)) as client:
+        assert client.post("/campaigns/process", json=brief).json()["variants_ok"] == 2
+        (env / "assets" / "products" / "bottle.png").unlink()
+        job = client.post("/campaigns/jobs", json=brief).json()["job_id"]
+        for _ in range(200):
+            status = client.get(f"/campaigns/jobs/{job}").json()
+            if status["status"] not in ("queued", "running"):
+                break
+            time.sleep(0.05)
+    assert status["status"] == "failed" and "file not found" in status["error"]
+    runtime = Runtime.open(settings)
+    details = Facts(settings=settings, repo=runtime.repo, store=runtime.store).campaign_details("vanished")
+    assert details.status == "failed"  # not "succeeded" from the run before
+    assert details.stopped_by is not None and "products[1].image: file not found" in details.stopped_by
+    assert [j.status for j in details.jobs] == ["failed"]
+    email = cli("agent", "email", "--campaign", "vanished")
+    assert email.code == 0, email.stderr
+    assert "every creative is made" not in email.stdout
+    assert "stopped before making anything" in email.stdout and "file not found" in email.stdout
+    assert cli("agent", "--once").code == 0
+    assert ("vanished", "run_failed", "open") in _alerts(env)

@@ -198,9 +198,11 @@ class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore,
         target_market: str,
         output_dir: str,
         refusal: dict[str, Any],
+        status: str = "refused",
     ) -> None:
-        """Mark a campaign refused, with what refused it. A campaign not on record yet gets its row (no products:
-        nothing was made); one on record keeps its brief, products and creatives, which are what was last made."""
+        """Mark a campaign refused (or ``status``: failed, for a brief its run could not plan), with what refused
+        it. A campaign not on record yet gets its row (no products: nothing was made); one on record keeps its
+        brief, products and creatives, which are what was last made."""
         now = utcnow()
         with self._session.begin() as s:
             row = s.get(t.Campaign, campaign_id)
@@ -209,7 +211,7 @@ class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore,
                     t.Campaign(
                         id=campaign_id,
                         name=name,
-                        status="refused",
+                        status=status,
                         brief=brief,
                         brief_sha256=brief_sha256,
                         target_market=target_market,
@@ -220,7 +222,7 @@ class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore,
                     )
                 )
             else:
-                row.status, row.refusal, row.updated_at = "refused", refusal, now
+                row.status, row.refusal, row.updated_at = status, refusal, now
 
     def set_campaign_status(self, campaign_id: str, status: str) -> None:
         with self._session.begin() as s:

@@ -62,6 +62,11 @@ class CampaignDetails(BaseModel):
     open_alerts: int
     updated_at: str
     manifest_uri: str
+    stopped_by: str | None = Field(
+        default=None,
+        description="When the latest run was refused or failed before making anything (status refused or failed): "
+        "why. The creatives counted above are then what an earlier run made.",
+    )
 
 
 class DuplicatePair(BaseModel):

@@ -101,6 +101,7 @@ class Facts:
             ],
             open_alerts=len(self.repo.alerts(status="open", campaign_id=campaign_id)),
             updated_at=c.updated_at.isoformat(),
+            stopped_by=_stopped_by(c),
             manifest_uri=f"campaign://{c.id}/manifest",
         )
 
@@ -236,3 +237,10 @@ class Facts:
 
 def _name(v: t.Variant) -> str:
     return f"{v.product_id}/{v.locale}/{v.aspect_ratio}"
+
+
+def _stopped_by(campaign: t.Campaign) -> str | None:
+    """What refused the campaign's latest run, or stopped it before anything was made; None otherwise."""
+    if campaign.status not in ("refused", "failed"):
+        return None
+    return str((campaign.refusal or {}).get("error") or "") or None

@@ -17,7 +17,7 @@ from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
 from creative_ai.db.unset import UNSET
-from creative_ai.errors import ComplianceError, CreativeAIError
+from creative_ai.errors import ComplianceError, CreativeAIError, InputError
 from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
@@ -25,7 +25,7 @@ from creative_ai.logs import correlation, log
 from creative_ai.pipeline import publish_campaign
 from creative_ai.pipeline.claims import beating
 from creative_ai.pipeline.plan import plan_campaign
-from creative_ai.pipeline.record import record_refusal
+from creative_ai.pipeline.record import record_plan_failure, record_refusal
 from creative_ai.providers.selection import current_selection, resolve_chain
 from creative_ai.records import summary_from_dict
 from creative_ai.render.text import FontBook
@@ -58,6 +58,7 @@ def fan_out(
     The check is the plan stage over the whole brief (assets, legal, fonts; no translation): a brief one run would
     refuse fails the job here, before any part makes anything, as it would without fan-out.
     """
+    brief = None
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
         resolve_chain(current_selection(settings, repo, flag=job.provider), settings=settings)
@@ -69,8 +70,14 @@ def fan_out(
             hero_strategy=settings.hero_strategy,
         )
     except ComplianceError as refused:  # as a run would: the campaign is recorded as refused, with what refused it
-        record_refusal(brief, refused, repo=repo, display_root=settings.store_url or str(settings.output_dir))
+        if brief is not None:
+            record_refusal(brief, refused, repo=repo, display_root=settings.store_url or str(settings.output_dir))
         fail_job(job, str(refused), repo=repo)
+        return
+    except InputError as exc:  # the brief cannot be planned as written: its campaign says so, and why
+        if brief is not None:
+            record_plan_failure(brief, str(exc), repo=repo, display_root=settings.store_url or str(settings.output_dir))
+        fail_job(job, str(exc), repo=repo)
         return
     except CreativeAIError as exc:
         fail_job(job, str(exc), repo=repo)

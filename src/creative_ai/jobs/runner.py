@@ -8,11 +8,12 @@ from creative_ai.checks.suite import CheckSuite
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.db.tables import Job
-from creative_ai.errors import CreativeAIError
+from creative_ai.errors import ComplianceError, CreativeAIError, InputError
 from creative_ai.jobs.fanout import fan_out
 from creative_ai.jobs.outcome import confined_brief, fail_job, record_outcome
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import correlation, log
+from creative_ai.pipeline.record import record_plan_failure
 from creative_ai.runtime import Runtime
 
 
@@ -47,6 +48,7 @@ def execute_job(
 def _execute(job: Job, *, settings: Settings, repo: Repository, checks: CheckSuite | None) -> None:
     job_id = job.id
     repo.update_job(job_id, status="running", started_at=utcnow(), error=None)
+    brief = None
     try:
         brief = confined_brief(job.brief, assets_dir=settings.assets_dir)
         runtime = Runtime.open(settings, repo=repo, checks=checks)
@@ -57,6 +59,17 @@ def _execute(job: Job, *, settings: Settings, repo: Repository, checks: CheckSui
                 repo.update_job(job_id, progress_done=done, progress_total=total)
 
         summary = runtime.run(brief, chain=chain, progress=progress)
+    except InputError as exc:
+        campaign = repo.campaign(brief.campaign_id) if brief is not None else None
+        if (
+            brief is not None
+            and not isinstance(exc, ComplianceError)
+            and (campaign is None or campaign.status != "refused")
+        ):
+            # Refused before anything was made (a missing packshot): the campaign's facts say so, and why.
+            record_plan_failure(brief, str(exc), repo=repo, display_root=settings.store_url or str(settings.output_dir))
+        fail_job(job, str(exc), repo=repo)
+        return
     except CreativeAIError as exc:
         fail_job(job, str(exc), repo=repo)
         return

@@ -63,6 +63,22 @@ def record_refusal(brief: CampaignBrief, refused: ComplianceError, *, repo: Repo
     )
 
 
+def record_plan_failure(brief: CampaignBrief, error: str, *, repo: Repository, display_root: str) -> None:
+    """The campaign marked failed with what stopped its run before anything was made (an asset missing or
+    unreadable, copy that fits no layout): its facts then say why, not what an earlier run made."""
+    brief_json, brief_sha256 = _brief_json(brief)
+    repo.refuse_campaign(
+        campaign_id=brief.campaign_id,
+        name=brief.name,
+        brief=brief_json,
+        brief_sha256=brief_sha256,
+        target_market=brief.target_market,
+        output_dir=display_root,
+        refusal={"error": error, "hits": []},
+        status="failed",
+    )
+
+
 def record_variant_failure(campaign_id: str, outcome: VariantOutcome, *, repo: Repository) -> None:
     repo.record_error(
         campaign_id=campaign_id,
