@@ -485,5 +485,6 @@ def test_every_line_the_agent_process_prints_to_stderr_is_json(
     events = [json.loads(line) for line in lines]  # a line that is not JSON fails here, quoted
     assert all(isinstance(e, dict) and "event" in e and "level" in e for e in events)
     assert model_url not in raw and llm.api_key not in raw
+    assert webhook.bodies and webhook.url not in raw  # the alert reached the webhook, whose URL is its secret
     assert (inbox / "rejected/bad.yaml").is_file()
     assert "llm needs more creatives" in [m.message["Subject"] for m in mail.received]
