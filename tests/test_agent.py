@@ -116,12 +116,12 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
     agent.run_pass()
     (alert,) = _alerts(agent)
     assert alert.rule == "failure_burst" and alert.facts["cause"] == "auth_or_licence"
-    assert [m.rcpt_tos for m in mail.received] == [["it@example.com"]]
+    assert sorted(m.rcpt_tos for m in mail.received) == [["it@example.com"], ["marketing@example.com"]]
     assert len(webhook.bodies) == 1
     body = mail.received[0].message.get_content()
     assert "auth_or_licence" in body and "sk-wrong-key" not in body and "sk-wrong-key" not in json.dumps(webhook.bodies)
     agent.run_pass()
-    assert len(mail.received) == 1  # cooldown
+    assert len(mail.received) == 2  # cooldown: still the first two (IT and everyone)
 
     # Fixed: the right key, a rerun, and the failures age out of the window.
     monkeypatch.setenv("OPENAI_API_KEY", vendor.openai_key)
@@ -138,13 +138,17 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
     assert {(a.rule, a.status) for a in _alerts(agent)} == {
         ("failure_burst", "resolved"),
         ("missing_inputs", "open"),  # the rerun paid for generated heroes (no packshots)
-        ("compliance", "open"),  # the fake vendor's flat colours are off-brand: the brand-colour check fails
+        # The fake vendor's flat colours are off-brand: the brand-colour check fails, but it blocks nothing, so it
+        # is the team's warning, not a critical alert for the legal desk.
+        ("quality_checks", "open"),
     }
-    by_rcpt = {tuple(m.rcpt_tos): m.message.get_content() for m in mail.received}
-    assert set(by_rcpt) == {("it@example.com",), ("marketing@example.com",), ("legal@example.com",)}
+    by_rcpt: dict[tuple[str, ...], list[str]] = {}
+    for m in mail.received:
+        by_rcpt.setdefault(tuple(m.rcpt_tos), []).append(m.message.get_content())
+    assert set(by_rcpt) == {("it@example.com",), ("marketing@example.com",)}  # nothing for the legal desk
     info = by_rcpt[("marketing@example.com",)]
-    assert "4 product(s) had no packshot; 12 hero(es) generated for $0.36" in info and "Likely cause" not in info
-    assert "brand_colors failed" in by_rcpt[("legal@example.com",)]
+    assert any("4 product(s) had no packshot; 12 hero(es) generated for $0.36" in b for b in info)
+    assert any("brand_colors failed" in b and "Likely cause" not in b for b in info)
 
 
 def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]
@@ -158,12 +162,15 @@ def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) 
     agent.run_pass()
     (alert,) = _alerts(agent)
     assert alert.rule == "stalled_job" and alert.facts["job_id"] == "f" * 32 and alert.facts["minutes"] >= 119
-    assert [m.rcpt_tos for m in mail.received] == [["it@example.com"]] and len(webhook.bodies) == 1
+    assert (
+        sorted(m.rcpt_tos for m in mail.received) == [["it@example.com"], ["marketing@example.com"]]
+        and len(webhook.bodies) == 1
+    )
     assert "f" * 32 in mail.received[0].message.get_content()
     agent.repo.update_job(job.id, status="succeeded", finished_at=utcnow())
     agent.run_pass()
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("stalled_job", "resolved")]
-    assert len(mail.received) == 1
+    assert len(mail.received) == 2  # nothing more
 
 
 def test_llm_drafter_calls_our_tools_over_mcp_and_is_delivered(
@@ -312,7 +319,8 @@ def test_compliance_failures_go_to_the_legal_desk(make_campaign, env: Path, smtp
     assert make_campaign(write_brief(env, brief)).status == "succeeded"
     agent = _agent()
     (variant,) = [v for v in agent.repo.variants("legal") if v.aspect_ratio == "9x16"]
-    failing = [*variant.checks, {"name": "legal_words", "status": "fail", "evidence": "'guaranteed' is prohibited"}]
+    failing = [c for c in variant.checks if c["name"] != "legal"]
+    failing.append({"name": "legal", "status": "fail", "evidence": "'guaranteed' is prohibited"})
     agent.repo.save_variant(
         **{k: getattr(variant, k) for k in ("campaign_id", "product_id", "locale", "aspect_ratio", "status", "reason",
                                              "message", "file_path", "sha256", "hero_sha256", "render_key", "reused")},
@@ -321,8 +329,9 @@ def test_compliance_failures_go_to_the_legal_desk(make_campaign, env: Path, smtp
     agent.run_pass()
     (alert,) = _alerts(agent)
     assert alert.rule == "compliance" and alert.severity == "critical"
-    assert [m.rcpt_tos for m in mail.received] == [["legal@example.com"]]
-    assert "legal_words failed ('guaranteed' is prohibited)" in mail.received[0].message.get_content()
+    # The legal desk's business, and critical: everyone's list gets it too (the desks do not take it away).
+    assert sorted(m.rcpt_tos for m in mail.received) == [["legal@example.com"], ["marketing@example.com"]]
+    assert all("legal failed ('guaranteed' is prohibited)" in m.message.get_content() for m in mail.received)
 
 
 def test_near_duplicates_are_reported(make_campaign, env: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]

@@ -164,13 +164,16 @@ class Router:
         if unknown:
             raise ConfigurationError(f"routes name unknown channels: {', '.join(unknown)}")
 
-    def targets(self, rule: str) -> list[str]:
-        """The channel names a message of ``rule`` goes to, ``log`` first, without duplicates."""
-        return list(dict.fromkeys(["log", *self.routes.get(rule, self.default)]))
+    def targets(self, rule: str, severity: str = "info") -> list[str]:
+        """The channel names a message of ``rule`` goes to, ``log`` first, without duplicates: its desk's when the
+        rule is routed to one, and the default channels (everyone) too when it is critical."""
+        routed = self.routes.get(rule, self.default)
+        everyone = self.default if severity == "critical" else []
+        return list(dict.fromkeys(["log", *routed, *everyone]))
 
     def deliver(self, message: Message, channels: Sequence[str] | None = None) -> list[DeliveryResult]:
         """Deliver ``message`` on every target channel (or on ``channels`` only) with retries; never raises."""
-        names = self.targets(message.rule) if channels is None else list(dict.fromkeys(channels))
+        names = self.targets(message.rule, message.severity) if channels is None else list(dict.fromkeys(channels))
         return [self._send(name, message) for name in names]
 
     def _send(self, name: str, message: Message) -> DeliveryResult:

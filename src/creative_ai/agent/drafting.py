@@ -37,6 +37,7 @@ LABELS = {
     "near_duplicates": "near-duplicate creatives",
     "run_failed": "run failed or incomplete",
     "inbox_rejected": "briefs rejected by the inbox",
+    "quality_checks": "creative checks warned",
 }
 
 
@@ -107,7 +108,7 @@ class TemplateDrafter:
             tools["get_recent_errors"] = await _call(
                 client, "get_recent_errors", {"campaign_id": cid, "minutes": minutes}
             )
-        if task.rule == "compliance" and cid:
+        if task.rule in ("compliance", "quality_checks") and cid:
             tools["get_compliance_report"] = await _call(client, "get_compliance_report", {"campaign_id": cid})
         if task.kind == "email" and (not tools.get("get_campaign_details") or not tools.get("analyze_root_cause")):
             raise CreativeAIError(f"no campaign {cid!r} to write about")

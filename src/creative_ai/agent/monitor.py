@@ -190,7 +190,7 @@ class Agent:
             },
             deliveries=[],
         )
-        self.outbox.queue(notice.alert_id, c.rule, now)
+        self.outbox.queue(notice.alert_id, c.rule, now, c.severity)
 
     def email(self, campaign_id: str, reason: str | None) -> Composed:
         """The stakeholder e-mail about a campaign's delay, from the facts (fact checked like an alert)."""

@@ -32,9 +32,9 @@ class Outbox:
         self.base = settings.delivery_backoff or settings.agent_interval
         self.hold_s = hold_s  # a claimed delivery whose sender died is due again after this
 
-    def queue(self, alert_id: int, rule: str, now: datetime) -> None:
+    def queue(self, alert_id: int, rule: str, now: datetime, severity: str = "info") -> None:
         """Queue the alert's (newly drafted) message for every channel its rule goes to."""
-        self.repo.queue_deliveries(alert_id, self.router.targets(rule), now=now)
+        self.repo.queue_deliveries(alert_id, self.router.targets(rule, severity), now=now)
 
     def send_due(self, now: datetime, *, holding: Callable[[], bool]) -> list[DeliveryResult]:
         """Send every due delivery of an open alert, alert by alert while ``holding()`` (the lease) is still true;
@@ -83,7 +83,7 @@ class Outbox:
         """Each channel's latest outcome on the alert; notified once a channel that reaches people accepted."""
         rows = self.repo.deliveries(alert.id)
         people = {r.channel for r in rows if r.channel != "log"} or {r.channel for r in rows}
-        order = {name: n for n, name in enumerate(self.router.targets(alert.rule))}
+        order = {name: n for n, name in enumerate(self.router.targets(alert.rule, alert.severity))}
         latest = {str(d["channel"]): d for d in alert.deliveries or []}
         latest.update({r.channel: dict(r.__dict__) for r in results})
         deliveries = sorted(latest.values(), key=lambda d: order.get(str(d["channel"]), len(order)))

@@ -22,6 +22,7 @@ RULES = (
     "near_duplicates",
     "run_failed",
     "inbox_rejected",
+    "quality_checks",
 )
 ACCESS_CAUSES = ("auth_or_licence", "quota")
 
@@ -59,7 +60,15 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
         if running or campaign.status == "running":
             continue  # the other rules judge finished work only (their alerts stay as they are meanwhile)
         checked |= {
-            (cid, rule) for rule in ("few_variants", "near_duplicates", "missing_inputs", "compliance", "run_failed")
+            (cid, rule)
+            for rule in (
+                "few_variants",
+                "near_duplicates",
+                "missing_inputs",
+                "compliance",
+                "run_failed",
+                "quality_checks",
+            )
         }
         try:
             products = [p.product_id for p in facts.repo.products(cid)]
@@ -103,20 +112,25 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
             )
         conditions += _missing_inputs(facts, cid)
         report = facts.compliance_report(cid)
-        if report.failing:
-            conditions.append(
-                Condition(
-                    cid,
-                    "compliance",
-                    "critical",
-                    f"{len(report.failing)} creative check(s) failed",
-                    {
-                        "failing": [f.model_dump() for f in report.failing[:20]],
-                        "failing_total": len(report.failing),
-                        "by_check": report.by_check,
-                    },
+        # A failed check that blocks the creative (legal wording, legibility, logo, framing) is the legal desk's
+        # business; one that only warns (a brand colour off) is the team's, and not critical.
+        blocking = [f for f in report.failing if f.check in settings.blocking_checks]
+        quality = [f for f in report.failing if f.check not in settings.blocking_checks]
+        for rule, severity, found in (("compliance", "critical", blocking), ("quality_checks", "warning", quality)):
+            if found:
+                conditions.append(
+                    Condition(
+                        cid,
+                        rule,
+                        severity,
+                        f"{len(found)} creative check(s) failed ({', '.join(sorted({f.check for f in found}))})",
+                        {
+                            "failing": [f.model_dump() for f in found[:20]],
+                            "failing_total": len(found),
+                            "by_check": report.by_check,
+                        },
+                    )
                 )
-            )
     conditions += _stalled(jobs, now, sla=settings.agent_job_sla)
     conditions += inbox_rejections(settings.agent_inbox, jobs)
     return Evaluation(_one_per_rule(conditions), checked, [c.id for c in campaigns])
