@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-import creative_ai.api.routes.campaigns as campaign_routes
+import creative_ai.jobs.intake as intake
 from creative_ai.api import create_app
 from creative_ai.config import Settings, get_settings
 from creative_ai.errors import ConfigurationError
@@ -119,7 +119,7 @@ CASES = {
 def test_slow_calls_of_concurrent_requests_overlap(app: FastAPI, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
     path, request, (owner_name, attribute), then, expected = CASES[case]
     runtime = app.state.runtime
-    owner = {"repo": runtime.repo, "runtime": runtime, "module": campaign_routes}[owner_name]
+    owner = {"repo": runtime.repo, "runtime": runtime, "module": intake}[owner_name]
     meeting = Meeting(then or getattr(owner, attribute))
     monkeypatch.setattr(owner, attribute, meeting)
     with serving(app) as url, ThreadPoolExecutor(CALLERS) as pool:
