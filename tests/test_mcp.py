@@ -84,7 +84,7 @@ def test_read_tools_return_structured_facts(seeded: Path) -> None:
             assert details["locales"] == ["de", "en"] and details["manifest_uri"] == "campaign://test-campaign/manifest"
             variants = (
                 await client.call_tool("get_product_variants", {"campaign_id": "test-campaign", "product_id": "towel"})
-            ).structured_content
+            ).structured_content["products"][0]
             assert variants["ok"] == 8 and variants["by_ratio"] == {"16x9": 2, "1x1": 2, "4x5": 2, "9x16": 2}
             assert variants["missing_ratios"] == [] and variants["missing_locales"] == []
             assert 3 <= variants["distinct"] <= 8
