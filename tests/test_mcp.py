@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import anyio
@@ -184,4 +185,4 @@ def test_recent_error_window(seeded: Path) -> None:
 
     facts = Facts(settings=settings, repo=repo, store=LocalStore(settings.output_dir))
     assert facts.recent_errors(minutes=60).total == 1
-    assert all(e.at <= utcnow().isoformat() for e in facts.recent_errors().errors)
+    assert all(e.at.endswith("Z") and datetime.fromisoformat(e.at) <= utcnow() for e in facts.recent_errors().errors)
