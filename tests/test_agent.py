@@ -186,7 +186,7 @@ def test_llm_drafter_calls_our_tools_over_mcp_and_is_delivered(
         def write(request: dict[str, Any]) -> Turn:
             outputs = [json.loads(o) for o in llm.tool_outputs(request).values()]
             details = next(o for o in outputs if "variants_ok" in o)
-            variants = next(o for o in outputs if "distinct" in o)
+            variants = next(o for o in outputs if "products" in o and "variants_ok" not in o)["products"][0]
             return Turn(
                 text=f"Subject: llm needs more creatives\n\nCampaign {details['campaign_id']} has "
                 f"{details['variants_ok']} of {details['variants_total']} creatives; product {variants['product_id']} "

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import anyio
@@ -84,7 +85,7 @@ def test_read_tools_return_structured_facts(seeded: Path) -> None:
             assert details["locales"] == ["de", "en"] and details["manifest_uri"] == "campaign://test-campaign/manifest"
             variants = (
                 await client.call_tool("get_product_variants", {"campaign_id": "test-campaign", "product_id": "towel"})
-            ).structured_content
+            ).structured_content["products"][0]
             assert variants["ok"] == 8 and variants["by_ratio"] == {"16x9": 2, "1x1": 2, "4x5": 2, "9x16": 2}
             assert variants["missing_ratios"] == [] and variants["missing_locales"] == []
             assert 3 <= variants["distinct"] <= 8
@@ -184,4 +185,4 @@ def test_recent_error_window(seeded: Path) -> None:
 
     facts = Facts(settings=settings, repo=repo, store=LocalStore(settings.output_dir))
     assert facts.recent_errors(minutes=60).total == 1
-    assert all(e.at <= utcnow().isoformat() for e in facts.recent_errors().errors)
+    assert all(e.at.endswith("Z") and datetime.fromisoformat(e.at) <= utcnow() for e in facts.recent_errors().errors)

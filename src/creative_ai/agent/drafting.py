@@ -99,9 +99,10 @@ class TemplateDrafter:
         if task.rule in ("few_variants", "near_duplicates") and cid:
             targets = products or [p["product_id"] for p in (tools["get_campaign_details"] or {}).get("products", [])]
             tools["get_product_variants"] = [
-                r
+                line
                 for p in targets
                 if (r := await _call(client, "get_product_variants", {"campaign_id": cid, "product_id": p}))
+                for line in r.get("products", [])
             ]
         if task.rule in ("failure_burst", "provider_access") and cid:
             minutes = int(task.facts.get("window_minutes", 60)) or 60

@@ -89,6 +89,11 @@ class ProductVariants(BaseModel):
     missing_locales: list[str]
 
 
+class CampaignVariants(BaseModel):
+    campaign_id: str
+    products: list[ProductVariants] = Field(description="One entry per product asked for (all when none was named).")
+
+
 class ErrorLine(BaseModel):
     campaign_id: str
     product_id: str | None

@@ -14,7 +14,7 @@ from creative_ai.errors import InputError, StorageError
 from creative_ai.facts import compliance
 from creative_ai.facts import models as m
 from creative_ai.facts.causes import ADVICE, classify
-from creative_ai.facts.select import current_variants, find_campaign, iso, variant_store_key
+from creative_ai.facts.select import current_variants, find_campaign, iso, utc, variant_store_key
 from creative_ai.report.similarity import clusters, dhash, distance
 from creative_ai.scrub import scrub
 from creative_ai.storage import Store, layout
@@ -48,7 +48,7 @@ class Facts:
                     target_market=c.target_market,
                     variants_total=len(variants),
                     variants_ok=sum(1 for v in variants if v.status == "ok"),
-                    updated_at=c.updated_at.isoformat(),
+                    updated_at=utc(c.updated_at),
                 )
             )
         return m.CampaignList(campaigns=items)
@@ -93,14 +93,14 @@ class Facts:
                     status=j.status,
                     progress_done=j.progress_done,
                     progress_total=j.progress_total,
-                    created_at=j.created_at.isoformat(),
+                    created_at=utc(j.created_at),
                     started_at=iso(j.started_at),
                     finished_at=iso(j.finished_at),
                 )
                 for j in jobs
             ],
             open_alerts=len(self.repo.alerts(status="open", campaign_id=campaign_id)),
-            updated_at=c.updated_at.isoformat(),
+            updated_at=utc(c.updated_at),
             stopped_by=_stopped_by(c),
             manifest_uri=f"campaign://{c.id}/manifest",
         )
@@ -148,7 +148,17 @@ class Facts:
             missing_locales=[loc for loc in wanted_locales if loc not in {v.locale for v in ok}],
         )
 
+    def campaign_variants(self, campaign_id: str, product_id: str | None = None) -> m.CampaignVariants:
+        """One product's variants, or every product's (in the brief's order) when none is named."""
+        self._campaign(campaign_id)
+        products = [product_id] if product_id is not None else [p.product_id for p in self.repo.products(campaign_id)]
+        return m.CampaignVariants(
+            campaign_id=campaign_id, products=[self.product_variants(campaign_id, p) for p in products]
+        )
+
     def recent_errors(self, campaign_id: str | None = None, minutes: int = 60, limit: int = 50) -> m.RecentErrors:
+        if campaign_id is not None:
+            self._campaign(campaign_id)
         rows = self.repo.recent_errors(utcnow() - timedelta(minutes=minutes), campaign_id)
         return m.RecentErrors(
             window_minutes=minutes,
@@ -162,13 +172,15 @@ class Facts:
                     stage=e.stage,
                     error_type=e.error_type,
                     message=scrub(e.message, self.settings)[:500],
-                    at=e.created_at.isoformat(),
+                    at=utc(e.created_at),
                 )
                 for e in rows[:limit]
             ],
         )
 
     def alerts(self, status: str | None = "open", campaign_id: str | None = None) -> m.AlertList:
+        if campaign_id is not None:
+            self._campaign(campaign_id)
         rows = self.repo.alerts(status=status, campaign_id=campaign_id)
         return m.AlertList(
             open=sum(1 for a in rows if a.status == "open") if status != "open" else len(rows),
@@ -180,8 +192,8 @@ class Facts:
                     severity=a.severity,
                     status=a.status,
                     summary=scrub(a.summary, self.settings),
-                    first_seen=a.first_seen.isoformat(),
-                    last_seen=a.last_seen.isoformat(),
+                    first_seen=utc(a.first_seen),
+                    last_seen=utc(a.last_seen),
                     notified_at=iso(a.notified_at),
                     resolved_at=iso(a.resolved_at),
                 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from creative_ai.db import tables as t
@@ -50,4 +50,13 @@ def variant_store_key(v: t.Variant) -> str | None:
 
 
 def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
+    """UTC to the second with a ``Z`` (the database may hand back naive UTC datetimes)."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def utc(moment: datetime) -> str:
+    """``iso`` for a moment that is always there."""
+    return iso(moment) or ""
