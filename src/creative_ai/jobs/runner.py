@@ -60,12 +60,7 @@ def _execute(job: Job, *, settings: Settings, repo: Repository, checks: CheckSui
 
         summary = runtime.run(brief, chain=chain, progress=progress)
     except InputError as exc:
-        campaign = repo.campaign(brief.campaign_id) if brief is not None else None
-        if (
-            brief is not None
-            and not isinstance(exc, ComplianceError)
-            and (campaign is None or campaign.status != "refused")
-        ):
+        if brief is not None and not isinstance(exc, ComplianceError):  # a refusal the run recorded itself
             # Refused before anything was made (a missing packshot): the campaign's facts say so, and why.
             record_plan_failure(brief, str(exc), repo=repo, display_root=settings.store_url or str(settings.output_dir))
         fail_job(job, str(exc), repo=repo)

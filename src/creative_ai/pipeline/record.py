@@ -51,21 +51,18 @@ def refusal_of(refused: ComplianceError) -> dict[str, Any]:
 
 def record_refusal(brief: CampaignBrief, refused: ComplianceError, *, repo: Repository, display_root: str) -> None:
     """The campaign marked refused with the prohibited terms that refused it (see ``Repository.refuse_campaign``)."""
-    brief_json, brief_sha256 = _brief_json(brief)
-    repo.refuse_campaign(
-        campaign_id=brief.campaign_id,
-        name=brief.name,
-        brief=brief_json,
-        brief_sha256=brief_sha256,
-        target_market=brief.target_market,
-        output_dir=display_root,
-        refusal=refusal_of(refused),
-    )
+    _mark_stopped(brief, refusal_of(refused), "refused", repo=repo, display_root=display_root)
 
 
 def record_plan_failure(brief: CampaignBrief, error: str, *, repo: Repository, display_root: str) -> None:
     """The campaign marked failed with what stopped its run before anything was made (an asset missing or
     unreadable, copy that fits no layout): its facts then say why, not what an earlier run made."""
+    _mark_stopped(brief, {"error": error, "hits": []}, "failed", repo=repo, display_root=display_root)
+
+
+def _mark_stopped(
+    brief: CampaignBrief, refusal: dict[str, Any], status: str, *, repo: Repository, display_root: str
+) -> None:
     brief_json, brief_sha256 = _brief_json(brief)
     repo.refuse_campaign(
         campaign_id=brief.campaign_id,
@@ -74,8 +71,8 @@ def record_plan_failure(brief: CampaignBrief, error: str, *, repo: Repository, d
         brief_sha256=brief_sha256,
         target_market=brief.target_market,
         output_dir=display_root,
-        refusal={"error": error, "hits": []},
-        status="failed",
+        refusal=refusal,
+        status=status,
     )
 
 
