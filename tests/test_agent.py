@@ -87,19 +87,25 @@ def test_few_variants_alerts_once_respects_cooldown_and_resolves(
     assert agent.run_pass().notices == []
     assert len(mail.received) == 1 and len(webhook.bodies) == 1
 
-    # Fixed: more ratios ⇒ more distinct creatives ⇒ resolved (and nothing sent for it).
+    # Fixed: more ratios ⇒ more distinct creatives ⇒ resolved, and said so in the alert's thread.
     write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1", "9x16", "16x9"]))
     assert make_campaign(brief).status == "succeeded"
     agent.run_pass()
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "resolved")]
-    assert len(mail.received) == 1
+    assert len(mail.received) == 2 and len(webhook.bodies) == 2
+    first, resolved = (m.message for m in mail.received)
+    assert " ".join(resolved["Subject"].split()) == "Resolved: " + " ".join(first["Subject"].split())
+    assert resolved["In-Reply-To"] == first["Message-ID"] == resolved["References"]
+    assert "3 of 3 creatives ok" in resolved.get_content() and webhook.bodies[1]["text"].startswith("*Resolved: ")
 
-    # Broken again inside the cooldown: reopened quietly, not sent again.
+    # Broken again after the all-clear was announced: a new incident, a new alert (its own thread).
     write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))
     assert make_campaign(brief).status == "succeeded"
-    assert agent.run_pass().notices == []
-    assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open")]
-    assert len(mail.received) == 1 and len(webhook.bodies) == 1
+    second = agent.run_pass()
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("few_variants", "open"), ("few_variants", "resolved")]
+    assert second.notices == [_alerts(agent)[0].id] and len(mail.received) == 3
+    assert mail.received[2].message["In-Reply-To"] is None
+    assert mail.received[2].message["Message-ID"] not in (first["Message-ID"], resolved["Message-ID"])
 
 
 def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
@@ -170,7 +176,11 @@ def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) 
     agent.repo.update_job(job.id, status="succeeded", finished_at=utcnow())
     agent.run_pass()
     assert [(a.rule, a.status) for a in _alerts(agent)] == [("stalled_job", "resolved")]
-    assert len(mail.received) == 2  # nothing more
+    # The all-clear goes to the same people, as replies; nothing more after that.
+    assert sorted(m.rcpt_tos for m in mail.received[2:]) == [["it@example.com"], ["marketing@example.com"]]
+    assert all(m.message["Subject"].startswith("Resolved: ") for m in mail.received[2:])
+    agent.run_pass()
+    assert len(mail.received) == 4 and len(webhook.bodies) == 2
 
 
 def test_llm_drafter_calls_our_tools_over_mcp_and_is_delivered(

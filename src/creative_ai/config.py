@@ -135,6 +135,9 @@ class Settings(BaseSettings):
     agent_interval: float = Field(default=60.0, gt=0, description="Seconds between two agent passes.")
     agent_inbox: Path = Field(default=Path("inbox"), description="Folder the agent watches for new briefs.")
     agent_cooldown: float = Field(default=3600.0, ge=0, description="Seconds before an open alert is sent again.")
+    agent_digest_interval: float = Field(
+        default=86400.0, ge=0, description="Seconds between two digests of info alerts (notes are never sent alone)."
+    )
     agent_min_distinct: int = Field(default=3, ge=1, description="Fewer distinct variants per product alerts.")
     agent_burst_errors: int = Field(default=5, ge=1, description="More errors than this within the window alert.")
     agent_burst_window: float = Field(default=900.0, gt=0, description="Seconds of the failure-burst window.")

@@ -1,4 +1,5 @@
-"""Alert bookkeeping: one open alert per (campaign, rule), repeats held back by a cooldown, auto-resolve."""
+"""Alert bookkeeping: one active alert per (campaign, rule) and incident, reminders held back by a cooldown, the
+lifecycle (acknowledged, snoozed, muted) and resolution when the condition re-evaluates clear."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from typing import Literal
 
 from creative_ai.agent.condition import Condition
 from creative_ai.db import tables as t
+from creative_ai.db.alert_store import ACTIVE
 from creative_ai.db.repository import Repository
 from creative_ai.logs import log
 
 
 @dataclass(frozen=True)
 class Notice:
-    """An alert to draft and deliver now: ``new``, or a ``reminder`` of one still open after the cooldown."""
+    """A message to draft and deliver now: a ``new`` alert, a ``reminder`` of one still open after the cooldown
+    (or at the end of its snooze), or the announcement that one ``resolved`` (``condition`` None)."""
 
     alert_id: int
-    kind: Literal["new", "reminder"]
-    condition: Condition
+    kind: Literal["new", "reminder", "resolved"]
+    condition: Condition | None
 
 
 def reconcile(
@@ -29,37 +32,40 @@ def reconcile(
     now: datetime,
     cooldown: float,
 ) -> list[Notice]:
-    """Record the current conditions as alerts; resolve the open alerts whose condition cleared.
+    """Record the current conditions as alerts; resolve the active alerts whose condition re-evaluated clear.
 
     Only an alert whose (campaign, rule) was ``checked`` this pass can clear: a rule that was not looked at
-    (e.g. while a job of the campaign runs) leaves its alert as it is.
+    (e.g. while a job of the campaign runs) leaves its alert as it is. One incident is one alert: while its
+    condition holds, the alert is updated, never opened again.
 
-    Returns the alerts to draft and send: new ones, and open ones whose message reached someone longer than the
-    cooldown ago (one whose message no channel has accepted yet is left to the outbox's retries). An alert that
-    cleared and came back within the cooldown of its last notification is reopened without being sent again.
+    Returns the messages to draft and send: new alerts (not of a muted rule), reminders of open ones whose message
+    reached someone longer than the cooldown ago (never of info alerts, which go out once, in a digest; never of
+    acknowledged or snoozed ones), and resolutions of alerts whose message reached someone.
     """
     notices: list[Notice] = []
     current = {(c.campaign_id, c.rule) for c in conditions}
-    for alert in repo.alerts(status="open"):
+    muted = muted_pairs(repo, now)
+    for alert in repo.alerts(status="active"):
         key = (alert.campaign_id, alert.rule)
         if key not in current and (key in checked or ("*", alert.rule) in checked):
-            repo.update_alert(alert.id, status="resolved", resolved_at=now)
-            log.info("alert_resolved", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
+            notices += _resolve(alert, repo, now)
     for c in conditions:
+        quiet = (c.campaign_id, c.rule) in muted or ("*", c.rule) in muted
         latest = repo.latest_alert(c.campaign_id, c.rule)
-        if latest is not None and latest.status == "open":
+        if latest is not None and latest.status in ACTIVE:
             repo.update_alert(latest.id, summary=c.summary, facts=c.facts, severity=c.severity, last_seen=now)
-            if _remindable(latest, repo.delivery_round(latest.id), now, cooldown):
-                notices.append(Notice(latest.id, "reminder", c))
+            kind = _still_active(latest, c, quiet=quiet, repo=repo, now=now, cooldown=cooldown)
+            if kind is not None:
+                notices.append(Notice(latest.id, kind, c))
             continue
-        if latest is not None and not _cooled(latest, now, cooldown):
+        if latest is not None and latest.severity == "info" and not _cooled(latest, now, cooldown):
+            # A note that cleared and came back soon after it went out is the same note: reopened, not re-sent.
             repo.update_alert(
                 latest.id,
-                status="open",
+                status="muted" if quiet else "open",
                 resolved_at=None,
                 summary=c.summary,
                 facts=c.facts,
-                severity=c.severity,
                 last_seen=now,
             )
             log.info("alert_reopened_quietly", alert_id=latest.id, rule=c.rule, campaign_id=c.campaign_id)
@@ -67,7 +73,7 @@ def reconcile(
         alert_id = repo.add_alert(
             campaign_id=c.campaign_id,
             rule=c.rule,
-            status="open",
+            status="muted" if quiet else "open",
             first_seen=now,
             notify_count=0,
             summary=c.summary,
@@ -76,8 +82,54 @@ def reconcile(
             last_seen=now,
         )
         log.info("alert_opened", alert_id=alert_id, rule=c.rule, campaign_id=c.campaign_id, severity=c.severity)
-        notices.append(Notice(alert_id, "new", c))
+        if not quiet:
+            notices.append(Notice(alert_id, "new", c))
     return notices
+
+
+def muted_pairs(repo: Repository, now: datetime) -> set[tuple[str, str]]:
+    """The (campaign, rule) pairs muted now ("*" for every campaign); lapsed mutes are dropped."""
+    pairs: set[tuple[str, str]] = set()
+    for mute in repo.mutes():
+        if mute.until is not None and aware(mute.until) <= now:
+            repo.unmute(mute.campaign_id, mute.rule)
+        else:
+            pairs.add((mute.campaign_id, mute.rule))
+    return pairs
+
+
+def _resolve(alert: t.Alert, repo: Repository, now: datetime) -> list[Notice]:
+    """Resolve the alert; its resolution is announced (in its thread) when its message had reached someone and it
+    is worth a message (not a note, not muted); otherwise what was still waiting to go out is dropped."""
+    repo.update_alert(alert.id, status="resolved", resolved_at=now, snoozed_until=None)
+    log.info("alert_resolved", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
+    if alert.notified_at is not None and alert.severity != "info" and alert.status != "muted":
+        return [Notice(alert.id, "resolved", None)]
+    repo.drop_deliveries(alert.id)
+    return []
+
+
+def _still_active(
+    alert: t.Alert, c: Condition, *, quiet: bool, repo: Repository, now: datetime, cooldown: float
+) -> Literal["reminder"] | None:
+    """Move an alert whose condition still holds along its lifecycle; ``reminder`` when it is to be sent again."""
+    if quiet:
+        if alert.status != "muted":
+            repo.update_alert(alert.id, status="muted")
+        return None
+    if alert.status == "acknowledged":
+        return None  # someone is on it: it stays quiet until it resolves
+    if alert.status == "snoozed":
+        if alert.snoozed_until is not None and aware(alert.snoozed_until) > now:
+            return None
+        repo.update_alert(alert.id, status="open", snoozed_until=None)
+        log.info("alert_snooze_ended", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
+        return None if c.severity == "info" else "reminder"
+    if alert.status == "muted":  # its mute ended or was lifted
+        repo.update_alert(alert.id, status="open")
+    if c.severity == "info":
+        return None  # a note goes out once, in a digest
+    return "reminder" if _remindable(alert, repo.delivery_round(alert.id), now, cooldown) else None
 
 
 def aware(moment: datetime) -> datetime:

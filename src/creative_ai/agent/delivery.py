@@ -31,6 +31,8 @@ class Message:
     rule: str
     campaign_id: str | None
     severity: str
+    thread: str | None = None  # one alert's messages share a thread: its first, the reminders, its resolution
+    reply: bool = False  # a reminder or a resolution: it answers the thread's first message
 
 
 @dataclass(frozen=True)
@@ -91,13 +93,22 @@ class SmtpChannel:
         self.starttls, self.timeout = starttls, timeout
 
     def build(self, message: Message) -> EmailMessage:
-        """The email for ``message``, with From/To/Subject/Date/Message-ID headers."""
+        """The email for ``message``, with From/To/Subject/Date/Message-ID headers; a reply (reminder, resolution)
+        names its thread's first message in In-Reply-To and References."""
         email = EmailMessage()
         email["From"] = self.sender
         email["To"] = ", ".join(self.recipients)
         email["Subject"] = message.subject
         email["Date"] = formatdate(usegmt=True)
-        email["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or "localhost")
+        domain = self.sender.rpartition("@")[2] or "localhost"
+        first = f"<{message.thread}@{domain}>" if message.thread else None
+        if first is not None and not message.reply:
+            email["Message-ID"] = first
+        else:
+            email["Message-ID"] = make_msgid(domain=domain)
+        if first is not None and message.reply:
+            email["In-Reply-To"] = first
+            email["References"] = first
         email.set_content(message.body, charset="utf-8")
         return email
 

@@ -15,6 +15,7 @@ import anyio
 from mcp.server.mcpserver import MCPServer
 
 from creative_ai.agent.alerts import Notice, reconcile
+from creative_ai.agent.announce import DIGEST_RULE, make_digest, resolution_draft
 from creative_ai.agent.delivery import Channel, DeliveryResult, Router, SmtpChannel, WebhookChannel
 from creative_ai.agent.drafting import AlertDrafter, Composed, Task, compose, make_drafter
 from creative_ai.agent.inbox import InboxResult, scan_inbox
@@ -161,8 +162,12 @@ class Agent:
             except Exception as exc:  # noqa: BLE001 one alert failing must not starve the others
                 log.error("alert_notify_failed", alert_id=notice.alert_id, error=self._safe(exc))
             report.notices.append(notice.alert_id)
+        digest = make_digest(self.repo, moment, interval=self.settings.agent_digest_interval)
+        if digest is not None:
+            self.outbox.queue(digest, DIGEST_RULE, moment, "info")
+            report.notices.append(digest)
         report.deliveries = self.outbox.send_due(moment, holding=self.leadership.hold)
-        report.open_alerts = len(self.repo.alerts(status="open"))
+        report.open_alerts = len(self.repo.alerts(status="active"))
         self.heartbeat("running", open_alerts=report.open_alerts, last_pass_conditions=report.conditions)
         return report
 
@@ -170,8 +175,17 @@ class Agent:
         return scrub(f"{type(exc).__name__}: {exc}", self.settings)[:300]
 
     def notify(self, notice: Notice, now: datetime) -> None:
-        """Draft the alert's message and queue it for each of its channels (the outbox sends it)."""
+        """Draft the alert's message and queue it for each of its channels (the outbox sends it). A resolution is
+        written from the facts; a note (info) is not drafted alone: it goes out in the next digest."""
         c = notice.condition
+        if c is None:
+            alert = self.repo.alert(notice.alert_id)
+            if alert is not None:
+                self.repo.update_alert(alert.id, draft=resolution_draft(alert, self.facts, now), deliveries=[])
+                self.outbox.queue_resolution(alert.id, now)
+            return
+        if c.severity == "info":
+            return
         task = Task("alert", c.campaign_id, c.rule, c.severity, c.summary, c.facts)
         composed: Composed = anyio.run(lambda: compose(task, server=self.server, drafter=self.drafter))
         draft = composed.draft

@@ -1,7 +1,8 @@
 """Alert messages waiting for their channels: queued per channel, sent when due, retried with backoff.
 
-An alert's message is queued for every channel its rule is routed to. Each pass sends the due deliveries of open
-alerts and records each channel's outcome. A channel that accepted is never sent the same message again; one that
+An alert's message is queued for every channel its rule is routed to. Each pass sends the due deliveries (of open
+alerts, of resolutions and of digests; an acknowledged, snoozed or muted alert's wait) and records each channel's
+outcome. A channel that accepted is never sent the same message again; one that
 refused is tried again by a later pass after a backoff (base, 2 × base, 4 × base …, capped). The alert counts as
 notified (``notified_at``, ``notify_count``) when the first channel that reaches people accepts its message;
 ``log`` is a record, and counts only when it is the alert's only channel.
@@ -12,13 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from creative_ai.agent.alerts import round_notified
+from creative_ai.agent.alerts import aware, round_notified
 from creative_ai.agent.delivery import DeliveryResult, Message, Router
 from creative_ai.config import Settings
 from creative_ai.db import tables as t
 from creative_ai.db.repository import Repository
 from creative_ai.logs import log, without_url_paths
 from creative_ai.scrub import scrub
+
+
+def thread_of(alert: t.Alert) -> str:
+    """The stable name of the alert's thread (its first message's Message-ID, before the domain)."""
+    return f"creative-ai.alert-{alert.id}.{int(aware(alert.first_seen).timestamp())}"
 
 
 def retry_delay(attempts: int, *, base: float, cap: float) -> float:
@@ -36,8 +42,13 @@ class Outbox:
         """Queue the alert's (newly drafted) message for every channel its rule goes to."""
         self.repo.queue_deliveries(alert_id, self.router.targets(rule, severity), now=now)
 
+    def queue_resolution(self, alert_id: int, now: datetime) -> None:
+        """Queue the alert's resolution for the channels that accepted its message (nobody else heard of it)."""
+        heard = [r.channel for r in self.repo.deliveries(alert_id) if r.status == "delivered"]
+        self.repo.queue_deliveries(alert_id, heard, now=now)
+
     def send_due(self, now: datetime, *, holding: Callable[[], bool]) -> list[DeliveryResult]:
-        """Send every due delivery of an open alert, alert by alert while ``holding()`` (the lease) is still true;
+        """Send every due delivery, alert by alert while ``holding()`` (the lease) is still true;
         one alert failing does not stop the others."""
         due: dict[int, list[t.AlertDelivery]] = {}
         for row in self.repo.due_deliveries(now):
@@ -65,7 +76,9 @@ class Outbox:
         if not claimed:
             return []
         subject, _, body = alert.draft.partition("\n\n")
-        message = Message(subject, body, alert.rule, alert.campaign_id or None, alert.severity)
+        thread = None if alert.status == "digest" else thread_of(alert)
+        reply = alert.status == "resolved" or alert.notify_count > 0
+        message = Message(subject, body, alert.rule, alert.campaign_id or None, alert.severity, thread, reply)
         results = self.router.deliver(message, channels=list(claimed))
         for result in results:
             tries = claimed[result.channel].attempts + 1
@@ -89,10 +102,17 @@ class Outbox:
         deliveries = sorted(latest.values(), key=lambda d: order.get(str(d["channel"]), len(order)))
         round_at = max((r.queued_at for r in rows), default=None)
         reached = any(r.ok and r.channel in people for r in results)
-        if reached and round_at is not None and not round_notified(alert, round_at):
+        if alert.status == "resolved":  # its resolution: the alert was counted as notified before
+            self.repo.update_alert(alert.id, deliveries=deliveries)
+            if reached:
+                log.info("alert_resolution_sent", alert_id=alert.id)
+        elif reached and round_at is not None and not round_notified(alert, round_at):
             self.repo.update_alert(
                 alert.id, notified_at=now, notify_count=alert.notify_count + 1, deliveries=deliveries
             )
             log.info("alert_notified", alert_id=alert.id, channels=sorted(r.channel for r in results if r.ok))
+            if alert.status == "digest":  # the notes it carried reached someone too
+                for note in self.repo.digested(alert.id):
+                    self.repo.update_alert(note.id, notified_at=now, notify_count=note.notify_count + 1)
         else:
             self.repo.update_alert(alert.id, deliveries=deliveries)

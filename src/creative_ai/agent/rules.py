@@ -25,11 +25,12 @@ RULES = (
     "quality_checks",
 )
 ACCESS_CAUSES = ("auth_or_licence", "quota")
+PROVIDER_RULES = ("failure_burst", "provider_access")
 
 
 def watched(facts: Facts, now: datetime, *, days: int = 7) -> list[t.Campaign]:
     """Campaigns updated recently, and every campaign with an open alert (it stays watched until resolved)."""
-    alerted = {a.campaign_id for a in facts.repo.alerts(status="open")}
+    alerted = {a.campaign_id for a in facts.repo.alerts(status="active")}
     cutoff = now - timedelta(days=days)
     return [c for c in facts.repo.campaigns() if _aware(c.updated_at) >= cutoff or c.id in alerted]
 
@@ -51,12 +52,16 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
     since = now - timedelta(seconds=settings.agent_burst_window)
     jobs = facts.repo.jobs()
     campaigns = watched(facts, now)
+    active = {(a.campaign_id, a.rule): a for a in facts.repo.alerts(status="active")}
     for campaign in campaigns:
         cid = campaign.id
         running = any(j.campaign_id == cid and j.status in ("queued", "running") for j in jobs)
-        failing = _errors(facts, cid, since)
+        healthy = _aware(campaign.updated_at) if campaign.status == "succeeded" else None
+        failing = _errors(facts, cid, max(since, healthy) if healthy else since)
+        # A provider incident is over when the campaign is fixed, not when its errors age out of the window.
+        held = [] if failing else _unrecovered(facts, cid, healthy, active)
         conditions += failing
-        checked |= {(cid, "failure_burst"), (cid, "provider_access")}
+        checked |= {(cid, rule) for rule in PROVIDER_RULES if rule not in held}
         if running or campaign.status == "running":
             continue  # the other rules judge finished work only (their alerts stay as they are meanwhile)
         checked |= {
@@ -77,10 +82,10 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
             continue
         # One incident, one alert: a run failed by a burst of provider errors is in that alert, and products short
         # of creatives because the provider failed or the run did are in the one about that.
-        run = [] if failing else failed_run(campaign, facts.campaign_details(cid), jobs)
+        run = [] if failing or held else failed_run(campaign, facts.campaign_details(cid), jobs)
         conditions += run
         for pv in lines:
-            if pv.distinct < settings.agent_min_distinct and not failing and not run:
+            if pv.distinct < settings.agent_min_distinct and not failing and not held and not run:
                 conditions.append(
                     Condition(
                         cid,
@@ -179,6 +184,24 @@ def _errors(facts: Facts, cid: str, since: datetime) -> list[Condition]:
             )
         ]
     return []
+
+
+def _unrecovered(facts: Facts, cid: str, healthy: datetime | None, active: dict[tuple[str, str], t.Alert]) -> list[str]:
+    """The provider rules whose active alert on the campaign still stands though its failures left the window:
+    nothing has shown the campaign fixed since the alert was last seen (no run of it succeeded since, no
+    provider call of it has worked since)."""
+    held = []
+    for rule in PROVIDER_RULES:
+        alert = active.get((cid, rule))
+        if alert is None:
+            continue
+        seen = _aware(alert.last_seen)
+        if healthy is not None and healthy > seen:
+            continue
+        if any(g.outcome == "ok" for g in facts.repo.recent_generations(seen, cid)):
+            continue
+        held.append(rule)
+    return held
 
 
 def _missing_inputs(facts: Facts, cid: str) -> list[Condition]:

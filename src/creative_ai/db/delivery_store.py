@@ -21,6 +21,7 @@ from creative_ai.db.job_store import _aware, utcnow
 from creative_ai.db.upsert import upsert
 
 OUTSTANDING = ("pending", "failed")
+SENDABLE = ("open", "resolved", "digest")  # alerts whose queued messages go out (a resolved one's: its resolution)
 AGENT_LEASE = "agent"  # the lease of the one agent that evaluates and sends
 AGENT_HEARTBEAT = "agent"  # runtime settings key of the leading agent's heartbeat
 AGENT_STANDBY = "agent.standby."  # runtime settings keys of the agents beating as standby
@@ -59,6 +60,15 @@ class DeliveryStore:
                 )
                 upsert(s, t.AlertDelivery, values, keys=["alert_id", "channel"])
 
+    def drop_deliveries(self, alert_id: int) -> None:
+        """Forget the alert's messages not accepted yet (it resolved before they reached anyone)."""
+        with self._session.begin() as s:
+            s.execute(
+                delete(t.AlertDelivery).where(
+                    t.AlertDelivery.alert_id == alert_id, t.AlertDelivery.status != "delivered"
+                )
+            )
+
     def deliveries(self, alert_id: int) -> list[t.AlertDelivery]:
         with self._session() as s:
             query = select(t.AlertDelivery).where(t.AlertDelivery.alert_id == alert_id)
@@ -71,12 +81,13 @@ class DeliveryStore:
             return s.scalar(query)
 
     def due_deliveries(self, now: datetime) -> list[t.AlertDelivery]:
-        """Deliveries of open alerts not accepted yet whose time has come, by alert then channel."""
+        """Deliveries not accepted yet whose time has come, by alert then channel: of open alerts, of resolved ones
+        (their resolution) and of digests; an acknowledged, snoozed or muted alert's wait."""
         query = (
             select(t.AlertDelivery)
             .join(t.Alert, t.Alert.id == t.AlertDelivery.alert_id)
             .where(
-                t.Alert.status == "open",
+                t.Alert.status.in_(SENDABLE),
                 t.AlertDelivery.status.in_(OUTSTANDING),
                 t.AlertDelivery.next_attempt_at <= now,
             )
@@ -118,11 +129,13 @@ class DeliveryStore:
             )
 
     def delivery_counts(self) -> list[tuple[str, str, int]]:
-        """(channel, status, count) over the deliveries of open alerts."""
+        """(channel, status, count) over the deliveries of open alerts, and the messages still going out of
+        resolved alerts (their resolution) and of digests."""
+        outstanding = t.Alert.status.in_(SENDABLE) & t.AlertDelivery.status.in_(OUTSTANDING)
         query = (
             select(t.AlertDelivery.channel, t.AlertDelivery.status, func.count())
             .join(t.Alert, t.Alert.id == t.AlertDelivery.alert_id)
-            .where(t.Alert.status == "open")
+            .where((t.Alert.status == "open") | outstanding)
             .group_by(t.AlertDelivery.channel, t.AlertDelivery.status)
             .order_by(t.AlertDelivery.channel, t.AlertDelivery.status)
         )

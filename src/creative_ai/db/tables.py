@@ -193,7 +193,10 @@ class JobPart(Base):
 
 
 class Alert(Base):
-    """An alert from the monitoring agent. ``status``: open or resolved; ``campaign_id`` "" for none."""
+    """An alert from the monitoring agent. ``status``: ``open``, ``acknowledged`` (someone is on it: no reminders),
+    ``snoozed`` (quiet until ``snoozed_until``), ``muted`` (its rule is muted on its campaign), ``resolved`` (its
+    condition re-evaluated clear), or ``digest`` for a digest of info alerts (``digest_id`` on the alerts it
+    carries); ``campaign_id`` "" for none."""
 
     __tablename__ = "alerts"
 
@@ -213,6 +216,23 @@ class Alert(Base):
     drafter: Mapped[str | None] = mapped_column(String(32))
     fact_check: Mapped[dict[str, object] | None] = mapped_column(JSON)
     deliveries: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    snoozed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    digest_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class AlertMute(Base):
+    """A rule kept quiet on a campaign (``campaign_id`` "*": on every campaign) until ``until`` (None: until
+    unmuted). Its alerts are still recorded and resolved, but nothing about them is sent."""
+
+    __tablename__ = "alert_mutes"
+
+    campaign_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rule: Mapped[str] = mapped_column(String(32), primary_key=True)
+    muted_by: Mapped[str] = mapped_column(String(200))
+    muted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Approval(Base):

@@ -122,10 +122,13 @@ class AlertLine(BaseModel):
     last_seen: str
     notified_at: str | None
     resolved_at: str | None
+    acknowledged_at: str | None
+    acknowledged_by: str | None
+    snoozed_until: str | None
 
 
 class AlertList(BaseModel):
-    open: int
+    open: int = Field(description="Alerts listed that are not resolved yet (open, acknowledged, snoozed or muted).")
     alerts: list[AlertLine]
 
 

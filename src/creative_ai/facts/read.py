@@ -9,6 +9,7 @@ from typing import Any
 
 from creative_ai.config import Settings
 from creative_ai.db import tables as t
+from creative_ai.db.alert_store import ACTIVE
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.errors import InputError, StorageError
 from creative_ai.facts import compliance
@@ -99,7 +100,7 @@ class Facts:
                 )
                 for j in jobs
             ],
-            open_alerts=len(self.repo.alerts(status="open", campaign_id=campaign_id)),
+            open_alerts=len(self.repo.alerts(status="active", campaign_id=campaign_id)),
             updated_at=utc(c.updated_at),
             stopped_by=_stopped_by(c),
             manifest_uri=f"campaign://{c.id}/manifest",
@@ -178,27 +179,31 @@ class Facts:
             ],
         )
 
-    def alerts(self, status: str | None = "open", campaign_id: str | None = None) -> m.AlertList:
+    def alerts(self, status: str | None = "active", campaign_id: str | None = None) -> m.AlertList:
+        """Alerts by status (``active``: not resolved yet; None: all), newest first."""
         if campaign_id is not None:
             self._campaign(campaign_id)
         rows = self.repo.alerts(status=status, campaign_id=campaign_id)
         return m.AlertList(
-            open=sum(1 for a in rows if a.status == "open") if status != "open" else len(rows),
-            alerts=[
-                m.AlertLine(
-                    alert_id=a.id,
-                    campaign_id=a.campaign_id,
-                    rule=a.rule,
-                    severity=a.severity,
-                    status=a.status,
-                    summary=scrub(a.summary, self.settings),
-                    first_seen=utc(a.first_seen),
-                    last_seen=utc(a.last_seen),
-                    notified_at=iso(a.notified_at),
-                    resolved_at=iso(a.resolved_at),
-                )
-                for a in rows
-            ],
+            open=sum(1 for a in rows if a.status in ACTIVE),
+            alerts=[self.alert_line(a) for a in rows],
+        )
+
+    def alert_line(self, a: t.Alert) -> m.AlertLine:
+        return m.AlertLine(
+            alert_id=a.id,
+            campaign_id=a.campaign_id,
+            rule=a.rule,
+            severity=a.severity,
+            status=a.status,
+            summary=scrub(a.summary, self.settings),
+            first_seen=utc(a.first_seen),
+            last_seen=utc(a.last_seen),
+            notified_at=iso(a.notified_at),
+            resolved_at=iso(a.resolved_at),
+            acknowledged_at=iso(a.acknowledged_at),
+            acknowledged_by=a.acknowledged_by,
+            snoozed_until=iso(a.snoozed_until),
         )
 
     def root_cause(self, campaign_id: str, minutes: int = 24 * 60) -> m.RootCause:

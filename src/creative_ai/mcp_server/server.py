@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceNotFoundError
 from mcp.types import Resource, ToolAnnotations
 from pydantic import Field
 
@@ -19,6 +19,8 @@ from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.submit import submit_job
+from creative_ai.mcp_server.alert_tools import alert_tools
+from creative_ai.mcp_server.answer import answer as _answer
 from creative_ai.storage import Store
 
 T = TypeVar("T")
@@ -47,7 +49,8 @@ ProductId = Annotated[
 ]
 Minutes = Annotated[int, Field(description="How far back to look, in minutes (1 to 10080, a week).")]
 AlertStatus = Annotated[
-    Literal["open", "resolved", "all"], Field(description="Which alerts: open ones, resolved ones, or all.")
+    Literal["active", "open", "acknowledged", "snoozed", "muted", "resolved", "all"],
+    Field(description="Which alerts: active (not resolved yet), one status, or all."),
 ]
 OptionalCampaignId = Annotated[
     str | None, Field(description="Only this campaign's (its id, as list_campaigns gives it); all when left out.")
@@ -84,14 +87,6 @@ class CampaignServer(MCPServer):
         return listed
 
 
-def _answer(call: Callable[[], T]) -> T:
-    """Our errors reach the client as tool errors with their message (no traceback in the server log)."""
-    try:
-        return call()
-    except CreativeAIError as exc:
-        raise ToolError(str(exc)) from exc
-
-
 def build_server(
     *, settings: Settings, repo: Repository, store: Store, queue: Callable[[], JobQueue] | None = None
 ) -> MCPServer:
@@ -112,6 +107,7 @@ def build_server(
         if queue is None:
             raise ValueError("action tools need a job queue")
         _action_tools(server, settings, repo, queue)
+        alert_tools(server, facts, repo)
     return server
 
 
@@ -138,8 +134,9 @@ def _read_tools(server: MCPServer, facts: Facts) -> None:
         return _answer(lambda: facts.recent_errors(campaign_id, minutes=max(1, min(minutes, 7 * 24 * 60))))
 
     @server.tool(annotations=READ)
-    def get_alerts(status: AlertStatus = "open", campaign_id: OptionalCampaignId = None) -> m.AlertList:
-        """The monitoring agent's alerts."""
+    def get_alerts(status: AlertStatus = "active", campaign_id: OptionalCampaignId = None) -> m.AlertList:
+        """The monitoring agent's alerts, newest first: open, acknowledged (someone is on it), snoozed, muted or
+        resolved (its condition re-evaluated clear)."""
         return _answer(lambda: facts.alerts(None if status == "all" else status, campaign_id))
 
     @server.tool(annotations=READ)

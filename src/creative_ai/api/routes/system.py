@@ -125,7 +125,7 @@ def agent_status(request: Request, settings: SettingsDep, repo: RepoDep) -> dict
     status = "not_running"
     if last:
         status = "stopped" if beat.get("status") == "stopped" else ("running" if _fresh(beat) else "stale")
-    open_alerts = repo.alerts(status="open")
+    open_alerts = repo.alerts(status="active")
     lease = repo.lease(AGENT_LEASE)  # None when lapsed
     standby = [b for b in repo.settings_under(AGENT_STANDBY).values() if _fresh(b)]
     deliveries: dict[str, dict[str, int]] = {}
