@@ -129,7 +129,13 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
     agent.run_pass()
     assert len(mail.received) == 2  # cooldown: still the first two (IT and everyone)
 
-    # Fixed: the right key, a rerun, and the failures age out of the window.
+    # Not fixed, and the failures age out of the window: the incident is still open, and still one alert (no
+    # second one for the failed run or the products it left short).
+    agent.run_pass(now=utcnow() + timedelta(seconds=agent.settings.agent_burst_window + 60))
+    assert [(a.rule, a.status) for a in _alerts(agent)] == [("failure_burst", "open")]
+    assert len(mail.received) == 2
+
+    # Fixed: the right key and a rerun that succeeds; it closes at once (its failures are still in the window).
     monkeypatch.setenv("OPENAI_API_KEY", vendor.openai_key)
     write_brief(
         env,
@@ -140,7 +146,7 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
         ),
     )
     assert make_campaign(brief, provider="openai").status == "succeeded"
-    agent.run_pass(now=utcnow() + timedelta(seconds=agent.settings.agent_burst_window + 60))
+    agent.run_pass()
     assert {(a.rule, a.status) for a in _alerts(agent)} == {
         ("failure_burst", "resolved"),
         ("missing_inputs", "open"),  # the rerun paid for generated heroes (no packshots)
@@ -153,8 +159,10 @@ def test_auth_failure_burst_is_one_alert_to_it_and_resolves(
         by_rcpt.setdefault(tuple(m.rcpt_tos), []).append(m.message.get_content())
     assert set(by_rcpt) == {("it@example.com",), ("marketing@example.com",)}  # nothing for the legal desk
     info = by_rcpt[("marketing@example.com",)]
-    assert any("4 product(s) had no packshot; 12 hero(es) generated for $0.36" in b for b in info)
+    assert any("4 product(s) had no packshot; 12 hero(es) generated for $0.36" in b for b in info)  # the digest
     assert any("brand_colors failed" in b and "Likely cause" not in b for b in info)
+    resolutions = [m for m in mail.received if str(m.message["Subject"]).startswith("Resolved: ")]
+    assert sorted(m.rcpt_tos for m in resolutions) == [["it@example.com"], ["marketing@example.com"]]
 
 
 def test_stalled_job_alerts_and_resolves(env: Path, smtp_server, webhook: Hook) -> None:  # type: ignore[no-untyped-def]

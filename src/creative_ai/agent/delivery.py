@@ -7,6 +7,7 @@ The webhook URL holds a secret token, so it never appears in an error or a log e
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -101,7 +102,8 @@ class SmtpChannel:
         email["Subject"] = message.subject
         email["Date"] = formatdate(usegmt=True)
         domain = self.sender.rpartition("@")[2] or "localhost"
-        first = f"<{message.thread}@{domain}>" if message.thread else None
+        readers = hashlib.sha256(",".join(sorted(self.recipients)).encode()).hexdigest()[:8]  # a thread per list
+        first = f"<{message.thread}.{readers}@{domain}>" if message.thread else None
         if first is not None and not message.reply:
             email["Message-ID"] = first
         else:
