@@ -170,3 +170,22 @@ def test_a_job_sent_after_close_is_recorded_as_not_sent_not_lost(executor) -> No
     assert dispatch(queue, repo, job_id) is False  # refused, and recorded so a reconciler or the next process sends it
     job = repo.job(job_id)
     assert job is not None and job.status == "queued" and job.dispatched_at is None
+
+
+def test_a_close_that_cannot_wait_hands_the_unfinished_job_back_as_queued(executor) -> None:  # type: ignore[no-untyped-def]
+    queue, repo, submit = executor
+    job_id = submit("handed-back")
+    release = threading.Event()
+
+    def stuck() -> None:  # a job that cannot end in time (a provider call that hangs)
+        repo.update_job(job_id, status="running")
+        release.wait(10)
+
+    queue._submit(job_id, stuck)
+    try:
+        queue.close(timeout=0.3)
+        job = repo.job(job_id)
+        assert job is not None and (job.status, job.dispatched_at) == ("queued", None)  # the next process runs it
+        assert dispatch(queue, repo, job_id) is False  # and this one takes nothing more
+    finally:
+        release.set()
