@@ -100,6 +100,7 @@ class Agent:
         self.leadership = Leadership(repo, lease_s=lease_seconds(settings))
         self.outbox = Outbox(settings, repo=repo, router=self.router, hold_s=self.leadership.lease_s)
         self.standing_by = False
+        self.settle = False  # one pass (--once): the jobs it takes from the inbox end before the rules look
 
     def heartbeat(self, status: str, **extra: Any) -> None:
         self.repo.set_setting(
@@ -141,6 +142,9 @@ class Agent:
         report = PassReport()
         self.heartbeat("running")
         report.inbox = scan_inbox(self.settings, repo=self.repo, queue=self.queue)
+        if self.settle and any(r.job_id for r in report.inbox):
+            while not self.queue.drain(timeout=1.0) and not self.stop.is_set():
+                pass  # a stop signal cuts the wait short (the process still ends its jobs, or hands them over)
         moment = now or utcnow()
         evaluation = evaluate(self.facts, moment)
         report.conditions = len(evaluation.conditions)
@@ -214,7 +218,9 @@ class Agent:
         return composed
 
     def run(self, *, once: bool = False) -> None:
-        """Passes every ``agent_interval`` seconds until stopped (or one pass with ``once``)."""
+        """Passes every ``agent_interval`` seconds until stopped (or one pass with ``once``, which waits for the
+        jobs it takes from the inbox to end, in-process, so their failures are alerted on in that pass)."""
+        self.settle = once
         log.info("agent_started", interval=self.settings.agent_interval, drafter=self.drafter.name)
         try:
             while not self.stop.is_set():

@@ -37,6 +37,7 @@ def agent(
     if ctx.invoked_subcommand is not None:
         return
     from creative_ai.config import get_settings
+    from creative_ai.jobs.handover import hand_over_on_stop
     from creative_ai.logs import configure_logging
 
     settings = get_settings(**({"agent_interval": interval} if interval else {}))
@@ -48,6 +49,8 @@ def agent(
     except KeyboardInterrupt:
         monitor.stop.set()
     finally:
+        # The jobs it submitted from the inbox end before it exits; a stop signal meanwhile hands them over.
+        hand_over_on_stop(lambda: [monitor.queue])
         monitor.queue.close()
 
 

@@ -26,6 +26,7 @@ def mcp_command(
     """Serve campaign facts to MCP clients (LLM agents, IDEs)."""
     from creative_ai.config import get_settings
     from creative_ai.jobs import make_queue
+    from creative_ai.jobs.handover import hand_over_on_stop
     from creative_ai.jobs.queue import JobQueue
     from creative_ai.logs import configure_logging
     from creative_ai.mcp_server.server import build_server
@@ -45,6 +46,10 @@ def mcp_command(
         return queues[0]
 
     server = build_server(settings=settings, repo=repo, store=runtime.store, queue=queue)
+    # The session's end (stdin closed, or the HTTP server stopped) waits below for the jobs it submitted; a client
+    # that stops the process instead (SIGTERM: the stdio client does a moment after closing stdin) gets them handed
+    # over to the next process, back to queued.
+    hand_over_on_stop(lambda: list(queues))
     try:
         if transport is Transport.stdio:
             server.run("stdio")

@@ -235,6 +235,28 @@ class JobStore:
             result = s.execute(update(t.JobPart).where(t.JobPart.status == "running").values(status="queued"))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
+    def hand_back_jobs(self, job_ids: list[str]) -> list[str]:
+        """Jobs a stopping process accepted but did not finish go back to ``queued`` (its running parts too, their
+        claims dropped), marked not sent, so the next executor or reconciler runs them; returns the ids handed back."""
+        if not job_ids:
+            return []
+        with self._session.begin() as s:
+            mine = list(
+                s.scalars(select(t.Job.id).where(t.Job.id.in_(job_ids), t.Job.status.in_(("queued", "running"))))
+            )
+            if mine:
+                s.execute(
+                    update(t.Job)
+                    .where(t.Job.id.in_(mine))
+                    .values(status="queued", dispatched_at=None, publishing_at=None)
+                )
+                s.execute(
+                    update(t.JobPart)
+                    .where(t.JobPart.job_id.in_(mine), t.JobPart.status == "running")
+                    .values(status="queued", dispatched_at=None)
+                )
+            return mine
+
     def claim_publish(self, job_id: str, *, lease_s: float) -> bool:
         """Let one caller publish a fanned-out job (again after ``lease_s`` if that caller died)."""
         now = utcnow()

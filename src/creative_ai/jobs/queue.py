@@ -20,5 +20,15 @@ class JobQueue(ABC):
         """Whether jobs can be queued right now, and how."""
         return True, "in-process"
 
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until this process runs none of the jobs it was given; False when ``timeout`` ran out first (a
+        broker's workers run them elsewhere: nothing to wait for here)."""
+        return True
+
     def close(self) -> None:
         return None
+
+    def hand_over(self) -> list[str]:
+        """Give up the unfinished jobs this process holds, back to the database for the next one (a broker keeps
+        its own: nothing to do)."""
+        return []
