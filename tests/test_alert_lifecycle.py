@@ -125,6 +125,9 @@ def test_a_snoozed_alert_comes_back_when_its_time_is_up(
         past = client.post(f"/alerts/{alert.id}/snooze", json={"until": "2020-01-01T00:00:00Z"})
         assert past.status_code == 422 and "not in the future" in past.json()["detail"]
         assert client.post("/alerts/4242/ack").status_code == 404
+        typo = client.post(f"/alerts/{alert.id}/mute", json={"untill": "2h"})
+        assert typo.status_code == 422 and "untill" in typo.text
+        assert agent.repo.mutes() == []
         assert client.post(f"/alerts/{alert.id}/delete").status_code == 422
     t0 = utcnow()
     agent.run_pass(now=t0 + 2 * HOUR)  # past the cooldown, inside the snooze

@@ -22,7 +22,7 @@ from tests.test_mcp import _server, seeded  # noqa: F401  (the seeded campaign f
 
 CAMPAIGN = "test-campaign"
 TIME_FIELDS = {"updated_at", "created_at", "started_at", "finished_at", "at", "first_seen", "last_seen"}
-TIME_FIELDS |= {"notified_at", "resolved_at"}
+TIME_FIELDS |= {"notified_at", "resolved_at", "acknowledged_at", "snoozed_until"}
 # Every read tool: (required arguments, optional arguments) for the seeded campaign.
 CALLS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "list_campaigns": ({}, {}),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from creative_ai.agent.lifecycle import Action, apply, parse_until
@@ -22,7 +22,8 @@ REFUSED = {**NOT_FOUND, 422: {"model": ErrorMessage, "description": "Not possibl
 
 
 class AlertChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """What to record with the change (a key not named here is refused: a misspelt ``until`` must not mute for
+    good)."""
 
     by: str = Field(default="api client", max_length=200, description="Who is doing it, as shown on the alert.")
     until: str | None = Field(
@@ -31,6 +32,14 @@ class AlertChange(BaseModel):
         description="Snooze and mute: a duration (30m, 2h, 1d, 1w) or an ISO 8601 time, at most 90 days away; "
         "a mute without one lasts until unmuted.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        unknown = sorted(set(data) - {"by", "until"}) if isinstance(data, dict) else []
+        if unknown:
+            raise ValueError(f"unknown field(s): {', '.join(map(str, unknown))} (known: by, until)")
+        return data
 
 
 @router.get("/alerts", response_model=AlertList)
