@@ -10,7 +10,7 @@ from creative_ai.agent.condition import Condition
 from creative_ai.agent.intake_rules import failed_run, inbox_rejections
 from creative_ai.db import tables as t
 from creative_ai.errors import InputError
-from creative_ai.facts import Facts, classify
+from creative_ai.facts import DuplicatePair, Facts, ProductVariants, classify
 
 RULES = (
     "few_variants",
@@ -104,17 +104,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                         },
                     )
                 )
-        pairs = [(pv.product_id, d) for pv in lines for d in pv.near_duplicates]
-        if pairs:
-            conditions.append(
-                Condition(
-                    cid,
-                    "near_duplicates",
-                    "info",
-                    f"{len(pairs)} pair(s) of creatives look nearly the same",
-                    {"pairs": [{"a": d.a, "b": d.b, "distance": d.distance} for _, d in pairs[:20]]},
-                )
-            )
+        conditions += _near_duplicates(cid, lines)
         conditions += _missing_inputs(facts, cid)
         report = facts.compliance_report(cid)
         # A failed check that blocks the creative (legal wording, legibility, logo, framing) is the legal desk's
@@ -202,6 +192,33 @@ def _unrecovered(facts: Facts, cid: str, healthy: datetime | None, active: dict[
             continue
         held.append(rule)
     return held
+
+
+def _near_duplicates(cid: str, lines: list[ProductVariants]) -> list[Condition]:
+    """Creatives that look nearly the same. Two products that look the same at a ratio is the diversity problem
+    (a warning naming the products); two ratios or heroes of one product that look alike is only worth knowing.
+    The locales of one hero at one ratio are never a pair (the facts keep them apart)."""
+    seen: set[frozenset[str]] = set()
+    pairs: list[DuplicatePair] = []
+    for d in (d for pv in lines for d in pv.near_duplicates):
+        if (key := frozenset((d.a, d.b))) not in seen:
+            seen.add(key)
+            pairs.append(d)
+    if not pairs:
+        return []
+    across = [d for d in pairs if d.across_products]
+    products = sorted({tuple(sorted((d.a.split("/")[0], d.b.split("/")[0]))) for d in across})
+    facts = {
+        "pairs": [d.model_dump() for d in (across + [d for d in pairs if not d.across_products])[:20]],
+        "pairs_total": len(pairs),
+        "across_products": len(across),
+        "product_pairs": [list(p) for p in products],
+    }
+    if across:
+        names = "; ".join(f"{a} and {b}" for a, b in products)
+        summary = f"{len(products)} pair(s) of products look the same ({names}): {len(across)} pair(s) of creatives"
+        return [Condition(cid, "near_duplicates", "warning", summary, facts)]
+    return [Condition(cid, "near_duplicates", "info", f"{len(pairs)} pair(s) of creatives look nearly the same", facts)]
 
 
 def _missing_inputs(facts: Facts, cid: str) -> list[Condition]:

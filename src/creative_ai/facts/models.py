@@ -70,9 +70,19 @@ class CampaignDetails(BaseModel):
 
 
 class DuplicatePair(BaseModel):
-    a: str
-    b: str
-    distance: int
+    a: str = Field(description="A creative of this product, as product/locale/ratio.")
+    b: str = Field(description="The creative it looks like: of this product, or of another one when across_products.")
+    distance: int = Field(description="Perceptual-hash distance (of 256 bits); 0 when the very same hero is used.")
+    across_products: bool = Field(
+        default=False,
+        description="b is another product's creative (same locale and ratio): two products that look the same, "
+        "the diversity problem; otherwise two ratios or heroes of this product that look alike.",
+    )
+    compared: Literal["hero", "creative"] = Field(
+        default="creative",
+        description="What was compared: the hero under the copy (the same picture, or stored heroes that look "
+        "alike), or the finished creatives with their copy.",
+    )
 
 
 class ProductVariants(BaseModel):
@@ -83,8 +93,15 @@ class ProductVariants(BaseModel):
     failed: int
     by_ratio: dict[str, int]
     by_locale: dict[str, int]
-    distinct: int = Field(description="Creatives that look different (perceptual hash), among the ok ones.")
-    near_duplicates: list[DuplicatePair]
+    distinct: int = Field(
+        description="Distinct looks among the ok creatives: one look per aspect ratio and hero (its locales differ "
+        "only by their copy and count once), looks within the perceptual-hash distance of another counted once; "
+        "at most the ratios times the heroes made."
+    )
+    near_duplicates: list[DuplicatePair] = Field(
+        description="Pairs that look nearly the same: this product's looks across ratios and heroes (never two "
+        "locales of one hero at one ratio), and its creatives that look like another product's at the same ratio."
+    )
     missing_ratios: list[str]
     missing_locales: list[str]
 

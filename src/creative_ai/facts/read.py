@@ -12,11 +12,10 @@ from creative_ai.db import tables as t
 from creative_ai.db.alert_store import ACTIVE
 from creative_ai.db.repository import Repository, utcnow
 from creative_ai.errors import InputError, StorageError
-from creative_ai.facts import compliance
+from creative_ai.facts import compliance, diversity
 from creative_ai.facts import models as m
 from creative_ai.facts.causes import ADVICE, classify
 from creative_ai.facts.select import current_variants, find_campaign, iso, utc, variant_store_key
-from creative_ai.report.similarity import clusters, dhash, distance
 from creative_ai.scrub import scrub
 from creative_ai.storage import Store, layout
 
@@ -28,7 +27,8 @@ class Facts:
     settings: Settings
     repo: Repository
     store: Store
-    _hashes: dict[str, int] = field(default_factory=dict)
+    _signatures: dict[str, diversity.Signature] = field(default_factory=dict)
+    _unread: set[str] = field(default_factory=set)
 
     def _campaign(self, campaign_id: str) -> t.Campaign:
         return find_campaign(self.repo, campaign_id)
@@ -106,32 +106,40 @@ class Facts:
             manifest_uri=f"campaign://{c.id}/manifest",
         )
 
-    def _hash(self, variant: t.Variant) -> int | None:
-        if not variant.sha256 or not variant.file_path:
+    def _signature(self, key: str | None, sha256: str | None) -> diversity.Signature | None:
+        """What the picture stored at ``key`` looks like, by the sha256 of its bytes (cached; None when unreadable)."""
+        if not key or not sha256 or sha256 in self._unread:
             return None
-        key = variant_store_key(variant)
-        if variant.sha256 not in self._hashes:
+        if sha256 not in self._signatures:
             try:
-                self._hashes[variant.sha256] = dhash(self.store.read(str(key)))
+                self._signatures[sha256] = diversity.signature(self.store.read(key))
             except (StorageError, OSError):
+                self._unread.add(sha256)
                 return None
-        return self._hashes[variant.sha256]
+        return self._signatures[sha256]
+
+    def _creative(self, variant: t.Variant) -> diversity.Signature | None:
+        return self._signature(variant_store_key(variant), variant.sha256)
+
+    def _hero(self, sha256: str) -> diversity.Signature | None:
+        """A stored hero (a generated picture, before any copy is set on it); None for a packshot, which the store
+        does not keep."""
+        return self._signature(layout.picture_key(sha256), sha256)
 
     def product_variants(self, campaign_id: str, product_id: str) -> m.ProductVariants:
         c = self._campaign(campaign_id)
-        variants = [v for v in self._variants(c) if v.product_id == product_id]
+        everyone = self._variants(c)
+        variants = [v for v in everyone if v.product_id == product_id]
         if not variants and product_id not in {p.product_id for p in self.repo.products(campaign_id)}:
             raise InputError(f"campaign {campaign_id!r} has no product {product_id!r}")
         ok = [v for v in variants if v.status == "ok"]
-        hashed = [(v, h) for v in ok if (h := self._hash(v)) is not None]
         limit = self.settings.agent_duplicate_distance
-        groups = clusters([h for _, h in hashed], limit)
-        pairs = []
-        for i, (a, ha) in enumerate(hashed):
-            for b, hb in hashed[i + 1 :]:
-                same_inputs = a.aspect_ratio == b.aspect_ratio and a.message == b.message
-                if (d := distance(ha, hb)) <= limit and not same_inputs:
-                    pairs.append(m.DuplicatePair(a=_name(a), b=_name(b), distance=d))
+        mine = diversity.looks(ok)
+        distinct, pairs = diversity.within(mine, self._creative, limit)
+        others = [v for v in everyone if v.product_id != product_id and v.status == "ok"]
+        for other in dict.fromkeys(v.product_id for v in others):
+            theirs = diversity.looks([v for v in others if v.product_id == other])
+            pairs += diversity.across(mine, theirs, self._creative, self._hero, limit)
         brief: dict[str, Any] = dict(c.brief)
         wanted_ratios = [str(r).replace(":", "x") for r in brief.get("aspect_ratios", [])]
         wanted_locales = sorted({v.locale for v in variants})
@@ -143,7 +151,7 @@ class Facts:
             failed=len(variants) - len(ok),
             by_ratio=dict(sorted(Counter(v.aspect_ratio for v in ok).items())),
             by_locale=dict(sorted(Counter(v.locale for v in ok).items())),
-            distinct=len(groups),
+            distinct=distinct,
             near_duplicates=pairs,
             missing_ratios=[r for r in wanted_ratios if r not in {v.aspect_ratio for v in ok}],
             missing_locales=[loc for loc in wanted_locales if loc not in {v.locale for v in ok}],
@@ -250,10 +258,6 @@ class Facts:
             return self.store.read(layout.manifest_key(campaign_id)).decode()
         except StorageError as exc:
             raise InputError(f"campaign {campaign_id!r} has no manifest yet") from exc
-
-
-def _name(v: t.Variant) -> str:
-    return f"{v.product_id}/{v.locale}/{v.aspect_ratio}"
 
 
 def _stopped_by(campaign: t.Campaign) -> str | None:

@@ -124,8 +124,8 @@ def _read_tools(server: MCPServer, facts: Facts) -> None:
 
     @server.tool(annotations=READ)
     def get_product_variants(campaign_id: CampaignId, product_id: ProductId = None) -> m.CampaignVariants:
-        """Per product (one, or all of the campaign's): creatives by ratio and locale, how many look distinct,
-        near-duplicates, what is missing."""
+        """Per product (one, or all of the campaign's): creatives by ratio and locale, how many look distinct (one
+        look per ratio and hero), near-duplicates within the product and with other products, what is missing."""
         return _answer(lambda: facts.campaign_variants(campaign_id, product_id))
 
     @server.tool(annotations=READ)
