@@ -28,10 +28,9 @@ from tests.fake_llm import FakeLLM, Turn
 from tests.receivers import Hook, _Collector
 
 
-@pytest.fixture
-def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    port, _ = smtp_server
-    for key, value in {
+def agent_environment(workdir: Path, port: int, webhook: Hook) -> dict[str, str]:
+    """The agent's settings for these tests: the local SMTP server, the webhook, the template drafter."""
+    return {
         "CREATIVE_AI_OUTPUT_DIR": str(workdir / "out"),
         "CREATIVE_AI_SMTP_HOST": "127.0.0.1",
         "CREATIVE_AI_SMTP_PORT": str(port),
@@ -43,7 +42,13 @@ def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monke
         "CREATIVE_AI_AGENT_BURST_ERRORS": "3",
         "CREATIVE_AI_AGENT_INBOX": str(workdir / "inbox"),
         "CREATIVE_AI_AGENT_LLM": "template",
-    }.items():
+    }
+
+
+@pytest.fixture
+def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    port, _ = smtp_server
+    for key, value in agent_environment(workdir, port, webhook).items():
         monkeypatch.setenv(key, value)
     return workdir
 

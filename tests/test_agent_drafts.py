@@ -22,10 +22,17 @@ from creative_ai.logs import configure_logging
 from tests.conftest import base_brief, write_brief
 from tests.fake_llm import FakeLLM, Turn
 from tests.receivers import Hook, _Collector
-from tests.test_agent import _agent, _alerts
-from tests.test_agent import env as agent_env  # noqa: F401  (the fixture `env`: the agent's environment)
+from tests.test_agent import _agent, _alerts, agent_environment
 
 PUBLIC = "https://creatives.example.com"
+
+
+@pytest.fixture
+def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monkeypatch: pytest.MonkeyPatch) -> Path:
+    port, _ = smtp_server
+    for key, value in agent_environment(workdir, port, webhook).items():
+        monkeypatch.setenv(key, value)
+    return workdir
 
 
 def _reader(text: str) -> str:
