@@ -137,7 +137,6 @@ class TemplateDrafter:
             summary=task.summary,
             reason=task.reason,
             facts=task.facts,
-            labels=LABELS,
             heading=OPERATOR_NOTES,
             operator=CAUSE_NOTES,
         )
