@@ -90,6 +90,14 @@ OPERATOR_NOTES = "Operator notes"
 SETTING_NAMES = frozenset(name for name in Settings.model_fields if "_" in name)
 
 
+def _reader(text: str) -> str:
+    """``text`` when a reader may see it as it is (it names no setting, variable or option), else nothing."""
+    return "" if jargon(text, setting_names=SETTING_NAMES) else text
+
+
+TEMPLATES.filters["reader"] = _reader
+
+
 def _with_links(task: Task, settings: Settings | None) -> Task:
     """An alert's facts with the gallery link and the cause in plain words (an e-mail's come with its task)."""
     if task.kind == "email":
