@@ -157,6 +157,17 @@ class Settings(BaseSettings):
         description="Seconds the leading agent's lease lasts unless renewed (it renews at every pass and before "
         "each alert it sends); another agent takes over once it lapses. Default: 3 × the interval, at least 30.",
     )
+    public_url: str | None = Field(
+        default=None,
+        description="Public base URL of the service (e.g. https://creatives.example.com): alerts and e-mails link "
+        "to its review gallery at <url>/gallery/<campaign>. Unset: they give the gallery file under output_dir.",
+    )
+    agent_contact_name: str | None = Field(
+        default=None, description="Person named in stakeholder e-mails as the owner to contact about a campaign."
+    )
+    agent_contact_email: str | None = Field(
+        default=None, description="E-mail address given with agent_contact_name in stakeholder e-mails."
+    )
 
     # Alert delivery.
     smtp_host: str | None = None

@@ -8,7 +8,7 @@ checked; one that fails is replaced by the template draft and the mismatch recor
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -16,9 +16,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from mcp import Client
 from mcp.server.mcpserver import MCPServer
 
-from creative_ai.agent.factcheck import FactCheck, fact_check
+from creative_ai.agent.briefing import alert_facts, incident_count
+from creative_ai.agent.factcheck import FactCheck, fact_check, jargon, other_counts
 from creative_ai.config import Settings
 from creative_ai.errors import ConfigurationError, CreativeAIError
+from creative_ai.facts.causes import OPERATOR_NOTES as CAUSE_NOTES
 from creative_ai.logs import log
 
 TEMPLATES = Environment(
@@ -84,12 +86,35 @@ def _subject(task: Task) -> str:
     return f"[creative-ai] {task.severity}: {label}{where}"
 
 
+OPERATOR_NOTES = "Operator notes"
+SETTING_NAMES = frozenset(name for name in Settings.model_fields if "_" in name)
+
+
+def _reader(text: str) -> str:
+    """``text`` when a reader may see it as it is (it names no setting, variable or option), else nothing."""
+    return "" if jargon(text, setting_names=SETTING_NAMES) else text
+
+
+TEMPLATES.filters["reader"] = _reader
+
+
+def _with_links(task: Task, settings: Settings | None) -> Task:
+    """An alert's facts with the gallery link and the cause in plain words (an e-mail's come with its task)."""
+    if task.kind == "email":
+        return task
+    return replace(task, facts=alert_facts(settings, task.campaign_id, task.facts))
+
+
 class TemplateDrafter:
     """Deterministic: the tools each kind of alert needs, then a template."""
 
     name = "template"
 
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings
+
     async def draft(self, task: Task, client: Client) -> Draft:
+        task = _with_links(task, self.settings)
         tools: dict[str, Any] = {}
         cid = task.campaign_id
         if cid:
@@ -114,8 +139,16 @@ class TemplateDrafter:
         if task.kind == "email" and (not tools.get("get_campaign_details") or not tools.get("analyze_root_cause")):
             raise CreativeAIError(f"no campaign {cid!r} to write about")
         template = TEMPLATES.get_template("email.txt.j2" if task.kind == "email" else "alert.txt.j2")
-        body = template.render(tools=tools, rule=task.rule, summary=task.summary, reason=task.reason, facts=task.facts)
-        return Draft(_subject(task), _tidy(body), self.name, [*_given(task), tools])
+        body = template.render(
+            tools=tools,
+            rule=task.rule,
+            summary=task.summary,
+            reason=task.reason,
+            facts=task.facts,
+            heading=OPERATOR_NOTES,
+            operator=CAUSE_NOTES,
+        )
+        return Draft(_subject(task), _tidy(body), self.name, [*_given(task), tools, {"operator_notes": CAUSE_NOTES}])
 
 
 class OpenAIDrafter:
@@ -142,6 +175,7 @@ class OpenAIDrafter:
             return await self._loop(task, client, model)
 
     async def _loop(self, task: Task, client: Client, model: Any) -> Draft:
+        task = _with_links(task, self.settings)
         listed = await client.list_tools()
         tools: list[Any] = [
             {
@@ -181,8 +215,13 @@ class OpenAIDrafter:
 
 INSTRUCTIONS = (
     "You write short operational messages about creative-ai ad campaigns for marketing leads. Read the facts with "
-    "the tools before writing; use only numbers and ids that the tools returned; never guess. Start with one line "
-    "'Subject: ...', then a blank line, then the body in plain text (no markdown headings)."
+    "the tools before writing; use only numbers, ids and links that the tools or the given facts hold; never guess. "
+    "Tell an incident with one count: the one in the given facts. Write in the reader's terms: no setting, "
+    "environment variable or command names. Start with one line 'Subject: ...', then a blank line, then the body "
+    "in plain text (no markdown headings)."
+)
+ALERT_NOTES = (
+    f" Engineering detail (error texts, settings, variables) goes only after a line '{OPERATOR_NOTES}' at the end."
 )
 
 
@@ -191,12 +230,14 @@ def _prompt(task: Task) -> str:
         return (
             f"Write an e-mail to customer leadership about campaign {task.campaign_id}, explaining its delay. "
             f"Reason given by the team: {task.reason or 'none given'}. Say what is done, what is blocked and why, "
-            "the impact, the next steps, and what the ETA assumes."
+            "the impact, the next steps, the ETA and what it assumes (say there is no estimate when eta_minutes is "
+            "null), the review gallery's link and whom to contact. Leadership reads it: no engineering advice. "
+            f"Facts: {json.dumps(task.facts, default=str)}"
         )
     return (
         f"Write an alert for the '{task.rule}' rule ({LABELS.get(task.rule, task.rule)}), severity {task.severity}, "
         f"campaign {task.campaign_id or '(none)'}. What the rule saw: {task.summary}. "
-        f"Facts: {json.dumps(task.facts, default=str)[:2000]}"
+        f"Facts: {json.dumps(task.facts, default=str)[:2000]}." + ALERT_NOTES
     )
 
 
@@ -251,16 +292,32 @@ async def compose(task: Task, *, server: MCPServer, drafter: AlertDrafter) -> Co
             log.warning("draft_failed", drafter=drafter.name, error=type(exc).__name__)
             draft = None
         if draft is not None:
-            check = fact_check(f"{draft.subject}\n{draft.body}", draft.evidence)
+            check = check_draft(task, draft)
             if check.ok:
                 return Composed(draft, check, False, drafter.name)
-            log.warning("draft_failed_fact_check", drafter=drafter.name, unverified=check.unverified[:10])
+            log.warning(
+                "draft_failed_fact_check", drafter=drafter.name, unverified=check.unverified[:10], jargon=check.jargon
+            )
         else:
             check = FactCheck(ok=False, numbers_checked=0, ids_checked=0, unverified=[])
         if drafter.name == template.name and draft is not None:
             return Composed(draft, check, False, drafter.name, error)
-        fallback = await template.draft(task, client)
+        fallback = await TemplateDrafter(getattr(drafter, "settings", None)).draft(task, client)
         return Composed(fallback, check, True, drafter.name, error)
+
+
+def check_draft(task: Task, draft: Draft) -> FactCheck:
+    """The fact check of a draft, with the incident's one count, and no engineering names where a reader reads
+    (all of an e-mail; an alert above its operator notes)."""
+    text = f"{draft.subject}\n{draft.body}"
+    check = fact_check(text, draft.evidence)
+    reader = text.split(f"\n{OPERATOR_NOTES}", 1)[0] if task.kind == "alert" else text
+    count = incident_count(task.rule, task.facts)
+    counts = other_counts(reader, count) if count is not None else []
+    found = jargon(reader, setting_names=SETTING_NAMES)
+    if not found and not counts:
+        return check
+    return replace(check, ok=False, unverified=[*check.unverified, *counts], jargon=found)
 
 
 def make_drafter(settings: Settings) -> AlertDrafter:
@@ -268,4 +325,4 @@ def make_drafter(settings: Settings) -> AlertDrafter:
     choice = settings.agent_llm
     if choice == "openai" or (choice == "auto" and settings.openai_api_key is not None):
         return OpenAIDrafter(settings)
-    return TemplateDrafter()
+    return TemplateDrafter(settings)

@@ -212,8 +212,10 @@ class Agent:
 
     def email(self, campaign_id: str, reason: str | None) -> Composed:
         """The stakeholder e-mail about a campaign's delay, from the facts (fact checked like an alert)."""
-        self.facts.campaign_details(campaign_id)  # InputError naming the known campaigns when unknown
-        task = Task("email", campaign_id, rule="stakeholder_email", reason=reason)
+        from creative_ai.agent.briefing import email_facts
+
+        facts = email_facts(self.facts, campaign_id)  # InputError naming the known campaigns when unknown
+        task = Task("email", campaign_id, rule="stakeholder_email", facts=facts, reason=reason)
         composed: Composed = anyio.run(lambda: compose(task, server=self.server, drafter=self.drafter))
         return composed
 

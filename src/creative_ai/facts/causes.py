@@ -11,15 +11,43 @@ ACCESS_WORDS = {
     "outage": ("500", "502", "503", "504", "timeout", "timed out", "unavailable", "connection"),
     "refused_content": ("refus", "safety", "policy", "blocked"),
 }
+# What to do, in the words of the people who read alerts and e-mails: no setting, variable or command names.
 ADVICE: dict[str, str] = {
-    "auth_or_licence": "Check the provider key, its organisation's access to the image model, and its licence.",
-    "quota": "Raise the provider quota or lower CREATIVE_AI_CONCURRENCY; retries honour Retry-After.",
-    "outage": "The provider is failing or unreachable; retry later or put a fallback provider in the chain.",
-    "refused_content": "The provider refused the prompt; reword the product description or message.",
-    "bad_input": "Fix the brief or its assets (the error names the field), then rerun.",
-    "render": "Copy does not fit or a font lacks glyphs; shorten the message or add a font for the script.",
+    "auth_or_licence": "The image provider is refusing our account: whoever manages the provider account should "
+    "confirm its access key, its access to the image model and its licence.",
+    "quota": "The image provider is limiting how much we may generate: raise the account's quota, or let the work "
+    "go on more slowly.",
+    "outage": "The image provider is failing or unreachable: try again later, or switch to another provider.",
+    "refused_content": "The image provider refused the request: reword the product description or the message.",
+    "bad_input": "The brief or one of its files is not usable (the error names the field): fix it, then run again.",
+    "render": "The copy does not fit its creative or a font lacks some letters: shorten the message or add a font "
+    "for the language.",
     "none": "No errors recorded for this campaign.",
-    "unknown": "Read the recent errors; no known pattern matched.",
+    "unknown": "No known pattern matched the errors: the operators will look into them.",
+}
+# The same causes in plain words, for a sentence such as "The likely cause is ...".
+PLAIN: dict[str, str] = {
+    "auth_or_licence": "the image provider refusing our account (access key or licence)",
+    "quota": "the image provider's usage limit",
+    "outage": "the image provider failing or being unreachable",
+    "refused_content": "the image provider refusing the content",
+    "bad_input": "a problem in the brief or its files",
+    "render": "copy that does not fit, or a missing font",
+    "none": "nothing recorded",
+    "unknown": "not known yet",
+}
+# Engineering detail for the operators who run the service: the "Operator notes" of an alert, never an e-mail.
+OPERATOR_NOTES: dict[str, str] = {
+    "auth_or_licence": "Check OPENAI_API_KEY / GEMINI_API_KEY, the organisation's access to the image model and "
+    "its licence; `creative-ai providers` shows what is configured.",
+    "quota": "Raise the provider quota or lower CREATIVE_AI_CONCURRENCY; retries honour Retry-After "
+    "(CREATIVE_AI_MAX_ATTEMPTS).",
+    "outage": "Retry later or put a fallback provider in the chain (`--provider openai,local`).",
+    "refused_content": "Read the refusal in the recent errors; reword the product description or message.",
+    "bad_input": "The error names the brief's field; fix it, then rerun.",
+    "render": "Shorten the message or add a font for the script (fonts/).",
+    "none": "No errors recorded.",
+    "unknown": "Read the recent errors (`get_recent_errors`); no known pattern matched.",
 }
 
 
