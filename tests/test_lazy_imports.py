@@ -13,7 +13,7 @@ import pytest
 import creative_ai
 
 HEAVY = ("sqlalchemy", "alembic", "PIL", "numpy", "fastapi", "celery", "openai", "google.genai")
-COMMANDS = {"run", "validate", "report", "mcp", "serve", "worker", "db", "providers", "agent"}
+COMMANDS = {"run", "validate", "report", "mcp", "serve", "worker", "db", "providers", "agent", "alerts"}
 
 PROBE = f"""
 import json, sys
