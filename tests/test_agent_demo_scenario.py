@@ -6,6 +6,7 @@ webhook, not repeated within the cooldown, resolved and announced in its thread 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -14,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from creative_ai.config import get_settings
+from creative_ai.db.repository import Repository
+from creative_ai.facts import Facts
+from creative_ai.storage.local import LocalStore
 from tests.conftest import base_brief, write_brief
 from tests.fake_vendor import FakeVendor
 from tests.receivers import Hook, _Collector
@@ -60,6 +65,15 @@ def test_a_provider_answering_429_then_500_is_one_alert_sent_once_and_closed_by_
     assert len(webhook.bodies) == 1 and "demo" in webhook.bodies[0]["text"]
     body = mail.received[0].message.get_content()
     assert "failures" in body and "demo" in body
+    # One count for the incident: the alert's, the root cause's, the e-mail's (each failed hero once, not its
+    # retried attempts, nor the errors of the creatives that lost their hero).
+    with sqlite3.connect(env / "creative_ai.db") as con:
+        ((facts,),) = con.execute("SELECT facts FROM alerts WHERE rule = 'failure_burst'").fetchall()
+    settings = get_settings()
+    repo = Repository.open(settings.database_url)
+    cause = Facts(settings=settings, repo=repo, store=LocalStore(settings.output_dir)).root_cause("demo")
+    assert json.loads(facts)["failures"] == cause.errors_considered == sum(cause.counts.values()) == len(PRODUCTS)
+    assert f"{len(PRODUCTS)} failures" in body
 
     # Inside the cooldown, another agent process: nothing new, nothing sent again.
     assert _run("agent", "--once").returncode == 0

@@ -11,6 +11,7 @@ from creative_ai.agent.intake_rules import failed_run, inbox_rejections
 from creative_ai.db import tables as t
 from creative_ai.errors import InputError
 from creative_ai.facts import DuplicatePair, Facts, ProductVariants, classify
+from creative_ai.facts.causes import final_failures
 
 RULES = (
     "few_variants",
@@ -135,11 +136,7 @@ def _errors(facts: Facts, cid: str, since: datetime) -> list[Condition]:
     """Failures in the window, each counted once: a provider call's final failure (not its retried attempts),
     and the hero or render errors of products whose provider calls did not fail (those are the same failure)."""
     settings = facts.settings
-    calls = [
-        g for g in facts.repo.recent_generations(since, cid) if g.outcome != "ok" and not g.outcome.startswith("retry:")
-    ]
-    failed_products = {g.product_id for g in calls}
-    errors = [e for e in facts.repo.recent_errors(since, cid) if e.product_id not in failed_products]
+    calls, errors = final_failures(facts.repo.recent_generations(since, cid), facts.repo.recent_errors(since, cid))
     causes = Counter(classify(g.outcome, g.error or "") for g in calls)
     failures = len(calls) + len(errors)
     window = int(settings.agent_burst_window // 60)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from creative_ai.db import tables as t
 from creative_ai.facts import models as m
 
 ACCESS_OUTCOMES = {"ProviderAuthError": "auth_or_licence", "RateLimited": "quota"}
@@ -62,3 +66,21 @@ def classify(outcome: str, message: str) -> m.Cause:
         if any(word in text for word in words):
             return cause  # type: ignore[return-value]
     return "unknown"
+
+
+def final_failures(generations: Sequence[t.Generation], errors: Sequence[t.Error]) -> tuple[list[Any], list[Any]]:
+    """The failures of one stretch of work, each counted once: a provider call's final failure (not its retried
+    attempts), and the errors of products whose provider calls did not fail (a product's hero and render errors
+    after its call failed are that same failure). The alert, the root cause and the drafts all count these."""
+    calls = [g for g in generations if g.outcome != "ok" and not g.outcome.startswith("retry:")]
+    failed_products = {g.product_id for g in calls}
+    return calls, [e for e in errors if e.product_id not in failed_products]
+
+
+def error_cause(error: t.Error) -> m.Cause:
+    """The likely cause of a recorded error that is not a provider call's."""
+    if error.stage == "render" and "hero" not in error.message:
+        return "render"
+    if error.stage in ("render", "hero"):
+        return classify("", error.message)
+    return "bad_input"

@@ -152,7 +152,7 @@ class AlertList(BaseModel):
 class RootCause(BaseModel):
     campaign_id: str
     cause: Cause
-    errors_considered: int
+    errors_considered: int = Field(description="Failures counted once each (as the failure alert counts them).")
     counts: dict[str, int]
     evidence: list[str]
     advice: str

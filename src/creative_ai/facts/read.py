@@ -14,7 +14,7 @@ from creative_ai.db.repository import Repository, utcnow
 from creative_ai.errors import InputError, StorageError
 from creative_ai.facts import compliance, diversity
 from creative_ai.facts import models as m
-from creative_ai.facts.causes import ADVICE, classify
+from creative_ai.facts.causes import ADVICE, classify, error_cause, final_failures
 from creative_ai.facts.select import current_variants, find_campaign, iso, utc, variant_store_key
 from creative_ai.scrub import scrub
 from creative_ai.storage import Store, layout
@@ -217,12 +217,9 @@ class Facts:
     def root_cause(self, campaign_id: str, minutes: int = 24 * 60) -> m.RootCause:
         self._campaign(campaign_id)
         since = utcnow() - timedelta(minutes=minutes)
-        calls = [
-            g
-            for g in self.repo.recent_generations(since, campaign_id)
-            if g.outcome != "ok" and not g.outcome.startswith("retry:")
-        ]
-        errors = self.repo.recent_errors(since, campaign_id)
+        calls, errors = final_failures(
+            self.repo.recent_generations(since, campaign_id), self.repo.recent_errors(since, campaign_id)
+        )
         counts: Counter[str] = Counter()
         evidence: list[str] = []
         for g in calls:
@@ -230,12 +227,9 @@ class Facts:
             if len(evidence) < 5:
                 evidence.append(f"{g.provider} {g.outcome}: {scrub(g.error or '', self.settings)[:160]}")
         for e in errors:
-            if e.stage == "render":
-                counts["render" if "hero" not in e.message else classify("", e.message)] += 1
-                if len(evidence) < 5:
-                    evidence.append(f"render {e.aspect_ratio}/{e.locale}: {scrub(e.message, self.settings)[:160]}")
-            elif e.stage not in ("hero", "render"):
-                counts["bad_input"] += 1
+            counts[error_cause(e)] += 1
+            if len(evidence) < 5:
+                evidence.append(f"{e.stage} {e.aspect_ratio}/{e.locale}: {scrub(e.message, self.settings)[:160]}")
         cause: m.Cause = "none"
         if counts:
             cause = counts.most_common(1)[0][0]  # type: ignore[assignment]
