@@ -102,6 +102,7 @@ def test_few_variants_alerts_once_respects_cooldown_and_resolves(
     assert " ".join(resolved["Subject"].split()) == "Resolved: " + " ".join(first["Subject"].split())
     assert resolved["In-Reply-To"] == first["Message-ID"] == resolved["References"]
     assert "3 of 3 creatives ok" in resolved.get_content() and webhook.bodies[1]["text"].startswith("*Resolved: ")
+    assert f"Review the creatives: {env / 'out' / 'thin' / 'index.html'}" in resolved.get_content()
 
     # Broken again after the all-clear was announced: a new incident, a new alert (its own thread).
     write_brief(env, base_brief(campaign_id="thin", aspect_ratios=["1x1"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from creative_ai.agent.alerts import aware
+from creative_ai.agent.briefing import gallery_link
 from creative_ai.db import tables as t
 from creative_ai.db.repository import Repository
 from creative_ai.errors import InputError
@@ -39,6 +40,7 @@ def resolution_draft(alert: t.Alert, facts: Facts, now: datetime) -> str:
                 f"Campaign {d.campaign_id} now: {d.status}, {d.variants_ok} of {d.variants_total} creatives ok, "
                 f"{d.variants_failed} failed."
             )
+            lines.append(f"Review the creatives: {gallery_link(facts.settings, d.campaign_id)}")
     return f"Resolved: {first}\n\n" + "\n".join(lines)
 
 
