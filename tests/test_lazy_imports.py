@@ -7,10 +7,12 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import creative_ai
+from tests.conftest import base_brief, write_brief
 
 HEAVY = ("sqlalchemy", "alembic", "PIL", "numpy", "fastapi", "celery", "openai", "google.genai")
 COMMANDS = {"run", "validate", "report", "mcp", "serve", "worker", "db", "providers", "agent", "alerts"}
@@ -27,6 +29,7 @@ def loaded():
 
 steps = {{}}
 import creative_ai
+from tests.conftest import base_brief, write_brief
 steps["import creative_ai"] = loaded()
 import creative_ai.cli
 steps["import creative_ai.cli"] = loaded()
@@ -80,3 +83,31 @@ def test_help_lists_every_command(cli, monkeypatch: pytest.MonkeyPatch) -> None:
     panel = result.stdout.split("Commands")[1]
     listed = set(re.findall(r"^│ (\S+) ", panel, flags=re.MULTILINE))
     assert listed == COMMANDS
+
+
+RERUN_PROBE = """
+import json, sys
+from creative_ai.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "openai": "openai" in sys.modules, "genai": "google.genai" in sys.modules}))
+"""
+
+
+def test_a_rerun_that_reuses_every_hero_never_imports_the_vendor_sdk(workdir: Path, vendor) -> None:  # type: ignore[no-untyped-def]
+    brief = write_brief(workdir, base_brief(campaign_id="lazy"))
+
+    def run(*extra: str) -> dict[str, object]:
+        proc = subprocess.run(
+            [sys.executable, "-c", RERUN_PROBE, "run", str(brief), "--provider", "openai", *extra],
+            capture_output=True, text=True, timeout=300, env=os.environ.copy(),
+        )  # fmt: skip
+        return json.loads(proc.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+    assert run() == {"code": 0, "openai": True, "genai": False}  # the first run pays for its hero
+    calls = vendor.count("openai")
+    assert calls >= 1
+    assert run() == {"code": 0, "openai": False, "genai": False}  # every hero reused: no SDK, no call
+    assert vendor.count("openai") == calls

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, ClassVar
@@ -113,7 +113,10 @@ def _import(target: str) -> object:
     return getattr(import_module(module), attr)
 
 
+@cache
 def _loaders() -> dict[str, Callable[[], object]]:
+    """The registered providers' loaders, read once per process (reading the installed packages' entry points costs
+    milliseconds, and a run looks a provider up for every creative)."""
     found: dict[str, Callable[[], object]] = {ep.name: ep.load for ep in entry_points(group=ENTRY_POINT_GROUP)}
     for name, target in BUILTINS.items():
         found.setdefault(name, partial(_import, target))

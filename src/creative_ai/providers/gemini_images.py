@@ -1,16 +1,18 @@
 """The ``gemini`` provider: google-genai ``generate_content`` with a native aspect ratio per orientation.
 
-The key travels in the ``x-goog-api-key`` header (the SDK's way), never in a URL.
+The key travels in the ``x-goog-api-key`` header (the SDK's way), never in a URL. The SDK is imported when the first
+call is made, not when the provider is looked up or built.
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
+from functools import cache
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx2
-from google import genai
-from google.genai import errors as genai_errors
-from google.genai import types
 
 from creative_ai.errors import (
     BadResponse,
@@ -25,6 +27,8 @@ from creative_ai.providers._images import exact_png, flatten_png, nearest_ratio
 from creative_ai.providers.prices import estimate_usd
 
 if TYPE_CHECKING:
+    from google.genai import errors as genai_errors
+
     from creative_ai.config import Settings
 
 BLOCKED = {
@@ -36,6 +40,16 @@ BLOCKED = {
     "RECITATION",
     "IMAGE_PROHIBITED_CONTENT",
 }
+
+
+@cache
+def sdk() -> Any:
+    """``genai``, its ``errors`` and ``types``, imported on first use."""
+    return SimpleNamespace(
+        genai=importlib.import_module("google.genai"),
+        errors=importlib.import_module("google.genai.errors"),
+        types=importlib.import_module("google.genai.types"),
+    )
 
 
 def _retry_after(exc: genai_errors.APIError) -> float | None:
@@ -50,7 +64,7 @@ def _retry_after(exc: genai_errors.APIError) -> float | None:
 
 def map_error(exc: Exception) -> Exception:
     """One of our errors for an SDK or transport error; vendor text about keys is never repeated."""
-    if isinstance(exc, genai_errors.APIError):
+    if isinstance(exc, sdk().errors.APIError):
         code = exc.code or 0
         status = str(exc.status or "")
         if code in (401, 403) or (code == 400 and "API_KEY" in str(exc.details).upper()):
@@ -83,10 +97,21 @@ class GeminiProvider(ImageProvider):
     def __init__(self, *, settings: Settings, model: str | None = None) -> None:
         super().__init__(settings=settings, model=model)
         assert settings.gemini_api_key is not None  # is_available() guards construction
-        options = types.HttpOptions(timeout=int(settings.request_timeout * 1000))
-        if settings.gemini_base_url:
-            options.base_url = settings.gemini_base_url
-        self._client = genai.Client(api_key=settings.gemini_api_key.get_secret_value(), http_options=options)
+        self._made: Any = None
+        self._making = threading.Lock()  # heroes are asked for from several threads: one client for all
+
+    @property
+    def _client(self) -> Any:
+        """The SDK client, made on the first call."""
+        with self._making:
+            if self._made is None:
+                key, lib = self.settings.gemini_api_key, sdk()
+                assert key is not None
+                options = lib.types.HttpOptions(timeout=int(self.settings.request_timeout * 1000))
+                if self.settings.gemini_base_url:
+                    options.base_url = self.settings.gemini_base_url
+                self._made = lib.genai.Client(api_key=key.get_secret_value(), http_options=options)
+        return self._made
 
     @classmethod
     def known_models(cls, settings: Settings) -> tuple[str, ...]:
@@ -104,6 +129,8 @@ class GeminiProvider(ImageProvider):
 
     def _call(self, contents: Any, request: GenerationRequest) -> GenerationResult:
         ratio = nearest_ratio(request.width, request.height)
+        lib = sdk()
+        types = lib.types
         config = types.GenerateContentConfig(
             response_modalities=["IMAGE"],
             image_config=types.ImageConfig(aspect_ratio=ratio),
@@ -111,7 +138,7 @@ class GeminiProvider(ImageProvider):
         )
         try:
             response = self._client.models.generate_content(model=self.model, contents=contents, config=config)
-        except (genai_errors.APIError, httpx2.HTTPError, ValueError) as exc:
+        except (lib.errors.APIError, httpx2.HTTPError, ValueError) as exc:
             raise map_error(exc) from None  # the SDK's error can carry the request and its x-goog-api-key header
         return self._result(response, request)
 
@@ -145,7 +172,7 @@ class GeminiProvider(ImageProvider):
 
     def extend(self, image: bytes, request: GenerationRequest) -> GenerationResult:
         contents = [
-            types.Part.from_bytes(data=flatten_png(image), mime_type="image/png"),
+            sdk().types.Part.from_bytes(data=flatten_png(image), mime_type="image/png"),
             "The sharp rectangle is a photograph; the blurred margins around it are a placeholder. Repaint the "
             "margins as a seamless, sharp continuation of the photograph; keep the photograph and the product "
             f"unchanged; no text, no logos. {request.prompt}",

@@ -1,12 +1,16 @@
-"""The ``openai`` provider: the official SDK's Images API. Sizes divisible by 16, then cropped to the exact size."""
+"""The ``openai`` provider: the official SDK's Images API. Sizes divisible by 16, then cropped to the exact size.
+
+The SDK is imported when the first call is made, not when the provider is looked up or built: a rerun that reuses
+every hero never pays for importing it."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import importlib
+import threading
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
-
-import openai
 
 from creative_ai.errors import (
     BadResponse,
@@ -21,9 +25,17 @@ from creative_ai.providers._images import exact_png, size_divisible_by
 from creative_ai.providers.prices import estimate_usd
 
 if TYPE_CHECKING:
+    import openai
+
     from creative_ai.config import Settings
 
 REFUSAL_CODES = {"moderation_blocked", "content_policy_violation", "content_filter"}
+
+
+@cache
+def sdk() -> Any:
+    """The ``openai`` package, imported on first use."""
+    return importlib.import_module("openai")
 
 
 def _retry_after(exc: openai.APIStatusError) -> float | None:
@@ -43,6 +55,7 @@ def _code(exc: openai.APIStatusError) -> str:
 def map_error(exc: Exception) -> Exception:
     """One of our errors for an SDK error. Messages never quote the vendor's text for auth failures (it can
     echo part of the key)."""
+    openai = sdk()
     if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
         return ProviderAuthError(
             f"OpenAI refused the API key (HTTP {exc.status_code}); set a valid OPENAI_API_KEY or use --provider local"
@@ -77,12 +90,23 @@ class OpenAIProvider(ImageProvider):
     def __init__(self, *, settings: Settings, model: str | None = None) -> None:
         super().__init__(settings=settings, model=model)
         assert settings.openai_api_key is not None  # is_available() guards construction
-        self._client = openai.OpenAI(
-            api_key=settings.openai_api_key.get_secret_value(),
-            base_url=settings.openai_base_url,
-            max_retries=0,
-            timeout=settings.request_timeout,
-        )
+        self._made: Any = None
+        self._making = threading.Lock()  # heroes are asked for from several threads: one client for all
+
+    @property
+    def _client(self) -> openai.OpenAI:
+        """The SDK client, made on the first call."""
+        with self._making:
+            if self._made is None:
+                key = self.settings.openai_api_key
+                assert key is not None
+                self._made = sdk().OpenAI(
+                    api_key=key.get_secret_value(),
+                    base_url=self.settings.openai_base_url,
+                    max_retries=0,
+                    timeout=self.settings.request_timeout,
+                )
+        return self._made  # type: ignore[no-any-return]
 
     @classmethod
     def known_models(cls, settings: Settings) -> tuple[str, ...]:
@@ -119,8 +143,9 @@ class OpenAIProvider(ImageProvider):
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         size = size_divisible_by(request.width, request.height)
+        client, openai = self._client, sdk()
         try:
-            response = self._client.images.generate(
+            response = client.images.generate(
                 model=self.model,
                 prompt=request.prompt,
                 size=f"{size[0]}x{size[1]}",
@@ -134,8 +159,9 @@ class OpenAIProvider(ImageProvider):
 
     def extend(self, image: bytes, request: GenerationRequest) -> GenerationResult:
         size = size_divisible_by(request.width, request.height)
+        client, openai = self._client, sdk()
         try:
-            response = self._client.images.edit(
+            response = client.images.edit(
                 model=self.model,
                 image=("canvas.png", image, "image/png"),
                 mask=("mask.png", image, "image/png"),  # its transparent pixels are the ones to paint
