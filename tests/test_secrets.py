@@ -19,6 +19,7 @@ def _everything(workdir: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(workdir.rglob("*")) if p.is_file())
 
 
+@pytest.mark.timeout(900)  # 24 real runs of the CLI against every fault: about two minutes on an idle core
 def test_keys_never_leak(cli, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with FakeVendor(openai_key=OPENAI_SECRET, gemini_key=GEMINI_SECRET) as vendor:
         monkeypatch.setenv("CREATIVE_AI_OPENAI_BASE_URL", f"{vendor.url}/v1")
