@@ -455,3 +455,28 @@ def test_two_agent_processes_send_each_alert_once_and_the_other_takes_over(
     assert all(proc.returncode == 0 for proc in agents.values()), logs
     assert repo.lease(AGENT_LEASE) is None  # a clean stop gave the lease up
     assert (repo.get_setting("agent") or {})["status"] == "stopped"
+
+
+def test_a_resolution_reaches_those_who_had_the_alert_even_when_its_reminder_never_did(
+    make_campaign: Callable[..., Any], env: Path, sink: Sink, webhook: Hook
+) -> None:
+    _thin(make_campaign, env)
+    sink.start()
+    agent = _agent()
+    t0 = utcnow()
+    agent.run_pass(now=t0)
+    assert len(sink.subjects()) == 1 and len(webhook.bodies) == 1
+    sink.stop()
+    webhook.always_fail = True
+    later = t0 + timedelta(seconds=agent.settings.agent_cooldown + 1)
+    agent.run_pass(now=later)  # the reminder is refused everywhere
+    alert = agent.repo.latest_alert("thin", "few_variants")
+    assert alert is not None and {s for s, _ in _states(agent, alert.id).values()} == {"delivered", "failed"}
+    fixed = base_brief(campaign_id="thin", aspect_ratios=["1x1", "9x16", "16x9"])
+    assert make_campaign(write_brief(env, fixed, name="thin.json")).status == "succeeded"
+    sink.start()
+    webhook.always_fail = False
+    agent.run_pass(now=later + timedelta(seconds=BACKOFF + 1))
+    assert agent.repo.alert(alert.id).status == "resolved"  # type: ignore[union-attr]
+    assert sink.subjects()[-1].startswith("Resolved: ") and webhook.bodies[-1]["text"].startswith("*Resolved: ")
+    assert not any(s.startswith("Reminder: ") for s in sink.subjects())  # the stale reminder was not sent after all

@@ -103,6 +103,9 @@ def test_an_acknowledged_alert_is_not_reminded_and_its_resolution_is_a_reply(
     assert unknown.returncode == 2 and "no alert 999" in unknown.stderr and "Traceback" not in unknown.stderr
     bad = _cli("snooze", str(acked.id + 1), "--until", "soon")
     assert bad.returncode == 2 and "'soon' is neither a duration" in bad.stderr
+    for far in ("999999w", "9999-12-31T23:30:00-01:00"):
+        refused = _cli("snooze", str(acked.id + 1), "--until", far)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
 
 
 def test_a_snoozed_alert_comes_back_when_its_time_is_up(

@@ -98,12 +98,18 @@ def muted_pairs(repo: Repository, now: datetime) -> set[tuple[str, str]]:
     return pairs
 
 
+def awake(alert: t.Alert) -> str:
+    """The status an alert goes back to when its snooze or mute ends: acknowledged if someone had taken it on."""
+    return "acknowledged" if alert.acknowledged_at is not None else "open"
+
+
 def _resolve(alert: t.Alert, repo: Repository, now: datetime) -> list[Notice]:
     """Resolve the alert; its resolution is announced (in its thread) when its message had reached someone and it
     is worth a message (not a note, not muted); otherwise what was still waiting to go out is dropped."""
     repo.update_alert(alert.id, status="resolved", resolved_at=now, snoozed_until=None)
     log.info("alert_resolved", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
-    if alert.notified_at is not None and alert.severity != "info" and alert.status != "muted":
+    sent_alone = repo.delivery_round(alert.id) is not None  # a message of its own (a note only went in a digest)
+    if alert.notified_at is not None and sent_alone and alert.status != "muted":
         return [Notice(alert.id, "resolved", None)]
     repo.drop_deliveries(alert.id)
     return []
@@ -122,11 +128,13 @@ def _still_active(
     if alert.status == "snoozed":
         if alert.snoozed_until is not None and aware(alert.snoozed_until) > now:
             return None
-        repo.update_alert(alert.id, status="open", snoozed_until=None)
+        repo.update_alert(alert.id, status=awake(alert), snoozed_until=None)
         log.info("alert_snooze_ended", alert_id=alert.id, rule=alert.rule, campaign_id=alert.campaign_id)
-        return None if c.severity == "info" else "reminder"
+        return None if c.severity == "info" or awake(alert) == "acknowledged" else "reminder"
     if alert.status == "muted":  # its mute ended or was lifted
-        repo.update_alert(alert.id, status="open")
+        repo.update_alert(alert.id, status=awake(alert))
+        if awake(alert) == "acknowledged":
+            return None
     if c.severity == "info":
         return None  # a note goes out once, in a digest
     return "reminder" if _remindable(alert, repo.delivery_round(alert.id), now, cooldown) else None

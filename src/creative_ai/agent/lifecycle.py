@@ -9,7 +9,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from creative_ai.agent.alerts import aware
+from creative_ai.agent.alerts import awake, aware
 from creative_ai.db import tables as t
 from creative_ai.db.alert_store import ACTIVE
 from creative_ai.db.repository import Repository, utcnow
@@ -27,13 +27,18 @@ def parse_until(text: str, *, now: datetime | None = None) -> datetime:
     """A moment in the future from ``30m``, ``2h``, ``1d``, ``1w`` or an ISO 8601 time (UTC when it has no zone)."""
     now = now or utcnow()
     match = _DURATION.match(text)
-    if match:
-        moment = now + timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2).lower()])
-    else:
-        try:
-            moment = aware(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
-        except ValueError:
-            raise InputError(f"until {text!r} is neither a duration (30m, 2h, 1d, 1w) nor an ISO 8601 time") from None
+    try:
+        if match:
+            seconds = int(match.group(1)) * _UNITS[match.group(2).lower()]
+            if seconds > MAX_QUIET.total_seconds():
+                raise InputError("until is more than 90 days away; mute without an end instead")
+            moment = now + timedelta(seconds=seconds)
+        else:
+            moment = aware(datetime.fromisoformat(text.strip().replace("Z", "+00:00"))).astimezone(UTC)
+    except ValueError:
+        raise InputError(f"until {text!r} is neither a duration (30m, 2h, 1d, 1w) nor an ISO 8601 time") from None
+    except OverflowError:
+        raise InputError(f"until {text!r} is out of range: at most 90 days away") from None
     return checked_until(moment, now=now)
 
 
@@ -88,7 +93,7 @@ def apply(
     else:
         repo.unmute(alert.campaign_id, alert.rule)
         if alert.status == "muted":
-            repo.update_alert(alert_id, status="open")
+            repo.update_alert(alert_id, status=awake(alert))
     log.info("alert_" + action, alert_id=alert_id, rule=alert.rule, campaign_id=alert.campaign_id, by=by)
     return find_alert(repo, alert_id)
 

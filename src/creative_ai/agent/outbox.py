@@ -43,8 +43,9 @@ class Outbox:
         self.repo.queue_deliveries(alert_id, self.router.targets(rule, severity), now=now)
 
     def queue_resolution(self, alert_id: int, now: datetime) -> None:
-        """Queue the alert's resolution for the channels that accepted its message (nobody else heard of it)."""
-        heard = [r.channel for r in self.repo.deliveries(alert_id) if r.status == "delivered"]
+        """Queue the alert's resolution for the channels that accepted a message of it (nobody else heard of it),
+        even when its latest message (a reminder) was still waiting for them."""
+        heard = [r.channel for r in self.repo.deliveries(alert_id) if r.delivered_at is not None]
         self.repo.queue_deliveries(alert_id, heard, now=now)
 
     def send_due(self, now: datetime, *, holding: Callable[[], bool]) -> list[DeliveryResult]:

@@ -58,13 +58,20 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
         cid = campaign.id
         running = any(j.campaign_id == cid and j.status in ("queued", "running") for j in jobs)
         healthy = _aware(campaign.updated_at) if campaign.status == "succeeded" else None
-        failing = _errors(facts, cid, max(since, healthy) if healthy else since)
+        failing = _errors(facts, cid, since)
+        if failing and healthy is not None and any((cid, c.rule) in active for c in failing):
+            # An open provider incident is fixed by a run that succeeded after it: its errors before that run are
+            # history. (A new incident in a run that still succeeded, on a fallback provider, is alerted.)
+            failing = _errors(facts, cid, max(since, healthy))
         # A provider incident is over when the campaign is fixed, not when its errors age out of the window.
         held = [] if failing else _unrecovered(facts, cid, healthy, active)
         conditions += failing
         checked |= {(cid, rule) for rule in PROVIDER_RULES if rule not in held}
         if running or campaign.status == "running":
             continue  # the other rules judge finished work only (their alerts stay as they are meanwhile)
+        # While a provider incident stands, the failed run and the products it left short are part of it: their own
+        # alerts are neither raised nor judged clear (a false all-clear) until it is over.
+        folded = ("few_variants", "run_failed") if failing or held else ()
         checked |= {
             (cid, rule)
             for rule in (
@@ -75,6 +82,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                 "run_failed",
                 "quality_checks",
             )
+            if rule not in folded
         }
         try:
             products = [p.product_id for p in facts.repo.products(cid)]
@@ -175,17 +183,16 @@ def _errors(facts: Facts, cid: str, since: datetime) -> list[Condition]:
 
 def _unrecovered(facts: Facts, cid: str, healthy: datetime | None, active: dict[tuple[str, str], t.Alert]) -> list[str]:
     """The provider rules whose active alert on the campaign still stands though its failures left the window:
-    nothing has shown the campaign fixed since the alert was last seen (no run of it succeeded since, no
-    provider call of it has worked since)."""
+    nothing has shown the campaign fixed (no run of it succeeded since the incident began, no provider call of it
+    has worked since the alert was last seen)."""
     held = []
     for rule in PROVIDER_RULES:
         alert = active.get((cid, rule))
         if alert is None:
             continue
-        seen = _aware(alert.last_seen)
-        if healthy is not None and healthy > seen:
-            continue
-        if any(g.outcome == "ok" for g in facts.repo.recent_generations(seen, cid)):
+        if healthy is not None and healthy > _aware(alert.first_seen):
+            continue  # a run succeeded since the incident began, and no failure came after it
+        if any(g.outcome == "ok" for g in facts.repo.recent_generations(_aware(alert.last_seen), cid)):
             continue
         held.append(rule)
     return held

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -62,12 +63,20 @@ def list_alerts(
         typer.echo(f"{a.alert_id:>5}  {a.status}{extra}  {a.severity}  {a.campaign_id or '-'}  {a.rule}: {a.summary}")
 
 
+def _user() -> str:
+    """Who runs the command: the login name, or the environment's when the system has no entry for this user."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or os.environ.get("LOGNAME") or "cli user"
+
+
 def _act(alert_id: int, action: Action, by: str | None, until: str | None = None) -> None:
     from creative_ai.agent.lifecycle import apply, parse_until
 
     facts = _facts()
     moment = None if until is None else parse_until(until)
-    alert = apply(facts.repo, alert_id, action, by=by or getpass.getuser(), until=moment)
+    alert = apply(facts.repo, alert_id, action, by=by or _user(), until=moment)
     line = facts.alert_line(alert)
     mute = f" ({line.rule} on {line.campaign_id or 'every campaign'})" if action in ("mute", "unmute") else ""
     typer.echo(f"alert {line.alert_id}: {action}{mute} done; it is now {line.status}")

@@ -56,7 +56,6 @@ class DeliveryStore:
                     last_error=None,
                     queued_at=now,
                     next_attempt_at=now,
-                    delivered_at=None,
                 )
                 upsert(s, t.AlertDelivery, values, keys=["alert_id", "channel"])
 
