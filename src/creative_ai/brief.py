@@ -94,6 +94,37 @@ def _terms_line(value: str) -> str:
     return text
 
 
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_id")
+
+
+def _landing_url(value: str | None) -> str | None:
+    """An ad's destination: an absolute http(s) URL, at most 2,000 characters."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or len(value) > 2000
+        or any(c.isspace() for c in value)
+    ):
+        raise ValueError(f"{value[:80]!r} is not an absolute http(s) URL (e.g. https://example.com/summer)")
+    return value
+
+
+def _utm(value: dict[str, str]) -> dict[str, str]:
+    for key, text in value.items():
+        if key == "utm_content":
+            raise ValueError("utm_content is set by the export to each creative's ad_name; leave it out")
+        if key not in UTM_KEYS:
+            raise ValueError(f"{key!r} is not a UTM parameter; use {', '.join(UTM_KEYS)}")
+        if not text.strip() or len(text) > 200:
+            raise ValueError(f"{key} must be 1 to 200 characters")
+    return {k: v.strip() for k, v in value.items()}
+
+
 def _hex_color(color: str) -> str:
     if not HEX_RE.match(color):
         raise ValueError(f"{color!r} is not a hex colour; write it as #RRGGBB (e.g. #FF6B35)")
@@ -124,6 +155,7 @@ class Product(_Model):
     description: str | None = None
     image: str | None = None
     message: str | None = None
+    landing_url: str | None = Field(default=None, description="This product's ads' destination (else the brief's).")
 
     _id = field_validator("id")(classmethod(lambda cls, v: _slug_product(v)))
 
@@ -138,6 +170,8 @@ class Product(_Model):
     @classmethod
     def _msg(cls, value: str | None) -> str | None:
         return None if value is None else _message(value)
+
+    _landing = field_validator("landing_url")(classmethod(lambda cls, v: _landing_url(v)))
 
 
 class CampaignBrief(_Model):
@@ -160,6 +194,13 @@ class CampaignBrief(_Model):
     messages_terms: dict[str, str] = Field(default_factory=dict, description="The terms line per locale.")
     aspect_ratios: list[Ratio] = Field(default_factory=lambda: list(DEFAULT_RATIOS))
     legal_rules: list[str] = Field(default_factory=list, description="Extra legal rule files (YAML), beside the brief.")
+    landing_url: str | None = Field(default=None, description="Where the ads lead (exports add the UTM parameters).")
+    utm: dict[str, str] = Field(
+        default_factory=dict, description="UTM parameters the export adds to landing_url; utm_content is the ad_name."
+    )
+
+    _landing = field_validator("landing_url")(classmethod(lambda cls, v: _landing_url(v)))
+    _utm = field_validator("utm")(classmethod(lambda cls, v: _utm(v)))
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
 

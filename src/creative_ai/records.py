@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 RunStatus = Literal["succeeded", "partial", "failed"]
 # A campaign's recorded status (``campaigns.status``), as the API and the MCP tools describe it.
@@ -146,6 +146,25 @@ class CreativeRecord(BaseModel):
     status: Literal["ok", "failed"]
     reason: str | None
     render_key: str
+    # Its identity on the ad platforms (see ``results.identity``); a sidecar written before these existed gets its
+    # name on reading, as version 1.
+    ad_name: str = ""
+    version: int = 1
+    previous_ad_name: str | None = None  # the version these bytes replaced
+
+    @model_validator(mode="after")
+    def _named(self) -> CreativeRecord:
+        if not self.ad_name:
+            from creative_ai.results.identity import ad_name
+
+            self.ad_name = ad_name(
+                campaign_id=self.campaign_id,
+                product_id=self.product_id,
+                locale=self.locale,
+                aspect_ratio=self.aspect_ratio,
+                sha256=self.sha256,
+            )
+        return self
 
     def to_json(self) -> bytes:
         return json.dumps(self.model_dump(mode="json"), indent=2, ensure_ascii=False).encode() + b"\n"

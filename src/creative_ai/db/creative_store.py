@@ -142,6 +142,7 @@ class CreativeStore:
         render_key: str | None,
         reused: bool,
         checks: list[dict[str, Any]],
+        ad_name: str | None = None,
     ) -> None:
         now = utcnow()
         values = dict(
@@ -158,6 +159,7 @@ class CreativeStore:
             render_key=render_key,
             reused=reused,
             checks=checks,
+            ad_name=ad_name,
             created_at=now,
             updated_at=now,
         )

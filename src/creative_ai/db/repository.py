@@ -25,6 +25,7 @@ from creative_ai.db.creative_store import CreativeStore, GenerationCall, HeroRec
 from creative_ai.db.delivery_store import DeliveryStore
 from creative_ai.db.dispatch_store import DispatchStore
 from creative_ai.db.job_store import JobStore, utcnow
+from creative_ai.db.results_store import ResultsStore
 from creative_ai.db.upsert import upsert
 from creative_ai.errors import ConfigurationError
 
@@ -76,7 +77,7 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
-class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore, DeliveryStore):
+class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore, DeliveryStore, ResultsStore):
     """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
 
     def __init__(self, engine: Engine) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -82,6 +82,67 @@ class Variant(Base):
     checks: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ad_name: Mapped[str | None] = mapped_column(String(260), index=True)  # the current version's
+
+
+class CreativeVersion(Base):
+    """Every version a variant's creative has had: a new one whenever its bytes change, linked to the one it
+    replaced (``previous_ad_name``). Results of an ad that ran an older version still find their creative here."""
+
+    __tablename__ = "creative_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ad_name: Mapped[str] = mapped_column(String(260), unique=True)
+    campaign_id: Mapped[str] = mapped_column(String(64), index=True)
+    product_id: Mapped[str] = mapped_column(String(128))
+    locale: Mapped[str] = mapped_column(String(35))
+    aspect_ratio: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    previous_ad_name: Mapped[str | None] = mapped_column(String(260))
+    message: Mapped[str] = mapped_column(Text)
+    cta: Mapped[str | None] = mapped_column(Text)
+    hero: Mapped[str] = mapped_column(String(200))  # "packshot", or "provider/model" of a generated hero
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AdMetric(Base):
+    """An ad's results over one period (``period_start`` == ``period_end``: one day), as a platform reported them.
+    A period is stored once per ad: an import that covers it again replaces it."""
+
+    __tablename__ = "ad_metrics"
+    __table_args__ = (UniqueConstraint("ad_name", "period_start", "period_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ad_name: Mapped[str] = mapped_column(ForeignKey("creative_versions.ad_name", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[str] = mapped_column(String(64), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    impressions: Mapped[int] = mapped_column(BigInteger)
+    clicks: Mapped[int] = mapped_column(BigInteger)
+    conversions: Mapped[int] = mapped_column(BigInteger)
+    spend: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reach: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16))
+    import_id: Mapped[int] = mapped_column(ForeignKey("results_imports.id"))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ResultsImport(Base):
+    """One results import (a file, an upload or a pull): what it held and what it matched."""
+
+    __tablename__ = "results_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(Text)  # the file's name, or e.g. "meta insights act_123"
+    sha256: Mapped[str | None] = mapped_column(String(64))  # of the file
+    rows_total: Mapped[int] = mapped_column(Integer)
+    rows_matched: Mapped[int] = mapped_column(Integer)
+    rows_replaced: Mapped[int] = mapped_column(Integer)  # stored rows of the same ads and periods it replaced
+    unmatched: Mapped[list[str]] = mapped_column(JSON)  # ad names no creative has
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Generation(Base):

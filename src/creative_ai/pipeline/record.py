@@ -106,4 +106,19 @@ def record_variants(
             render_key=sidecar.render_key if sidecar else None,
             reused=outcome.reused,
             checks=outcome.checks,
+            ad_name=sidecar.ad_name if sidecar else None,
         )
+        if sidecar is not None:
+            repo.record_version(
+                ad_name=sidecar.ad_name,
+                campaign_id=campaign_id,
+                product_id=outcome.product_id,
+                locale=outcome.locale,
+                aspect_ratio=outcome.aspect_ratio,
+                version=sidecar.version,
+                sha256=sidecar.sha256,
+                previous_ad_name=sidecar.previous_ad_name,
+                message=sidecar.message,
+                cta=sidecar.cta,
+                hero="packshot" if sidecar.hero_source == "input" else f"{sidecar.provider}/{sidecar.model}",
+            )

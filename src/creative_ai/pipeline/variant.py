@@ -28,6 +28,7 @@ from creative_ai.render.measure import logo_box_for
 from creative_ai.render.packshot import anchored, place_packshot, product_target
 from creative_ai.render.subject import Subject
 from creative_ai.render.text import FontBook
+from creative_ai.results.identity import next_version
 from creative_ai.storage import Store
 
 
@@ -158,9 +159,10 @@ def read_sidecar(store: Store, key: str) -> CreativeRecord | None:
     return CreativeRecord.from_json(store.read(key))
 
 
-def unchanged(store: Store, keys: VariantKeys) -> CreativeRecord | None:
-    """The existing sidecar when the stored creative was made from exactly these inputs and is intact."""
-    sidecar = read_sidecar(store, keys.sidecar)
+def unchanged(store: Store, keys: VariantKeys, *, sidecar: CreativeRecord | None = None) -> CreativeRecord | None:
+    """The existing sidecar (``sidecar`` when the caller has read it) when the stored creative was made from exactly
+    these inputs and is intact."""
+    sidecar = sidecar or read_sidecar(store, keys.sidecar)
     if sidecar is None or sidecar.render_key != keys.render or not store.exists(keys.image):
         return None
     if hashlib.sha256(store.read(keys.image)).hexdigest() != sidecar.sha256:
@@ -237,7 +239,8 @@ def produce_variant(
     brief, placement = plan.brief, variant.placement
     root = display_root.rstrip("/")
     file_path, sidecar_path = f"{root}/{keys.image}", f"{root}/{keys.sidecar}"
-    kept = unchanged(store, keys)
+    before = read_sidecar(store, keys.sidecar)
+    kept = unchanged(store, keys, sidecar=before)
     if kept is not None:
         drop_other_formats(store, plan, variant, fmt)
         return outcome_of(variant, kept, file_path, rendered=False, sidecar_path=sidecar_path), kept
@@ -279,6 +282,7 @@ def produce_variant(
     )
     # A canvas the provider could not paint was extended offline: keyed as such, the next run paints it again.
     record.render_key = keys.render if rendered.framing.extension_note is None else keys.offline
+    record.version, record.previous_ad_name = next_version(sha256=record.sha256, before=before)
     store.write(keys.image, data)
     store.write(keys.sidecar, record.to_json())
     drop_other_formats(store, plan, variant, fmt)
