@@ -111,6 +111,22 @@ class Settings(BaseSettings):
     gemini_models: tuple[str, ...] = ("gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image")
     gemini_model: str = "gemini-3.1-flash-image"
 
+    # Results from the ad platforms (Meta Marketing API Insights, through the facebook-business SDK).
+    meta_access_token: SecretStr | None = Field(
+        default=None, description="Meta Marketing API token for `results pull --from meta` (ads_read)."
+    )
+    meta_ad_account: str | None = Field(default=None, description="The ad account to read, e.g. act_1234567890.")
+    meta_graph_url: str | None = Field(
+        default=None, description="Another Graph API address (a proxy); default https://graph.facebook.com."
+    )
+    results_min_impressions: int = Field(
+        default=1000, ge=1, description="Impressions each side needs before a CTR difference is called."
+    )
+    results_min_clicks: int = Field(default=20, ge=1, description="Clicks each side needs before a CVR one is.")
+    results_alpha: float = Field(
+        default=0.05, gt=0, lt=1, description="A difference counts when its Holm-adjusted p-value is below this."
+    )
+
     # Checks: which failed checks fail the creative, and the brand-colour thresholds.
     blocking_checks: list[str] = Field(
         default_factory=lambda: ["legal", "legibility", "logo_placement", "logo", "framing"],

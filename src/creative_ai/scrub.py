@@ -9,8 +9,9 @@ from creative_ai.config import Settings
 PATTERNS = [
     re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
     re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
+    re.compile(r"EAA[A-Za-z0-9]{20,}"),  # a Meta access token
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._\-]{8,}"),
-    re.compile(r"(?i)(api[_-]?key|token|password|secret)=([^&\s]+)"),
+    re.compile(r"(?i)(api[_-]?key|token|password|secret|access_token)=([^&\s]+)"),
 ]
 
 
@@ -22,6 +23,7 @@ def secret_values(settings: Settings) -> list[str]:
         settings.mcp_token,
         settings.smtp_password,
         settings.slack_webhook_url,
+        settings.meta_access_token,
     ]
     return [v.get_secret_value() for v in values if v is not None and len(v.get_secret_value()) >= 4]
 

@@ -40,6 +40,8 @@ LABELS = {
     "run_failed": "run failed or incomplete",
     "inbox_rejected": "briefs rejected by the inbox",
     "quality_checks": "creative checks warned",
+    "underperformer": "creatives underperforming",
+    "clear_winner": "clear winner among the creatives",
 }
 
 
@@ -136,6 +138,8 @@ class TemplateDrafter:
             )
         if task.rule in ("compliance", "quality_checks") and cid:
             tools["get_compliance_report"] = await _call(client, "get_compliance_report", {"campaign_id": cid})
+        if (task.rule in ("underperformer", "clear_winner") or task.kind == "email") and cid:
+            tools["get_performance"] = await _call(client, "get_performance", {"campaign_id": cid})
         if task.kind == "email" and (not tools.get("get_campaign_details") or not tools.get("analyze_root_cause")):
             raise CreativeAIError(f"no campaign {cid!r} to write about")
         template = TEMPLATES.get_template("email.txt.j2" if task.kind == "email" else "alert.txt.j2")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from creative_ai.agent.condition import Condition
 from creative_ai.agent.intake_rules import failed_run, inbox_rejections
+from creative_ai.agent.results_rules import RESULTS_RULES, results_conditions
 from creative_ai.db import tables as t
 from creative_ai.errors import InputError
 from creative_ai.facts import DuplicatePair, Facts, ProductVariants, classify
@@ -24,16 +25,19 @@ RULES = (
     "run_failed",
     "inbox_rejected",
     "quality_checks",
+    *RESULTS_RULES,
 )
 ACCESS_CAUSES = ("auth_or_licence", "quota")
 PROVIDER_RULES = ("failure_burst", "provider_access")
 
 
 def watched(facts: Facts, now: datetime, *, days: int = 7) -> list[t.Campaign]:
-    """Campaigns updated recently, and every campaign with an open alert (it stays watched until resolved)."""
+    """Campaigns updated recently or with results imported recently, and every campaign with an open alert (it
+    stays watched until resolved)."""
     alerted = {a.campaign_id for a in facts.repo.alerts(status="active")}
     cutoff = now - timedelta(days=days)
-    return [c for c in facts.repo.campaigns() if _aware(c.updated_at) >= cutoff or c.id in alerted]
+    reported = facts.repo.campaigns_with_results(since=cutoff)  # results imported lately: worth a look too
+    return [c for c in facts.repo.campaigns() if _aware(c.updated_at) >= cutoff or c.id in alerted | reported]
 
 
 @dataclass
@@ -81,6 +85,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                 "compliance",
                 "run_failed",
                 "quality_checks",
+                *RESULTS_RULES,
             )
             if rule not in folded
         }
@@ -114,6 +119,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                     )
                 )
         conditions += _near_duplicates(cid, lines)
+        conditions += results_conditions(facts, cid)
         conditions += _missing_inputs(facts, cid)
         report = facts.compliance_report(cid)
         # A failed check that blocks the creative (legal wording, legibility, logo, framing) is the legal desk's

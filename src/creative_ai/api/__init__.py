@@ -14,7 +14,7 @@ from creative_ai.api.deps import check_api_key
 from creative_ai.api.docs import install_docs_policy
 from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
-from creative_ai.api.routes import alerts, campaigns, gallery, jobs, system
+from creative_ai.api.routes import alerts, campaigns, gallery, jobs, results, system
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.jobs import make_queue
@@ -68,6 +68,7 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     app.include_router(jobs.router)
     app.include_router(gallery.router)
     app.include_router(alerts.router)
+    app.include_router(results.router)
     return app
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import and_, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -178,6 +178,12 @@ class ResultsStore:
         with self._session() as s:
             query = select(t.AdMetric).where(t.AdMetric.campaign_id == campaign_id)
             return list(s.scalars(query.order_by(t.AdMetric.ad_name, t.AdMetric.period_start, t.AdMetric.period_end)))
+
+    def campaigns_with_results(self, *, since: datetime) -> set[str]:
+        """Campaigns with results imported since ``since``."""
+        with self._session() as s:
+            query = select(t.AdMetric.campaign_id).where(t.AdMetric.imported_at >= since).distinct()
+            return set(s.scalars(query))
 
     def results_imports(self, *, limit: int = 50) -> list[t.ResultsImport]:
         with self._session() as s:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -199,3 +199,22 @@ class Submitted(BaseModel):
     status: str
     campaign_id: str
     created: bool
+
+
+Grouping = Literal["locale", "ratio", "product", "copy", "hero"]
+
+
+class Performance(BaseModel):
+    """What works in a campaign, from the results the ad platforms reported: per creative (each version that ran,
+    by ad name) its numbers with 95% intervals and a badge (winner, underperformer, no clear difference, not enough
+    data yet), per attribute each value against the rest with a verdict, and the rule that decided them."""
+
+    campaign_id: str
+    rule: dict[str, Any] = Field(description="The statistical rule and its thresholds, in words and as numbers.")
+    currency: str | None = Field(description="The spend's currency; 'mixed' when rows differ (no spend is added).")
+    period: dict[str, str | None]
+    totals: dict[str, Any]
+    creatives: list[dict[str, Any]]
+    badges: dict[str, int] = Field(description="How many current creatives carry each badge.")
+    attributes: dict[str, list[dict[str, Any]]]
+    without_results: list[str] = Field(description="Ad names of current creatives no imported report mentions.")

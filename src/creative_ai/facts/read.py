@@ -246,6 +246,14 @@ class Facts:
         """Counts per check and every failing check of the creatives the current brief asks for."""
         return compliance.summary(self.repo, campaign_id)
 
+    def performance(self, campaign_id: str, group_by: list[m.Grouping] | None = None) -> m.Performance:
+        """The campaign's results report (see ``results.performance``), under the configured statistical rule."""
+        from creative_ai.results.performance import performance, rule_from
+
+        self._campaign(campaign_id)
+        found = performance(self.repo, campaign_id, rule=rule_from(self.settings), group_by=group_by)
+        return m.Performance.model_validate(found)
+
     def manifest(self, campaign_id: str) -> str:
         self._campaign(campaign_id)
         try:

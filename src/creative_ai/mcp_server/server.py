@@ -32,6 +32,7 @@ READ_TOOLS = (
     "get_alerts",
     "analyze_root_cause",
     "get_compliance_report",
+    "get_performance",
 )
 ACTION_TOOLS = ("submit_brief", "rerun_campaign")
 INSTRUCTIONS = (
@@ -54,6 +55,10 @@ AlertStatus = Annotated[
 ]
 OptionalCampaignId = Annotated[
     str | None, Field(description="Only this campaign's (its id, as list_campaigns gives it); all when left out.")
+]
+GroupBy = Annotated[
+    list[m.Grouping] | None,
+    Field(description="Which attributes to compare (locale, ratio, product, copy, hero); all when left out."),
 ]
 Brief = Annotated[
     dict[str, Any], Field(description="A campaign brief as JSON, in the same format as the CLI's brief files.")
@@ -149,6 +154,15 @@ def _read_tools(server: MCPServer, facts: Facts) -> None:
         """Check results across a campaign's creatives: counts per check (skipped: did not apply), the score of the
         checks that applied, every failing creative, and for a refused campaign the prohibited terms that refused it."""
         return _answer(lambda: facts.compliance_report(campaign_id))
+
+    @server.tool(annotations=READ)
+    def get_performance(campaign_id: CampaignId, group_by: GroupBy = None) -> m.Performance:
+        """Results the ad platforms reported for a campaign's creatives: per creative impressions, clicks, CTR,
+        conversions, CVR, spend, CPC, CPA with 95% intervals and a badge (winner / underperformer / no clear
+        difference / not enough data yet); per attribute each value against the rest. A verdict other than "not
+        enough data yet" or "no clear difference" is statistically significant under the rule it carries; say
+        "not enough data yet" rather than naming a winner the rule did not."""
+        return _answer(lambda: facts.performance(campaign_id, group_by))
 
 
 def _action_tools(server: MCPServer, settings: Settings, repo: Repository, jobs: Callable[[], JobQueue]) -> None:

@@ -8,12 +8,18 @@ survives every platform's name field and a URL's ``utm_content`` unescaped.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from creative_ai.records import CreativeRecord
+from typing import Protocol
 
 HASH_CHARS = 8
+
+
+class Versioned(Protocol):
+    """What a stored creative's record says of its identity (a ``CreativeRecord`` has these)."""
+
+    sha256: str
+    version: int
+    ad_name: str
+    previous_ad_name: str | None
 
 
 def ad_name(*, campaign_id: str, product_id: str, locale: str, aspect_ratio: str, sha256: str) -> str:
@@ -21,7 +27,7 @@ def ad_name(*, campaign_id: str, product_id: str, locale: str, aspect_ratio: str
     return f"{campaign_id}_{product_id}_{locale}_{aspect_ratio}_{sha256[:HASH_CHARS]}"
 
 
-def next_version(*, sha256: str, before: CreativeRecord | None) -> tuple[int, str | None]:
+def next_version(*, sha256: str, before: Versioned | None) -> tuple[int, str | None]:
     """The version of a creative now made with ``sha256`` and the ad name of the version it replaces, given the
     sidecar stored before it (None: there was none). The same bytes keep their version and link; new bytes are the
     next version, linked to the one they replace."""

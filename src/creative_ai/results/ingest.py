@@ -74,11 +74,20 @@ def _counts(row: MetricRow) -> Counts:
     return Counts(row.impressions, row.clicks, row.conversions, row.spend)
 
 
-def import_results(report: ParsedReport, *, repo: Repository, origin: str, data: bytes | None = None) -> ImportSummary:
-    """Match ``report``'s rows to creatives and store them (see the module docstring); ``data`` is the file's bytes
-    (its sha256 is kept with the import's record)."""
+def import_results(
+    report: ParsedReport,
+    *,
+    repo: Repository,
+    origin: str,
+    data: bytes | None = None,
+    campaign_id: str | None = None,
+) -> ImportSummary:
+    """Match ``report``'s rows to creatives (of ``campaign_id`` only, when given) and store them (see the module
+    docstring); ``data`` is the file's bytes (its sha256 is kept with the import's record)."""
     names = {r.ad_name for r in report.rows if r.ad_name} | {r.utm_content for r in report.rows if r.utm_content}
-    known = repo.versions_named(names)
+    known = {
+        name: v for name, v in repo.versions_named(names).items() if campaign_id is None or v.campaign_id == campaign_id
+    }
     matched: list[tuple[MetricRow, str]] = []
     missing: dict[str, list[int]] = defaultdict(list)
     file_totals = Counts()

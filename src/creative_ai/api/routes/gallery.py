@@ -15,9 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep, key_ok
 from creative_ai.api.schemas import BYTES, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
 from creative_ai.api.session import COOKIE, issue_token
+from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
 from creative_ai.report.review import refresh_gallery
+from creative_ai.results.performance import performance, rule_from
 from creative_ai.storage import Store
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
@@ -94,23 +96,29 @@ def index(repo: RepoDep) -> HTMLResponse:
     return _page("gallery_index.html", campaigns=repo.campaigns())
 
 
-def _grid(repo: Repository, campaign_id: str) -> dict[str, Any]:
+def _grid(repo: Repository, campaign_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+    """The campaign's creatives with their review decisions (and, given ``settings``, their results)."""
     campaign = repo.campaign(campaign_id)
     if campaign is None:
         raise HTTPException(status_code=404, detail=f"no campaign {campaign_id!r}")
     approvals = repo.current_approvals(campaign_id)
+    results: dict[str, dict[str, Any]] = {}
+    if settings is not None:
+        found = performance(repo, campaign_id, rule=rule_from(settings))
+        results = {c["ad_name"]: c for c in found["creatives"] if c["current"]}
     rows = []
     for v in sorted(repo.variants(campaign_id), key=lambda v: (v.product_id, v.locale, v.aspect_ratio)):
         decision = approvals.get((v.product_id, v.locale, v.aspect_ratio))
-        rows.append({"v": v, "key": variant_store_key(v) if v.status == "ok" else None, "decision": decision})
+        key = variant_store_key(v) if v.status == "ok" else None
+        rows.append({"v": v, "key": key, "decision": decision, "results": results.get(v.ad_name or "")})
     return {"campaign": campaign, "rows": rows}
 
 
 @router.get(
     "/gallery/{campaign_id}", response_class=HTMLResponse, dependencies=Protected, responses=as_json(PROTECTED_PAGE)
 )
-def campaign_page(campaign_id: str, repo: RepoDep) -> HTMLResponse:
-    return _page("gallery_campaign.html", **_grid(repo, campaign_id))
+def campaign_page(campaign_id: str, repo: RepoDep, settings: SettingsDep) -> HTMLResponse:
+    return _page("gallery_campaign.html", **_grid(repo, campaign_id, settings=settings))
 
 
 @router.post(

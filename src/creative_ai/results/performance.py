@@ -1,0 +1,185 @@
+"""What works: a campaign's stored results per creative and per attribute, with honest statistics.
+
+Per creative (each version that ran, by ``ad_name``): impressions, clicks, CTR, conversions, CVR (conversions per
+click), spend, CPC, CPA, with Wilson intervals, a badge from comparing its CTR with the rest of the campaign
+(``winner``, ``underperformer``, ``no clear difference`` or ``not enough data yet``) and fatigue when daily rows
+exist. Per attribute (locale, ratio, product, copy, hero): each value against the rest, on CTR and on CVR. The rule
+and its thresholds travel with the numbers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from creative_ai.errors import InputError
+from creative_ai.results.models import Counts
+from creative_ai.results.stats import Comparison, Day, Rule, compare, fatigue, per, rate, wilson
+
+if TYPE_CHECKING:
+    from creative_ai.config import Settings
+    from creative_ai.db import tables as t
+    from creative_ai.db.repository import Repository
+
+ATTRIBUTES: dict[str, Callable[[t.CreativeVersion], str]] = {
+    "locale": lambda v: v.locale,
+    "ratio": lambda v: v.aspect_ratio,
+    "product": lambda v: v.product_id,
+    "copy": lambda v: v.message,
+    "hero": lambda v: v.hero,
+}
+BADGES = {"better": "winner", "worse": "underperformer"}
+
+
+def rule_from(settings: Settings) -> Rule:
+    """The statistical rule the settings choose."""
+    return Rule(
+        min_impressions=settings.results_min_impressions,
+        min_clicks=settings.results_min_clicks,
+        alpha=settings.results_alpha,
+    )
+
+
+def performance(
+    repo: Repository, campaign_id: str, *, rule: Rule | None = None, group_by: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The campaign's results report (a JSON-ready mapping); ``group_by`` limits the attributes compared."""
+    rule = rule or Rule()
+    wanted = list(group_by) if group_by else list(ATTRIBUTES)
+    if unknown := [a for a in wanted if a not in ATTRIBUTES]:
+        raise InputError(f"cannot group by {', '.join(unknown)}; group by {', '.join(ATTRIBUTES)}")
+    if repo.campaign(campaign_id) is None:
+        raise InputError(f"no campaign {campaign_id!r} in the database")
+    versions = {v.ad_name: v for v in repo.versions(campaign_id)}
+    rows = repo.metrics(campaign_id)
+    currencies = sorted({r.currency for r in rows if r.currency})
+    money = len(currencies) <= 1  # spend added across currencies would mean nothing
+    per_ad: dict[str, Counts] = defaultdict(Counts)
+    days: dict[str, list[Day]] = defaultdict(list)
+    for r in rows:
+        per_ad[r.ad_name] += Counts(r.impressions, r.clicks, r.conversions, r.spend)
+        if r.period_start == r.period_end:
+            days[r.ad_name].append(Day(day=r.period_start, impressions=r.impressions, clicks=r.clicks, reach=r.reach))
+    badges = {c.group: c for c in compare(per_ad, metric="ctr", rule=rule)} if per_ad else {}
+    current = {v.ad_name for v in repo.variants(campaign_id) if v.ad_name}
+    creatives = [
+        _creative(versions[name], counts, badges[name], days.get(name, []), rule=rule, money=money, current=current)
+        for name, counts in sorted(per_ad.items())
+    ]
+    attributes = {
+        attr: _attribute(per_ad, versions, ATTRIBUTES[attr], rule=rule, money=money) for attr in wanted if per_ad
+    }
+    total = sum(per_ad.values(), Counts())
+    return {
+        "campaign_id": campaign_id,
+        "rule": {
+            "ctr": rule.describe(metric="ctr"),
+            "cvr": rule.describe(metric="cvr"),
+            "min_impressions": rule.min_impressions,
+            "min_clicks": rule.min_clicks,
+            "alpha": rule.alpha,
+            "confidence": rule.confidence,
+            "correction": rule.correction,
+        },
+        "currency": currencies[0] if len(currencies) == 1 else ("mixed" if currencies else None),
+        "period": {
+            "start": min(r.period_start for r in rows).isoformat() if rows else None,
+            "end": max(r.period_end for r in rows).isoformat() if rows else None,
+        },
+        "totals": _numbers(total, rule=rule, money=money),
+        "creatives": creatives,
+        "badges": {  # of the current creatives with results
+            badge: sum(1 for c in creatives if c["current"] and c["badge"] == badge)
+            for badge in ("winner", "underperformer", "no clear difference", "not enough data yet")
+        },
+        "attributes": attributes,
+        "without_results": sorted(current - set(per_ad)),
+    }
+
+
+def _numbers(c: Counts, *, rule: Rule, money: bool) -> dict[str, Any]:
+    ctr, cvr = wilson(c.clicks, c.impressions, confidence=rule.confidence), None
+    if c.clicks:
+        cvr = wilson(min(c.conversions, c.clicks), c.clicks, confidence=rule.confidence)
+    return {
+        "impressions": c.impressions,
+        "clicks": c.clicks,
+        "conversions": c.conversions,
+        "spend": round(c.spend, 2) if money else None,
+        "ctr": rate(c.clicks, c.impressions),
+        "ctr_interval": [ctr.low, ctr.high] if ctr else None,
+        "ctr_pct": _pct(rate(c.clicks, c.impressions)),
+        "ctr_interval_pct": [_pct(ctr.low), _pct(ctr.high)] if ctr else None,
+        "cvr": rate(c.conversions, c.clicks),
+        "cvr_interval": [cvr.low, cvr.high] if cvr else None,
+        "cvr_pct": _pct(rate(c.conversions, c.clicks)),
+        "cpc": per(c.spend, c.clicks) if money else None,
+        "cpa": per(c.spend, c.conversions) if money else None,
+    }
+
+
+def _pct(value: float | None) -> float | None:
+    """A rate as a percentage to two places, as texts about it write it."""
+    return None if value is None else round(value * 100, 2)
+
+
+def _verdict(c: Comparison) -> dict[str, Any]:
+    return {
+        "verdict": c.verdict,
+        "reason": c.reason,
+        "p_value": c.p_value,
+        "p_adjusted": c.p_adjusted,
+        "rest_pct": _pct(c.rest_rate),
+    }
+
+
+def _creative(
+    v: t.CreativeVersion,
+    counts: Counts,
+    badge: Comparison,
+    days: list[Day],
+    *,
+    rule: Rule,
+    money: bool,
+    current: set[str],
+) -> dict[str, Any]:
+    tired = fatigue(sorted(days, key=lambda d: d.day), rule=rule)
+    return {
+        "ad_name": v.ad_name,
+        "product_id": v.product_id,
+        "locale": v.locale,
+        "aspect_ratio": v.aspect_ratio,
+        "version": v.version,
+        "current": v.ad_name in current,
+        "copy": v.message,
+        "hero": v.hero,
+        **_numbers(counts, rule=rule, money=money),
+        "days": len(days),
+        "badge": BADGES.get(badge.verdict, badge.verdict),
+        "badge_reason": badge.reason,
+        "p_adjusted": badge.p_adjusted,
+        "rest_ctr_pct": _pct(badge.rest_rate),
+        "fatigue": asdict(tired) if tired else None,
+    }
+
+
+def _attribute(
+    per_ad: dict[str, Counts],
+    versions: dict[str, t.CreativeVersion],
+    key: Callable[[t.CreativeVersion], str],
+    *,
+    rule: Rule,
+    money: bool,
+) -> list[dict[str, Any]]:
+    groups: dict[str, Counts] = defaultdict(Counts)
+    for name, counts in per_ad.items():
+        groups[key(versions[name])] += counts
+    ctr = {c.group: c for c in compare(groups, metric="ctr", rule=rule)}
+    cvr = {c.group: c for c in compare(groups, metric="cvr", rule=rule)}
+    return [
+        {"value": value, **_numbers(counts, rule=rule, money=money), "ctr_verdict": _verdict(ctr[value])}
+        | {"cvr_verdict": _verdict(cvr[value])}
+        for value, counts in sorted(groups.items())
+    ]
