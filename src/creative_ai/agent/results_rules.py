@@ -25,7 +25,7 @@ def results_conditions(facts: Facts, campaign_id: str) -> list[Condition]:
         attr: [g["value"] for g in groups if g["ctr_verdict"]["verdict"] == "better"]
         for attr, groups in report.attributes.items()
     }
-    rule = report.rule["ctr"]
+    rule = report.rule["creatives"]
     out = []
     if losers:
         best = winners[0]["ad_name"] if winners else None

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from creative_ai.errors import InputError
 from creative_ai.results.models import Counts
-from creative_ai.results.stats import Comparison, Day, Rule, compare, fatigue, per, rate, wilson
+from creative_ai.results.ranking import Ranked, describe, rank
+from creative_ai.results.stats import Day, Rule, fatigue, per, rate, wilson
 
 if TYPE_CHECKING:
     from creative_ai.config import Settings
@@ -30,7 +31,8 @@ ATTRIBUTES: dict[str, Callable[[t.CreativeVersion], str]] = {
     "copy": lambda v: v.message,
     "hero": lambda v: v.hero,
 }
-BADGES = {"better": "winner", "worse": "underperformer"}
+BADGES = {"leader": "winner", "laggard": "underperformer"}
+VERDICTS = {"leader": "better", "laggard": "worse"}
 
 
 def rule_from(settings: Settings) -> Rule:
@@ -62,7 +64,7 @@ def performance(
         per_ad[r.ad_name] += Counts(r.impressions, r.clicks, r.conversions, r.spend)
         if r.period_start == r.period_end:
             days[r.ad_name].append(Day(day=r.period_start, impressions=r.impressions, clicks=r.clicks, reach=r.reach))
-    badges = {c.group: c for c in compare(per_ad, metric="ctr", rule=rule)} if per_ad else {}
+    badges = rank(per_ad, metric="ctr", rule=rule, lead="all")
     current = {v.ad_name for v in repo.variants(campaign_id) if v.ad_name}
     creatives = [
         _creative(versions[name], counts, badges[name], days.get(name, []), rule=rule, money=money, current=current)
@@ -75,8 +77,9 @@ def performance(
     return {
         "campaign_id": campaign_id,
         "rule": {
-            "ctr": rule.describe(metric="ctr"),
-            "cvr": rule.describe(metric="cvr"),
+            "creatives": describe(rule, metric="ctr", lead="all", better="a winner", worse="an underperformer"),
+            "ctr": describe(rule, metric="ctr", lead="majority"),
+            "cvr": describe(rule, metric="cvr", lead="majority"),
             "min_impressions": rule.min_impressions,
             "min_clicks": rule.min_clicks,
             "alpha": rule.alpha,
@@ -125,20 +128,21 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 2)
 
 
-def _verdict(c: Comparison) -> dict[str, Any]:
+def _verdict(r: Ranked) -> dict[str, Any]:
     return {
-        "verdict": c.verdict,
-        "reason": c.reason,
-        "p_value": c.p_value,
-        "p_adjusted": c.p_adjusted,
-        "rest_pct": _pct(c.rest_rate),
+        "verdict": VERDICTS.get(r.standing, r.standing),
+        "reason": r.reason,
+        "p_adjusted": r.p_adjusted,
+        "above": r.above,
+        "below": r.below,
+        "others_pct": _pct(r.others_rate),
     }
 
 
 def _creative(
     v: t.CreativeVersion,
     counts: Counts,
-    badge: Comparison,
+    badge: Ranked,
     days: list[Day],
     *,
     rule: Rule,
@@ -157,10 +161,14 @@ def _creative(
         "hero": v.hero,
         **_numbers(counts, rule=rule, money=money),
         "days": len(days),
-        "badge": BADGES.get(badge.verdict, badge.verdict),
+        "badge": BADGES.get(badge.standing, badge.standing),
         "badge_reason": badge.reason,
         "p_adjusted": badge.p_adjusted,
-        "rest_ctr_pct": _pct(badge.rest_rate),
+        "rest_ctr_pct": _pct(badge.others_rate),
+        "daily": [
+            {"day": d.day.isoformat(), "impressions": d.impressions, "clicks": d.clicks}
+            for d in sorted(days, key=lambda d: d.day)
+        ],
         "fatigue": asdict(tired) if tired else None,
     }
 
@@ -176,8 +184,8 @@ def _attribute(
     groups: dict[str, Counts] = defaultdict(Counts)
     for name, counts in per_ad.items():
         groups[key(versions[name])] += counts
-    ctr = {c.group: c for c in compare(groups, metric="ctr", rule=rule)}
-    cvr = {c.group: c for c in compare(groups, metric="cvr", rule=rule)}
+    ctr = rank(groups, metric="ctr", rule=rule, lead="majority")
+    cvr = rank(groups, metric="cvr", rule=rule, lead="majority")
     return [
         {"value": value, **_numbers(counts, rule=rule, money=money), "ctr_verdict": _verdict(ctr[value])}
         | {"cvr_verdict": _verdict(cvr[value])}
