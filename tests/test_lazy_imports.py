@@ -14,8 +14,23 @@ import pytest
 import creative_ai
 from tests.conftest import base_brief, write_brief
 
-HEAVY = ("sqlalchemy", "alembic", "PIL", "numpy", "fastapi", "celery", "openai", "google.genai", "openpyxl", "matplotlib", "facebook_business")
-COMMANDS = {"run", "validate", "report", "mcp", "serve", "worker", "db", "providers", "agent", "alerts", "export", "results"}
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "PIL",
+    "numpy",
+    "fastapi",
+    "celery",
+    "openai",
+    "google.genai",
+    "openpyxl",
+    "matplotlib",
+    "facebook_business",
+)
+COMMANDS = {
+    *("run", "validate", "report", "mcp", "serve", "worker", "db", "providers", "agent", "alerts"),
+    *("export", "results"),
+}
 
 PROBE = f"""
 import json, sys

@@ -7,13 +7,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from creative_ai.db.repository import Repository
 from creative_ai.results.ingest import import_results
 from creative_ai.results.sources import parse_report
 from tests.conftest import base_brief, write_brief
-from tests.test_agent import _agent, env  # noqa: F401  (the agent's environment fixture)
+from tests.receivers import Hook, _Collector
+from tests.test_agent import _agent, agent_environment
 
 RULES = ("underperformer", "clear_winner")
+
+
+@pytest.fixture
+def env(workdir: Path, smtp_server: tuple[int, _Collector], webhook: Hook, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The agent's environment of its own tests: the SMTP sink, the webhook, the desks, the template drafter."""
+    for key, value in agent_environment(workdir, smtp_server[0], webhook).items():
+        monkeypatch.setenv(key, value)
+    return workdir
 
 
 def _campaign(make_campaign, folder: Path) -> list[str]:  # type: ignore[no-untyped-def]

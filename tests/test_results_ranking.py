@@ -76,3 +76,15 @@ def test_cvr_needs_clicks_and_compares_conversions_per_click() -> None:
     ranked = rank(groups, metric="cvr", rule=Rule(), lead="majority")
     assert ranked["a"].standing == "leader" and ranked["b"].standing == "laggard"
     assert ranked["c"].standing == "not enough data yet" and "20 clicks" in ranked["c"].reason
+
+
+def test_more_conversions_than_clicks_is_never_tested_as_a_rate() -> None:
+    groups = {
+        "view": Counts(impressions=100_000, clicks=100, conversions=250),
+        "a": Counts(impressions=100_000, clicks=4000, conversions=400),
+        "b": Counts(impressions=100_000, clicks=4000, conversions=200),
+    }
+    ranked = rank(groups, metric="cvr", rule=Rule(), lead="majority")
+    assert ranked["view"].standing == "not enough data yet" and ranked["view"].interval is None
+    assert "more conversions (250) than clicks" in ranked["view"].reason
+    assert ranked["a"].compared == 1 and ranked["a"].standing == "leader"

@@ -104,8 +104,8 @@ def performance(
 
 def _numbers(c: Counts, *, rule: Rule, money: bool) -> dict[str, Any]:
     ctr, cvr = wilson(c.clicks, c.impressions, confidence=rule.confidence), None
-    if c.clicks:
-        cvr = wilson(min(c.conversions, c.clicks), c.clicks, confidence=rule.confidence)
+    if c.clicks and c.conversions <= c.clicks:  # more: conversions not from a click, no proportion of clicks
+        cvr = wilson(c.conversions, c.clicks, confidence=rule.confidence)
     return {
         "impressions": c.impressions,
         "clicks": c.clicks,

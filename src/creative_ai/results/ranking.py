@@ -42,7 +42,7 @@ class Ranked:
 
 
 def _fraction(c: Counts, metric: Metric) -> tuple[int, int]:
-    return (c.clicks, c.impressions) if metric == "ctr" else (min(c.conversions, c.clicks), c.clicks)
+    return (c.clicks, c.impressions) if metric == "ctr" else (c.conversions, c.clicks)
 
 
 def describe(
@@ -72,7 +72,10 @@ def rank(
     """Each group's standing among ``groups`` (see the module docstring)."""
     need = rule.minimum(metric)
     fractions = {g: _fraction(c, metric) for g, c in groups.items()}
-    able = [g for g, (_, n) in fractions.items() if n >= need]
+    # More conversions than clicks: the platform counted conversions not from a click (view-through), so
+    # conversions per click is no proportion to test.
+    odd = {g for g, (k, n) in fractions.items() if k > n}
+    able = [g for g, (_, n) in fractions.items() if n >= need and g not in odd]
     pairs = list(combinations(able, 2))
     raw = [two_proportion_p(*fractions[a], *fractions[b]) for a, b in pairs]
     adjusted = holm(raw) if rule.correction == "holm" else raw
@@ -90,14 +93,21 @@ def rank(
     total_k = sum(k for k, _ in fractions.values())
     total_n = sum(n for _, n in fractions.values())
     for g, (k, n) in fractions.items():
-        own, interval = rate(k, n), wilson(k, n, confidence=rule.confidence)
+        own = rate(k, n)
+        interval = None if g in odd else wilson(k, n, confidence=rule.confidence)
         others = rate(total_k - k, total_n - n)
         shown = f"{name} {_pct(own)}" + (f" ({_pct(interval.low)}–{_pct(interval.high)})" if interval else "")
         compared = len(able) - 1 if g in able else 0
         ups, downs = above[g], below[g]
         standing: Standing
         decided: list[tuple[str, float]] = []
-        if g not in able:
+        if g in odd:
+            standing = "not enough data yet"
+            reason = (
+                f"{shown} on {n:,} {unit}: more conversions ({k:,}) than clicks, so the report's conversions include "
+                "ones not from a click and conversions per click is not compared"
+            )
+        elif g not in able:
             standing = "not enough data yet"
             reason = f"{shown} on {n:,} {unit}; a comparison needs at least {need:,} {unit}"
         elif compared == 0:

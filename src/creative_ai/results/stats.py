@@ -3,8 +3,7 @@
 * ``wilson`` — the Wilson score interval of a rate (a click-through or conversion rate).
 * ``two_proportion_p`` — the two-sided p-value of the pooled two-proportion z-test.
 * ``holm`` — Holm–Bonferroni adjusted p-values for a family of comparisons.
-* ``Rule`` — the thresholds a difference must pass before the report calls it, with a sentence that says them.
-* ``compare`` — each group against the rest of the campaign pooled, with a verdict and a reason in plain words.
+* ``Rule`` — the thresholds a difference must pass before the report calls it (``ranking`` applies them).
 * ``fatigue`` — whether a creative is wearing out: CTR falling while the same people see it more often.
 * ``rate`` and ``per`` — a ratio that is ``None`` instead of a division by zero (CTR, CPC, CPA).
 
@@ -14,14 +13,13 @@ Only the standard library is used: the normal distribution comes from ``math.erf
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from typing import Literal
 
 from creative_ai.errors import InputError
-from creative_ai.results.models import Counts
 
 Metric = Literal["ctr", "cvr"]
 Verdict = Literal["better", "worse", "no clear difference", "not enough data yet"]
@@ -181,40 +179,6 @@ class Rule:
         """The trials each side needs: impressions for CTR, clicks for CVR."""
         return self.min_impressions if metric == "ctr" else self.min_clicks
 
-    def describe(self, *, metric: Metric = "ctr", comparisons: int | None = None) -> str:
-        """The rule in one plain sentence for the report."""
-        unit = "impressions" if metric == "ctr" else "clicks"
-        family = "the comparisons" if comparisons is None else f"the {comparisons:,} comparisons"
-        adjust = f", Holm-adjusted across {family} of that attribute," if self.correction == "holm" else ""
-        return (
-            f"A group is compared with the rest of the campaign only when both have at least "
-            f"{self.minimum(metric):,} {unit}; a difference counts when its two-sided two-proportion z-test "
-            f"p-value{adjust} is below {self.alpha:g} (ranges are {self.confidence:.0%} Wilson intervals)."
-        )
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One group against the rest of the groups pooled, with the verdict and why."""
-
-    group: str
-    metric: Metric
-    successes: int  # clicks for CTR, conversions for CVR
-    trials: int  # impressions for CTR, clicks for CVR
-    rate: float | None
-    interval: Interval | None
-    rest_rate: float | None
-    p_value: float | None  # None when not tested
-    p_adjusted: float | None
-    verdict: Verdict
-    reason: str
-
-
-def _fraction(counts: Counts, metric: Metric) -> tuple[int, int]:
-    if metric == "ctr":
-        return counts.clicks, counts.impressions
-    return counts.conversions, counts.clicks
-
 
 def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2%}"
@@ -222,78 +186,6 @@ def _percent(value: float | None) -> str:
 
 def _p_text(p: float) -> str:
     return "p<0.0001" if p < 0.0001 else f"p={p:.3g}"
-
-
-def compare(groups: Mapping[str, Counts], *, metric: Metric = "ctr", rule: Rule = Rule()) -> list[Comparison]:
-    """Each group against the rest of ``groups`` pooled, in the order given.
-
-    A comparison is tested only when the group and the rest each reach ``rule.minimum(metric)`` trials; the
-    others get "not enough data yet" and stay out of the Holm family. A tested group is "better" or "worse"
-    when its adjusted p-value is below ``rule.alpha``, and "no clear difference" otherwise.
-    """
-    if metric not in ("ctr", "cvr"):
-        raise InputError(f"metric {metric!r} is unknown; use 'ctr' or 'cvr'")
-    name = metric.upper()
-    unit = "impressions" if metric == "ctr" else "clicks"
-    need = rule.minimum(metric)
-    fractions: dict[str, tuple[int, int]] = {}
-    for group, counts in groups.items():
-        successes, trials = _fraction(counts, metric)
-        what = "clicks" if metric == "ctr" else "conversions"
-        try:
-            _check_counts(successes, trials, what=what)
-        except InputError as exc:
-            raise InputError(f"group {group!r}: {exc}") from None
-        fractions[group] = (successes, trials)
-    total_successes = sum(k for k, _ in fractions.values())
-    total_trials = sum(n for _, n in fractions.values())
-
-    tested = [g for g, (_, n) in fractions.items() if len(fractions) > 1 and n >= need and total_trials - n >= need]
-    raw = {
-        g: two_proportion_p(*fractions[g], total_successes - fractions[g][0], total_trials - fractions[g][1])
-        for g in tested
-    }
-    adjusted_list = holm([raw[g] for g in tested]) if rule.correction == "holm" else [raw[g] for g in tested]
-    adjusted = dict(zip(tested, adjusted_list, strict=True))
-    if rule.correction == "holm" and len(tested) > 1:
-        after = f"after Holm over {len(tested)} comparisons"
-    elif rule.correction == "holm":
-        after = "from the only comparison with enough data"
-    else:
-        after = "not adjusted for multiple comparisons"
-
-    result = []
-    for group, (successes, trials) in fractions.items():
-        rest_k, rest_n = total_successes - successes, total_trials - trials
-        own, rest = rate(successes, trials), rate(rest_k, rest_n)
-        interval = wilson(successes, trials, confidence=rule.confidence)
-        shown = f"{name} {_percent(own)}"
-        if interval is not None:
-            shown += f" ({_percent(interval.low)}–{_percent(interval.high)})"
-        p_value = raw.get(group)
-        p_adjusted = adjusted.get(group)
-        verdict: Verdict
-        if len(fractions) == 1:
-            verdict = "not enough data yet"
-            reason = f"{shown} on {trials:,} {unit}, but there is nothing to compare with: it is the only group"
-        elif p_value is None or p_adjusted is None:
-            verdict = "not enough data yet"
-            reason = (
-                f"{shown} on {trials:,} {unit} (the rest: {rest_n:,}); a comparison needs at least "
-                f"{need:,} {unit} in the group and in the rest"
-            )
-        else:
-            if p_adjusted < rule.alpha:
-                verdict = "better" if (own or 0.0) > (rest or 0.0) else "worse"
-                judged = f"below {rule.alpha:g}, so {verdict}"
-            else:
-                verdict = "no clear difference"
-                judged = f"not below {rule.alpha:g}, so no clear difference"
-            reason = f"{shown} vs {_percent(rest)} for the rest, {_p_text(p_adjusted)} {after}: {judged}"
-        result.append(
-            Comparison(group, metric, successes, trials, own, interval, rest, p_value, p_adjusted, verdict, reason)
-        )
-    return result
 
 
 @dataclass(frozen=True)
