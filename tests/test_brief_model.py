@@ -97,3 +97,25 @@ def test_ratio_spellings_and_duplicates() -> None:
 
 def test_top_level_must_be_a_mapping() -> None:
     assert "must be a mapping" in _issues([1, 2])[""]
+
+
+def test_landing_url_and_utm() -> None:
+    brief = parse_brief(
+        base_brief(
+            landing_url="https://shop.example.com/summer",
+            utm={"utm_source": "meta", "utm_campaign": " summer "},
+            products=[{"id": "a", "name": "A", "landing_url": "https://shop.example.com/a"}],
+        )
+    )
+    assert brief.utm == {"utm_source": "meta", "utm_campaign": "summer"}
+    assert brief.products[0].landing_url == "https://shop.example.com/a"
+    for field, value, message in (
+        ("landing_url", "ftp://shop.example.com", "not an absolute http(s) URL"),
+        ("landing_url", "shop.example.com/x", "not an absolute http(s) URL"),
+        ("utm", {"utm_content": "x"}, "utm_content is set by the export"),
+        ("utm", {"source": "meta"}, "'source' is not a UTM parameter"),
+        ("utm", {"utm_source": ""}, "utm_source must be 1 to 200 characters"),
+    ):
+        with pytest.raises(BriefError) as caught:
+            parse_brief(base_brief(**{field: value}))
+        assert f"{field}: " in str(caught.value) and message in str(caught.value)

@@ -198,3 +198,34 @@ def test_bad_report_and_unknown_campaign_are_clear_errors(cli, workdir: Path) ->
     assert missing.code == 2 and "no campaign 'nope'" in missing.stderr and not (workdir / "x").exists()
     report = cli("results", "report", "nope")
     assert report.code == 2 and "no campaign 'nope'" in report.stderr
+
+
+def test_approved_only_exports_exactly_the_creatives_approved_for_their_bytes(cli, workdir: Path) -> None:
+    from creative_ai.db.repository import Repository
+
+    assert cli("run", str(write_brief(workdir, _brief())), "--output", "out").code == 0
+    repo = Repository.open(f"sqlite:///{workdir / 'creative_ai.db'}")
+    variants = {(v.product_id, v.aspect_ratio): v for v in repo.variants("test-campaign")}
+    approved = variants[("prod_a", "1x1")]
+    for v, decision, sha in (
+        (approved, "approved", approved.sha256),
+        (variants[("prod_b", "1x1")], "rejected", variants[("prod_b", "1x1")].sha256),
+        (variants[("prod_b", "9x16")], "approved", "0" * 64),  # approved for other bytes: does not count
+    ):
+        repo.record_approval(
+            campaign_id="test-campaign",
+            product_id=v.product_id,
+            locale=v.locale,
+            aspect_ratio=v.aspect_ratio,
+            sha256=sha or "",
+            decision=decision,
+            comment="",
+        )
+    repo.engine.dispose()
+    out = workdir / "approved-pkg"
+    result = cli("export", "test-campaign", "--for", "meta", "--approved-only", "--output", str(out))
+    assert result.code == 0, result.stderr
+    with (out / "meta_bulk_import.csv").open(encoding="utf-8") as handle:
+        assert [r["Ad Name"] for r in csv.DictReader(handle)] == [approved.ad_name]
+    assert sorted(p.name for p in (out / "images").iterdir()) == [f"{approved.ad_name}.jpg"]
+    assert "prod_b/en/1x1: rejected" in result.stderr and "prod_b/en/9x16: not approved" in result.stderr
