@@ -68,7 +68,11 @@ def test_a_significantly_worse_creative_is_an_underperformer_alert(make_campaign
     sent = [m for m in mail.received if "underperforming" in str(m.message["Subject"])]
     assert len(sent) == 1
     text = sent[0].message.get_content()
-    assert f"- {worst}: CTR 1.0% (" in text and "against 2.0% for the rest" in text and "Holm" in text
+    assert (
+        f"- {worst}: CTR 1.0% (" in text
+        and "against 2.0% for the campaign's other creatives together" in text
+        and "Holm" in text
+    )
     assert "Pause these ads" in text
 
 
@@ -118,5 +122,5 @@ def test_stakeholder_email_results_paragraph(cli, make_campaign, env: Path) -> N
     result = cli("agent", "email", "--campaign", "learn")
     assert result.code == 0, result.stderr
     assert "Results so far (2026-11-02 to 2026-11-02): 300000 impressions, 5500 clicks" in result.stdout
-    assert f"Doing significantly worse: {names[0]} (CTR 1.0%)" in result.stdout
+    assert f"Doing significantly worse than most others: {names[0]} (CTR 1.0%)" in result.stdout
     assert "significantly better" not in result.stdout

@@ -155,8 +155,14 @@ def test_google_xlsx_with_title_lines_above_the_header(tmp_path: Path) -> None:
     a, b = report.rows
     assert a.ad_name == "https://shop.example/?utm_content=hero-a_v1"
     assert (a.utm_content, a.start, a.end, a.line) == ("hero-a_v1", date(2026, 11, 3), date(2026, 11, 3), 4)
-    assert (a.impressions, a.clicks, a.conversions, a.spend, a.currency) == (1200, 40, 3, 30.1, "USD")  # halves up
-    assert (b.start, b.impressions, b.conversions, b.spend, b.line) == (date(2026, 11, 4), 900, 2, 22.2, 5)
+    assert (a.impressions, a.clicks, a.conversions, a.spend, a.currency) == (
+        1200,
+        40,
+        2.5,
+        30.1,
+        "USD",
+    )  # fractions kept
+    assert (b.start, b.impressions, b.conversions, b.spend, b.line) == (date(2026, 11, 4), 900, 1.5, 22.2, 5)
     assert report.skipped == [
         "line 6: totals row 'Total: Account' not counted",
         "line 7: totals row 'Total: Search' not counted",

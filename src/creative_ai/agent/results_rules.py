@@ -1,4 +1,4 @@
-"""Rules on what the ad platforms reported: a creative that does significantly worse than the rest of its campaign
+"""Rules on what the ad platforms reported: a creative that does significantly worse than most of its campaign's others
 (``underperformer``), and one that does significantly better (``clear_winner``). Both judge only what the results
 report judged significant (its Holm-corrected test with minimum samples): noise raises nothing."""
 
@@ -34,7 +34,7 @@ def results_conditions(facts: Facts, campaign_id: str) -> list[Condition]:
                 campaign_id,
                 "underperformer",
                 "warning",
-                f"{len(losers)} creative(s) have a significantly lower CTR than the rest of the campaign",
+                f"{len(losers)} creative(s) have a CTR significantly below most of the campaign's other creatives",
                 {
                     "creatives": [_line(c) for c in losers[:20]],
                     "creatives_total": len(losers),
@@ -52,7 +52,7 @@ def results_conditions(facts: Facts, campaign_id: str) -> list[Condition]:
                 campaign_id,
                 "clear_winner",
                 "info",
-                f"{len(winners)} creative(s) have a significantly higher CTR than the rest of the campaign",
+                f"{len(winners)} creative(s) have a CTR significantly above every other creative of the campaign",
                 {
                     "creatives": [_line(c) for c in winners[:20]],
                     "creatives_total": len(winners),

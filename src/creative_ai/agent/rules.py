@@ -119,7 +119,10 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                     )
                 )
         conditions += _near_duplicates(cid, lines)
-        conditions += results_conditions(facts, cid)
+        try:
+            conditions += results_conditions(facts, cid)
+        except InputError:
+            checked -= {(cid, rule) for rule in RESULTS_RULES}  # not judged: its alerts stay as they are
         conditions += _missing_inputs(facts, cid)
         report = facts.compliance_report(cid)
         # A failed check that blocks the creative (legal wording, legibility, logo, framing) is the legal desk's

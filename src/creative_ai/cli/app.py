@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache, wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
@@ -85,3 +86,12 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exit_code_for(exc)) from exc
 
     return wrapper
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a command's ``--output`` file; a path that cannot be written is a clear error, not a traceback."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    typer.echo(f"wrote {path}", err=True)

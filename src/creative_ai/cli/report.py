@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from creative_ai.cli.app import app, handles_errors
+from creative_ai.cli.app import app, handles_errors, write_text
 
 
 class Format(StrEnum):
@@ -45,5 +45,4 @@ def report(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
+        write_text(output, text)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from creative_ai.cli.app import EXIT_FAILED, app, handles_errors
+from creative_ai.cli.app import EXIT_FAILED, app, handles_errors, write_text
 
 if TYPE_CHECKING:
     from creative_ai.config import Settings
@@ -38,15 +38,17 @@ def _print_summary(summary: ImportSummary, *, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(summary.to_dict(), indent=2))
     else:
-        t = summary.file_totals
         typer.echo(
             f"{summary.origin} ({summary.source}): {summary.rows} rows, {summary.matched} matched to creatives; "
             f"stored {summary.added} new, {summary.replaced} replaced, {summary.unchanged} unchanged"
         )
-        typer.echo(
-            f"file totals: {t.impressions:,} impressions, {t.clicks:,} clicks, {t.conversions:,} conversions, "
-            f"spend {t.spend:,.2f}"
-        )
+        money = summary.currencies[0] if len(summary.currencies) == 1 else None
+        for label, t in (("file totals", summary.file_totals), ("stored from it", summary.stored_totals)):
+            spend = f"spend {t.spend:,.2f} {money}".rstrip() if money is not None else "spend in several currencies"
+            typer.echo(
+                f"{label}: {t.impressions:,} impressions, {t.clicks:,} clicks, {t.conversions:,.6g} conversions, "
+                f"{spend}"
+            )
         for missing in summary.unmatched:
             lines = ", ".join(map(str, missing.lines[:10])) + (" …" if len(missing.lines) > 10 else "")
             typer.echo(f"unmatched: {missing.ad_name!r} (line {lines}): no creative has this ad name", err=True)
@@ -151,8 +153,7 @@ def report(
     if output is None:
         typer.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
+        write_text(output, text)
 
 
 def _pictures(repo: Repository, campaign: str, settings: Settings) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import and_, delete, select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from creative_ai.db import tables as t
 from creative_ai.db.job_store import utcnow
+from creative_ai.results.identity import History
 
 
 @dataclass(frozen=True)
@@ -24,19 +25,19 @@ class ResultRow:
     end: date
     impressions: int
     clicks: int
-    conversions: int
+    conversions: float
     spend: float
     currency: str | None
     reach: int | None
 
     def same_numbers(self, row: t.AdMetric) -> bool:
-        return (row.impressions, row.clicks, row.conversions, row.currency, row.reach) == (
+        same = (row.impressions, row.clicks, row.currency, row.reach) == (
             self.impressions,
             self.clicks,
-            self.conversions,
             self.currency,
             self.reach,
-        ) and abs(row.spend - self.spend) < 1e-9
+        )
+        return same and abs(row.spend - self.spend) < 1e-9 and abs(row.conversions - self.conversions) < 1e-9
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class StoredResults:
     added: int
     replaced: int
     unchanged: int
+    kept_out: list[str] = field(default_factory=list)  # rows inside a stored longer period, with why
+    counted: list[ResultRow] = field(default_factory=list)  # the rows now stored (added or already there)
 
 
 class ResultsStore:
@@ -92,6 +95,19 @@ class ResultsStore:
             query = select(t.CreativeVersion).where(t.CreativeVersion.campaign_id == campaign_id)
             return list(s.scalars(query.order_by(t.CreativeVersion.id)))
 
+    def version_history(self, campaign_id: str) -> History:
+        """Every version of the campaign's creatives and each variant's current one, for numbering new ones."""
+        history = History()
+        for v in self.versions(campaign_id):
+            key = (v.product_id, v.locale, v.aspect_ratio)
+            history.known[v.ad_name] = (v.version, v.previous_ad_name)
+            history.newest[key] = max(history.newest.get(key, 0), v.version)
+        with self._session() as s:
+            for row in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)):
+                if row.ad_name:
+                    history.current[(row.product_id, row.locale, row.aspect_ratio)] = row.ad_name
+        return history
+
     def versions_named(self, names: Iterable[str]) -> dict[str, t.CreativeVersion]:
         """The versions with these ad names (unknown names are left out)."""
         wanted = sorted(set(names))
@@ -112,10 +128,15 @@ class ResultsStore:
         rows_total: int,
         unmatched: Sequence[str],
     ) -> StoredResults:
-        """Store matched rows in one transaction: a row already stored with the same numbers stays as it is; any
-        stored row of the same ad whose period overlaps a new row's is replaced by it (never counted twice)."""
+        """Store matched rows of one platform (``source``) in one transaction. A row already stored with the same
+        numbers stays as it is; stored rows of the same ad and platform that lie inside a new row's period are
+        replaced by it (never counted twice); a new row that lies inside (or across the edge of) a stored longer
+        period is not stored, and said so in ``kept_out``: its numbers are part of that period's. Other platforms'
+        rows of the same ad are never touched (the same creative may run on several)."""
         now = utcnow()
         added = replaced = same = 0
+        kept_out: list[str] = []
+        counted: list[ResultRow] = []
         with self._session.begin() as s:
             log = t.ResultsImport(
                 source=source,
@@ -135,18 +156,25 @@ class ResultsStore:
                         select(t.AdMetric).where(
                             and_(
                                 t.AdMetric.ad_name == row.ad_name,
+                                t.AdMetric.source == source,
                                 t.AdMetric.period_start <= row.end,
                                 t.AdMetric.period_end >= row.start,
                             )
                         )
                     )
                 )
-                if (
-                    len(overlapping) == 1
-                    and (overlapping[0].period_start, overlapping[0].period_end) == (row.start, row.end)
-                    and row.same_numbers(overlapping[0])
-                ):
+                exact = [m for m in overlapping if (m.period_start, m.period_end) == (row.start, row.end)]
+                if len(overlapping) == 1 and exact and row.same_numbers(exact[0]):
                     same += 1
+                    counted.append(row)
+                    continue
+                wider = [m for m in overlapping if m.period_start < row.start or m.period_end > row.end]
+                if wider:
+                    m = wider[0]
+                    kept_out.append(
+                        f"{row.ad_name} {row.start} to {row.end}: the stored {m.period_start} to {m.period_end} "
+                        "row of this ad covers it; import that whole period again, or daily rows for all of it"
+                    )
                     continue
                 if overlapping:
                     s.execute(delete(t.AdMetric).where(t.AdMetric.id.in_([m.id for m in overlapping])))
@@ -170,8 +198,11 @@ class ResultsStore:
                 )
                 s.flush()
                 added += 1
+                counted.append(row)
             log.rows_replaced = replaced
-            return StoredResults(import_id=log.id, added=added, replaced=replaced, unchanged=same)
+            return StoredResults(
+                import_id=log.id, added=added, replaced=replaced, unchanged=same, kept_out=kept_out, counted=counted
+            )
 
     def metrics(self, campaign_id: str) -> list[t.AdMetric]:
         """The campaign's stored results, by ad and period."""

@@ -107,11 +107,11 @@ class CreativeVersion(Base):
 
 
 class AdMetric(Base):
-    """An ad's results over one period (``period_start`` == ``period_end``: one day), as a platform reported them.
-    A period is stored once per ad: an import that covers it again replaces it."""
+    """An ad's results over one period (``period_start`` == ``period_end``: one day), as one platform (``source``)
+    reported them. A period is stored once per ad and platform: an import that covers it again replaces it."""
 
     __tablename__ = "ad_metrics"
-    __table_args__ = (UniqueConstraint("ad_name", "period_start", "period_end"),)
+    __table_args__ = (UniqueConstraint("ad_name", "source", "period_start", "period_end"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     ad_name: Mapped[str] = mapped_column(ForeignKey("creative_versions.ad_name", ondelete="CASCADE"), index=True)
@@ -120,7 +120,7 @@ class AdMetric(Base):
     period_end: Mapped[date] = mapped_column(Date)
     impressions: Mapped[int] = mapped_column(BigInteger)
     clicks: Mapped[int] = mapped_column(BigInteger)
-    conversions: Mapped[int] = mapped_column(BigInteger)
+    conversions: Mapped[float] = mapped_column(Float)  # Google Ads reports fractions
     spend: Mapped[float] = mapped_column(Float)
     currency: Mapped[str | None] = mapped_column(String(3))
     reach: Mapped[int | None] = mapped_column(BigInteger)

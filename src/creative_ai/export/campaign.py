@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from creative_ai.errors import InputError, StorageError
+from creative_ai.errors import InputError
 from creative_ai.export.collect import select_for_export
 from creative_ai.export.package import PackageResult, write_package
 from creative_ai.export.platforms import Platform
@@ -48,14 +48,6 @@ def export_campaign(
     if not chosen.items:
         why = "; ".join(f"{label}: {reason}" for label, reason in chosen.left_out[:5]) or "it has no creatives"
         raise InputError(f"campaign {campaign_id!r} has no creative to export ({why})")
-    package = write_package(chosen.items, platform=platform, out_dir=out_dir)
-    lines = [package.readme_line, "", *package.notes]
-    if package.skipped or chosen.left_out:
-        lines += ["", "Not in this package:"]
-        lines += [f"- {label}: {reason}" for label, reason in chosen.left_out]
-        lines += [f"- {name}: {reason}" for name, reason in package.skipped]
-    try:
-        (out_dir / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise StorageError(f"cannot write {out_dir / 'README.txt'}: {exc.strerror}") from exc
+    left_out = [f"{label}: {reason}" for label, reason in chosen.left_out]
+    package = write_package(chosen.items, platform=platform, out_dir=out_dir, left_out=left_out)
     return ExportOutcome(out_dir=out_dir, package=package, left_out=chosen.left_out)

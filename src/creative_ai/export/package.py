@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from creative_ai.errors import AssetError, InputError
+from creative_ai.errors import AssetError, InputError, StorageError
 from creative_ai.export.platforms import PLATFORMS, Platform, PlatformSpec, RatioSpec
 
 JPEG_QUALITY = 92
@@ -62,8 +62,11 @@ class _Skip(Exception):
     """This item cannot go into this platform's package; the message says why."""
 
 
-def write_package(items: Sequence[ExportItem], *, platform: Platform, out_dir: Path) -> PackageResult:
-    """Write the bulk-upload package of ``items`` for ``platform`` into ``out_dir`` (new or empty)."""
+def write_package(
+    items: Sequence[ExportItem], *, platform: Platform, out_dir: Path, left_out: Sequence[str] = ()
+) -> PackageResult:
+    """Write the bulk-upload package of ``items`` for ``platform`` into ``out_dir`` (new or empty), with a
+    README.txt saying how to import it, its notes, and what is not in it (``left_out``: lines the caller adds)."""
     spec = PLATFORMS.get(platform)
     if spec is None:
         raise InputError(f"unknown platform {platform!r}; choose one of {', '.join(PLATFORMS)}")
@@ -71,16 +74,26 @@ def write_package(items: Sequence[ExportItem], *, platform: Platform, out_dir: P
     out_dir = Path(out_dir)
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise InputError(f"{out_dir} already exists and is not empty; choose a new folder or empty this one first")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+    except OSError as exc:
+        raise StorageError(f"cannot write the package in {out_dir.parent}: {exc.strerror or exc}") from None
     done = False
     try:
         result = _build(items, spec=spec, staging=staging, out_dir=out_dir)
+        lines = [result.readme_line, "", *result.notes]
+        gone = [*left_out, *(f"{name}: {reason}" for name, reason in result.skipped)]
+        if gone:
+            lines += ["", "Not in this package:", *(f"- {line}" for line in gone)]
+        (staging / "README.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
         if out_dir.exists():
             out_dir.rmdir()  # empty (checked above); rename cannot replace a folder everywhere
         staging.rename(out_dir)
         done = True
         return result
+    except OSError as exc:
+        raise StorageError(f"cannot write the package to {out_dir}: {exc.strerror or exc}") from None
     finally:
         if not done:
             shutil.rmtree(staging, ignore_errors=True)
@@ -113,6 +126,7 @@ def _build(items: Sequence[ExportItem], *, spec: PlatformSpec, staging: Path, ou
     notes: list[str] = []
     default_cta: dict[str, list[str]] = {}
     no_url: list[str] = []
+    risky: list[str] = []
     for item in items:
         try:
             ratio = _ratio_spec(item, spec)
@@ -133,6 +147,8 @@ def _build(items: Sequence[ExportItem], *, spec: PlatformSpec, staging: Path, ou
         if url == "":
             no_url.append(item.ad_name)
         rows.append(_row(item, spec=spec, ratio=ratio, url=url, cta=cta or spec.default_cta, image=file_name))
+        if _formula_like(rows[-1]):
+            risky.append(item.ad_name)
     for text, names in default_cta.items():
         said = f"call to action {text!r}" if text else "no call to action"
         notes.append(
@@ -141,6 +157,13 @@ def _build(items: Sequence[ExportItem], *, spec: PlatformSpec, staging: Path, ou
     if no_url:
         notes.append(
             f"no landing URL for {', '.join(no_url)}: {spec.label} needs a destination URL before these ads can run"
+        )
+    if risky:
+        notes.append(
+            f"copy of {', '.join(risky)} starts with =, +, -, @ or a tab: a spreadsheet opening the .csv may read "
+            "it as a formula; check the sheet in the .xlsx"
+            + ("" if spec.xlsx else " (or import the .csv into a sheet as text)")
+            + ", and upload the file as it is"
         )
     sheets = [_write_csv(staging / f"{spec.sheet_stem}.csv", spec=spec, rows=rows)]
     if spec.xlsx:
@@ -303,6 +326,11 @@ def _row(item: ExportItem, *, spec: PlatformSpec, ratio: RatioSpec, url: str, ct
     row.update(ratio.cells)
     row[ratio.image_column] = image
     return row
+
+
+def _formula_like(row: Mapping[str, str]) -> bool:
+    """Whether a cell of the row would start a formula in a spreadsheet that opens the CSV."""
+    return any(value[:1] in ("=", "+", "-", "@", "\t", "\r") for value in row.values() if value)
 
 
 def _write_csv(path: Path, *, spec: PlatformSpec, rows: list[dict[str, str]]) -> Path:

@@ -207,7 +207,8 @@ Grouping = Literal["locale", "ratio", "product", "copy", "hero"]
 class Performance(BaseModel):
     """What works in a campaign, from the results the ad platforms reported: per creative (each version that ran,
     by ad name) its numbers with 95% intervals and a badge (winner, underperformer, no clear difference, not enough
-    data yet), per attribute each value against the rest with a verdict, and the rule that decided them."""
+    data yet), per attribute each value against the others (pair by pair) with a verdict, and the rule that
+    decided them."""
 
     campaign_id: str
     rule: dict[str, Any] = Field(description="The statistical rule and its thresholds, in words and as numbers.")

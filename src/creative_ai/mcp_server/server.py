@@ -159,7 +159,9 @@ def _read_tools(server: MCPServer, facts: Facts) -> None:
     def get_performance(campaign_id: CampaignId, group_by: GroupBy = None) -> m.Performance:
         """Results the ad platforms reported for a campaign's creatives: per creative impressions, clicks, CTR,
         conversions, CVR, spend, CPC, CPA with 95% intervals and a badge (winner / underperformer / no clear
-        difference / not enough data yet); per attribute each value against the rest. A verdict other than "not
+        difference / not enough data yet); per attribute each value against the others. Every pair is compared
+        (Holm-adjusted); a winner is significantly above every other creative, an underperformer below more than
+        half of them. A verdict other than "not
         enough data yet" or "no clear difference" is statistically significant under the rule it carries; say
         "not enough data yet" rather than naming a winner the rule did not."""
         return _answer(lambda: facts.performance(campaign_id, group_by))

@@ -120,6 +120,7 @@ def render_variants(
 ) -> list[tuple[VariantOutcome, CreativeRecord | None]]:
     """5. Render, check and store every variant; a variant that fails leaves no older creative behind."""
     fills = {p.product.id: outpainter.for_product(p) for p in plan.products}
+    history = repo.version_history(plan.brief.campaign_id)
     made: list[tuple[VariantOutcome, CreativeRecord | None]] = []
     for i, item in enumerate(work):
         progress("render", i, len(work))
@@ -140,6 +141,7 @@ def render_variants(
                         checks=checks,
                         fill=fills[item.variant.product.id],
                         region=item.region,
+                        history=history,
                     )
                 )
                 continue

@@ -28,7 +28,7 @@ from creative_ai.render.measure import logo_box_for
 from creative_ai.render.packshot import anchored, place_packshot, product_target
 from creative_ai.render.subject import Subject
 from creative_ai.render.text import FontBook
-from creative_ai.results.identity import next_version
+from creative_ai.results.identity import History
 from creative_ai.storage import Store
 
 
@@ -231,10 +231,11 @@ def produce_variant(
     checks: CheckSuite,
     fill: Fill | None = None,
     region: Box | None = None,
+    history: History | None = None,
 ) -> tuple[VariantOutcome, CreativeRecord]:
     """Render (or keep) one creative; returns its outcome and sidecar. RenderError propagates to the caller.
 
-    ``fill`` paints the new area when framing extends the canvas.
+    ``fill`` paints the new area when framing extends the canvas; ``history`` numbers a new version of it.
     """
     brief, placement = plan.brief, variant.placement
     root = display_root.rstrip("/")
@@ -282,7 +283,10 @@ def produce_variant(
     )
     # A canvas the provider could not paint was extended offline: keyed as such, the next run paints it again.
     record.render_key = keys.render if rendered.framing.extension_note is None else keys.offline
-    record.version, record.previous_ad_name = next_version(sha256=record.sha256, before=before)
+    key = (variant.product.id, variant.locale, variant.placement.ratio)
+    record.version, record.previous_ad_name = (history or History()).version_of(
+        key, ad_name=record.ad_name, before=before
+    )
     store.write(keys.image, data)
     store.write(keys.sidecar, record.to_json())
     drop_other_formats(store, plan, variant, fmt)

@@ -8,6 +8,7 @@ survives every platform's name field and a URL's ``utm_content`` unescaped.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Protocol
 
 HASH_CHARS = 8
@@ -27,12 +28,26 @@ def ad_name(*, campaign_id: str, product_id: str, locale: str, aspect_ratio: str
     return f"{campaign_id}_{product_id}_{locale}_{aspect_ratio}_{sha256[:HASH_CHARS]}"
 
 
-def next_version(*, sha256: str, before: Versioned | None) -> tuple[int, str | None]:
-    """The version of a creative now made with ``sha256`` and the ad name of the version it replaces, given the
-    sidecar stored before it (None: there was none). The same bytes keep their version and link; new bytes are the
-    next version, linked to the one they replace."""
-    if before is None:
-        return 1, None
-    if before.sha256 == sha256:
-        return before.version, before.previous_ad_name
-    return before.version + 1, before.ad_name
+VariantKey = tuple[str, str, str]  # product id, locale, ratio
+
+
+@dataclass(frozen=True)
+class History:
+    """The versions a campaign's creatives have had, as the database keeps them (``creative_versions``)."""
+
+    known: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # ad name → (version, replaced ad name)
+    newest: dict[VariantKey, int] = field(default_factory=dict)  # the highest version of each variant
+    current: dict[VariantKey, str] = field(default_factory=dict)  # the ad name each variant has now
+
+    def version_of(self, key: VariantKey, *, ad_name: str, before: Versioned | None) -> tuple[int, str | None]:
+        """The version of the creative ``key`` now made with the bytes named ``ad_name``, and the ad name it
+        replaces. Bytes it had before (changed back) keep the version and link they had; new bytes are the next
+        version after the highest, linked to the creative they replace. ``before`` (the sidecar stored before) is
+        used where the database has no record of the variant."""
+        if ad_name in self.known:
+            return self.known[ad_name]
+        if before is not None and before.ad_name == ad_name:  # the same bytes made again
+            return before.version, before.previous_ad_name
+        top = max(self.newest.get(key, 0), before.version if before is not None else 0)
+        replaced = self.current.get(key) or (before.ad_name if before is not None else None)
+        return top + 1, None if replaced == ad_name else replaced

@@ -42,8 +42,10 @@ class ImportSummary:
     replaced: int = 0
     unchanged: int = 0
     campaigns: list[str] = field(default_factory=list)
-    file_totals: Counts = field(default_factory=Counts)
-    matched_totals: Counts = field(default_factory=Counts)
+    file_totals: Counts = field(default_factory=Counts)  # every data row read (a totals row is not one)
+    matched_totals: Counts = field(default_factory=Counts)  # the rows that matched a creative
+    stored_totals: Counts = field(default_factory=Counts)  # what the database holds of this report now
+    currencies: list[str] = field(default_factory=list)  # of the rows read ("" for rows that name none)
     import_id: int | None = None
 
     def to_dict(self) -> dict[str, object]:
@@ -67,6 +69,8 @@ class ImportSummary:
             "campaigns": self.campaigns,
             "file_totals": counts(self.file_totals),
             "matched_totals": counts(self.matched_totals),
+            "stored_totals": counts(self.stored_totals),
+            "currencies": self.currencies,
         }
 
 
@@ -109,6 +113,7 @@ def import_results(
         file_totals=file_totals,
         matched_totals=sum((_counts(r) for r, _ in matched), Counts()),
         campaigns=sorted({r.campaign_id for r in stored}),
+        currencies=sorted({r.currency or "" for r in report.rows}),
     )
     outcome = repo.store_results(
         stored,
@@ -120,6 +125,10 @@ def import_results(
     )
     summary.import_id = outcome.import_id
     summary.added, summary.replaced, summary.unchanged = outcome.added, outcome.replaced, outcome.unchanged
+    summary.skipped += outcome.kept_out
+    summary.stored_totals = sum(
+        (Counts(r.impressions, r.clicks, r.conversions, r.spend) for r in outcome.counted), Counts()
+    )
     return summary
 
 
@@ -149,6 +158,11 @@ def _per_period(
             kept.append((start, end))
             rows = sums[(name, start, end)]
             currencies = {r.currency for r in rows}
+            if len(currencies) > 1:  # amounts in two currencies do not add up
+                lines = ", ".join(str(r.line) for r in rows)
+                named = ", ".join(sorted(c or "none" for c in currencies))
+                skipped.append(f"line {lines}: {name} {start} to {end} is given in several currencies ({named})")
+                continue
             reaches = [r.reach for r in rows]
             out.append(
                 ResultRow(
@@ -160,7 +174,7 @@ def _per_period(
                     clicks=sum(r.clicks for r in rows),
                     conversions=sum(r.conversions for r in rows),
                     spend=round(sum(r.spend for r in rows), 6),
-                    currency=currencies.pop() if len(currencies) == 1 else None,
+                    currency=currencies.pop(),
                     # reach does not add up across rows (one person is in several); known only for a single row
                     reach=reaches[0] if len(rows) == 1 else None,
                 )

@@ -19,7 +19,7 @@ class MetricRow:
     end: date
     impressions: int
     clicks: int
-    conversions: int
+    conversions: float  # Google Ads reports fractions (data-driven attribution): kept, summed, never rounded per row
     spend: float
     currency: str | None  # ISO 4217, e.g. "USD"; None when the file does not say
     line: int  # the row's line in the file (1 = the header), for messages about it
@@ -42,7 +42,7 @@ class Counts:
 
     impressions: int = 0
     clicks: int = 0
-    conversions: int = 0
+    conversions: float = 0
     spend: float = 0.0
 
     def __add__(self, other: Counts) -> Counts:

@@ -1,10 +1,10 @@
 """What works: a campaign's stored results per creative and per attribute, with honest statistics.
 
 Per creative (each version that ran, by ``ad_name``): impressions, clicks, CTR, conversions, CVR (conversions per
-click), spend, CPC, CPA, with Wilson intervals, a badge from comparing its CTR with the rest of the campaign
-(``winner``, ``underperformer``, ``no clear difference`` or ``not enough data yet``) and fatigue when daily rows
-exist. Per attribute (locale, ratio, product, copy, hero): each value against the rest, on CTR and on CVR. The rule
-and its thresholds travel with the numbers.
+click), spend, CPC, CPA, with Wilson intervals, a badge from comparing its CTR with every other creative's, pair
+by pair (``winner``, ``underperformer``, ``no clear difference`` or ``not enough data yet``) and fatigue when daily
+rows exist. Per attribute (locale, ratio, product, copy, hero): each value against the others, pair by pair, on CTR
+and on CVR (see ``ranking``). The rule and its thresholds travel with the numbers.
 """
 
 from __future__ import annotations
@@ -56,16 +56,17 @@ def performance(
         raise InputError(f"no campaign {campaign_id!r} in the database")
     versions = {v.ad_name: v for v in repo.versions(campaign_id)}
     rows = repo.metrics(campaign_id)
-    currencies = sorted({r.currency for r in rows if r.currency})
-    money = len(currencies) <= 1  # spend added across currencies would mean nothing
+    named = {r.currency for r in rows}
+    currencies = sorted(c for c in named if c)
+    money = len(named) <= 1  # spend added across currencies (or to amounts in none named) would mean nothing
     per_ad: dict[str, Counts] = defaultdict(Counts)
     days: dict[str, list[Day]] = defaultdict(list)
     for r in rows:
         per_ad[r.ad_name] += Counts(r.impressions, r.clicks, r.conversions, r.spend)
-        if r.period_start == r.period_end:
+        if r.period_start == r.period_end and r.clicks <= r.impressions:  # a click counted the day after its view
             days[r.ad_name].append(Day(day=r.period_start, impressions=r.impressions, clicks=r.clicks, reach=r.reach))
     badges = rank(per_ad, metric="ctr", rule=rule, lead="all")
-    current = {v.ad_name for v in repo.variants(campaign_id) if v.ad_name}
+    current = {v.ad_name for v in repo.variants(campaign_id) if v.ad_name and v.status == "ok"}
     creatives = [
         _creative(versions[name], counts, badges[name], days.get(name, []), rule=rule, money=money, current=current)
         for name, counts in sorted(per_ad.items())
@@ -86,7 +87,7 @@ def performance(
             "confidence": rule.confidence,
             "correction": rule.correction,
         },
-        "currency": currencies[0] if len(currencies) == 1 else ("mixed" if currencies else None),
+        "currency": currencies[0] if money and currencies else ("mixed" if currencies else None),
         "period": {
             "start": min(r.period_start for r in rows).isoformat() if rows else None,
             "end": max(r.period_end for r in rows).isoformat() if rows else None,
@@ -103,13 +104,15 @@ def performance(
 
 
 def _numbers(c: Counts, *, rule: Rule, money: bool) -> dict[str, Any]:
-    ctr, cvr = wilson(c.clicks, c.impressions, confidence=rule.confidence), None
+    # More clicks than impressions (a click counted on a later day than its view, on tiny numbers): no interval.
+    ctr = wilson(c.clicks, c.impressions, confidence=rule.confidence) if c.clicks <= c.impressions else None
+    cvr = None
     if c.clicks and c.conversions <= c.clicks:  # more: conversions not from a click, no proportion of clicks
-        cvr = wilson(c.conversions, c.clicks, confidence=rule.confidence)
+        cvr = wilson(min(round(c.conversions), c.clicks), c.clicks, confidence=rule.confidence)
     return {
         "impressions": c.impressions,
         "clicks": c.clicks,
-        "conversions": c.conversions,
+        "conversions": round(c.conversions, 2),
         "spend": round(c.spend, 2) if money else None,
         "ctr": rate(c.clicks, c.impressions),
         "ctr_interval": [ctr.low, ctr.high] if ctr else None,

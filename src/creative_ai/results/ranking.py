@@ -42,7 +42,8 @@ class Ranked:
 
 
 def _fraction(c: Counts, metric: Metric) -> tuple[int, int]:
-    return (c.clicks, c.impressions) if metric == "ctr" else (c.conversions, c.clicks)
+    # Fractional conversions (Google's attribution) are rounded once, on the group's total, for the test.
+    return (c.clicks, c.impressions) if metric == "ctr" else (round(c.conversions), c.clicks)
 
 
 def describe(
@@ -73,7 +74,7 @@ def rank(
     need = rule.minimum(metric)
     fractions = {g: _fraction(c, metric) for g, c in groups.items()}
     # More conversions than clicks: the platform counted conversions not from a click (view-through), so
-    # conversions per click is no proportion to test.
+    # conversions per click is no proportion to test; more clicks than impressions happens on tiny daily numbers.
     odd = {g for g, (k, n) in fractions.items() if k > n}
     able = [g for g, (_, n) in fractions.items() if n >= need and g not in odd]
     pairs = list(combinations(able, 2))
@@ -106,6 +107,8 @@ def rank(
             reason = (
                 f"{shown} on {n:,} {unit}: more conversions ({k:,}) than clicks, so the report's conversions include "
                 "ones not from a click and conversions per click is not compared"
+                if metric == "cvr"
+                else f"{shown}: more clicks ({k:,}) than impressions ({n:,}), so it is not compared"
             )
         elif g not in able:
             standing = "not enough data yet"

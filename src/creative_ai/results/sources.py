@@ -29,6 +29,7 @@ from creative_ai.results.sources_values import (
     Cell,
     cell_text,
     parse_amount,
+    parse_conversions,
     parse_count,
     parse_currency,
     parse_date,
@@ -217,7 +218,7 @@ def _read_row(cells: list[Cell], *, line: int, header: _Header) -> MetricRow | s
         current = "clicks"
         clicks = parse_count(cell("clicks"))
         current = "conversions"
-        conversions = parse_count(cell("conversions"), rounded=True)
+        conversions = parse_conversions(cell("conversions"))
         current = "spend"
         spend = parse_amount(cell("spend"))
         current = "reach"

@@ -40,7 +40,8 @@ META = SourceColumns(
     end=("Reporting ends",),
     impressions=("Impressions",),
     clicks=("Link clicks", "Clicks (all)"),
-    conversions=("Results", "Purchases", "Website purchases", "Leads"),
+    # "Results" counts whatever the campaign optimises for; a conversion column, when the export has one, wins.
+    conversions=("Purchases", "Website purchases", "Leads", "Results"),
     spend=("Amount spent",),
     reach=("Reach",),
     currency=("Currency",),

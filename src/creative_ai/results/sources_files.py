@@ -13,6 +13,8 @@ from creative_ai.errors import InputError
 from creative_ai.results.sources_values import Cell
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED = 400 * 1024 * 1024  # a workbook's XML once unzipped (sheet XML packs 10-100x)
+MAX_ROWS = 1_000_000
 DELIMITERS = (",", ";", "\t")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -56,6 +58,8 @@ def csv_rows(text: str, *, delimiter: str, limit: int | None = None) -> Rows:
     start = 1
     try:
         for record in reader:
+            if len(rows) >= MAX_ROWS:
+                raise InputError(f"the CSV has over {MAX_ROWS:,} rows: export a shorter date range")
             rows.append((start, list(record)))
             start = reader.line_num + 1
             if limit is not None and len(rows) >= limit:
@@ -72,6 +76,16 @@ def xlsx_rows(data: bytes, *, filename: str) -> Rows:
 
     unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError)
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _unreadable(filename, exc) from exc
+    if unpacked > MAX_UNPACKED:
+        raise InputError(
+            f"{filename} unpacks to {unpacked / 1024 / 1024:.0f} MB, over the {MAX_UNPACKED // 1024 // 1024} MB a "
+            "report may hold: export a shorter date range or fewer columns"
+        )
+    try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except unreadable as exc:
         raise _unreadable(filename, exc) from exc
@@ -80,6 +94,8 @@ def xlsx_rows(data: bytes, *, filename: str) -> Rows:
             raise InputError(f"{filename} has no worksheet: export the report again as XLSX or CSV")
         rows: Rows = []
         for line, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            if line > MAX_ROWS:
+                raise InputError(f"{filename} has over {MAX_ROWS:,} rows: export a shorter date range")
             cells: list[Cell] = [_cell(v) for v in values]
             while cells and cells[-1] is None:
                 cells.pop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import parse_qs, urlsplit
 
 Cell = str | int | float | date | None  # a CSV cell is a str; an XLSX cell may be any of these
@@ -68,16 +67,22 @@ def parse_amount(value: Cell) -> float:
     return number
 
 
-def parse_count(value: Cell, *, rounded: bool = False) -> int:
-    """A count: ``"1,234"``, ``"--"`` (zero); ``rounded`` rounds halves up (Google's fractional conversions)."""
+def parse_count(value: Cell) -> int:
+    """A count: ``"1,234"``, ``"--"`` (zero)."""
     number = _number(value)
     if number < 0:
         raise BadValue("is negative")
-    if rounded:
-        return int(Decimal(repr(number)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if not number.is_integer():
         raise BadValue("is not a whole number")
     return int(number)
+
+
+def parse_conversions(value: Cell) -> float:
+    """Conversions: a count, or a fraction (Google's data-driven attribution splits one among ads)."""
+    number = _number(value)
+    if number < 0:
+        raise BadValue("is negative")
+    return number
 
 
 def parse_date(value: Cell) -> date:

@@ -82,17 +82,21 @@ def badge_meanings(rule: Mapping[str, Any]) -> list[tuple[str, str]]:
     impressions = f"{rule.get('min_impressions', 0):,}"
     alpha = f"{rule.get('alpha', 0.05):g}"
     return [
-        ("winner", "its CTR is higher than the rest of the campaign's and the difference passes the rule"),
-        ("underperformer", "its CTR is lower than the rest of the campaign's and the difference passes the rule"),
+        ("winner", "its CTR is significantly above every other creative it could be compared with"),
+        (
+            "underperformer",
+            "its CTR is significantly below more than half of the other creatives compared, and above none",
+        ),
         (
             "no clear difference",
-            f"there is enough data, but the difference could be chance (adjusted p-value not below {alpha})",
+            f"there is enough data, but it does not stand out: its differences could be chance (adjusted p-values "
+            f"not below {alpha}), or it is above some and below others",
         ),
         (
             "not enough data yet",
-            f"it or the rest of the campaign has fewer than {impressions} impressions (fewer than "
-            f"{rule.get('min_clicks', 0):,} clicks for CVR), so no comparison is made yet; this is not a "
-            "judgement of the creative",
+            f"it has fewer than {impressions} impressions (fewer than {rule.get('min_clicks', 0):,} clicks for "
+            "CVR), or no other creative has that many, so no comparison is made yet; this is not a judgement of "
+            "the creative",
         ),
     ]
 

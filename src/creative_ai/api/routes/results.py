@@ -32,7 +32,7 @@ class StoredCounts(_Answer):
 class Totals(_Answer):
     impressions: int
     clicks: int
-    conversions: int
+    conversions: float
     spend: float
 
 
@@ -48,8 +48,10 @@ class ImportAnswer(_Answer):
     skipped: list[str] = Field(description="Rows not used (a totals row, a value that is not a number), with why.")
     stored: StoredCounts
     campaigns: list[str]
-    file_totals: Totals
-    matched_totals: Totals
+    file_totals: Totals = Field(description="Every data row of the report (its totals row is not one).")
+    matched_totals: Totals = Field(description="The rows that matched a creative of this campaign.")
+    stored_totals: Totals = Field(description="What the database holds of this report now.")
+    currencies: list[str] = Field(description='The currencies of the rows ("" for rows that name none).')
 
 
 def _known(repo: Repository, campaign_id: str) -> None:

@@ -64,14 +64,14 @@ def upgrade() -> None:
         sa.Column("period_end", sa.Date, nullable=False),
         sa.Column("impressions", sa.BigInteger, nullable=False),
         sa.Column("clicks", sa.BigInteger, nullable=False),
-        sa.Column("conversions", sa.BigInteger, nullable=False),
+        sa.Column("conversions", sa.Float, nullable=False),
         sa.Column("spend", sa.Float, nullable=False),
         sa.Column("currency", sa.String(3)),
         sa.Column("reach", sa.BigInteger),
         sa.Column("source", sa.String(16), nullable=False),
         sa.Column("import_id", sa.Integer, sa.ForeignKey("results_imports.id"), nullable=False),
         sa.Column("imported_at", TS, nullable=False),
-        sa.UniqueConstraint("ad_name", "period_start", "period_end"),
+        sa.UniqueConstraint("ad_name", "source", "period_start", "period_end"),
     )
     op.create_index("ix_creative_versions_campaign_id", "creative_versions", ["campaign_id"])
     op.create_index("ix_ad_metrics_ad_name", "ad_metrics", ["ad_name"])

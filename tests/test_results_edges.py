@@ -1,0 +1,152 @@
+"""Results at their edges: several platforms and periods for one ad, days with more clicks than views, amounts in
+several currencies, creatives changed back, copy a spreadsheet would run, paths that cannot be written."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import base_brief, write_brief
+
+GENERIC = "ad_name,start,end,impressions,clicks,conversions,spend,currency\n"
+
+
+def _made(cli, workdir: Path, **overrides: object) -> list[str]:  # type: ignore[no-untyped-def]
+    brief = base_brief(aspect_ratios=["1x1", "9x16"], **overrides)
+    assert cli("run", str(write_brief(workdir, brief)), "--output", "out").code == 0
+    manifest = json.loads((workdir / "out/test-campaign/manifest.json").read_text())
+    return sorted(v["ad_name"] for v in manifest["variants"])
+
+
+def _file(workdir: Path, name: str, lines: list[str], header: str = GENERIC) -> str:
+    path = workdir / name
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _stored(workdir: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(workdir / "creative_ai.db") as db:
+        return db.execute(
+            "SELECT ad_name, source, period_start, period_end, impressions, spend, currency FROM ad_metrics "
+            "ORDER BY ad_name, source, period_start"
+        ).fetchall()
+
+
+def test_other_platforms_add_up_and_a_day_inside_a_stored_month_is_kept_out(cli, workdir: Path) -> None:
+    a, _ = _made(cli, workdir)
+    month = _file(workdir, "month.csv", [f"{a},2026-11-01,2026-11-30,10000,200,10,100.00,USD"])
+    assert cli("results", "import", month, "--source", "generic").code == 0
+    tiktok = _file(
+        workdir,
+        "tiktok.csv",
+        [f"{a},2026-11-05,5000,50,1,20.00,USD"],
+        header="Ad name,Date,Impressions,Clicks,Conversions,Cost,Currency\n",
+    )
+    assert cli("results", "import", tiktok).code == 0
+    day = _file(workdir, "day.csv", [f"{a},2026-11-05,2026-11-05,400,4,0,4.00,USD"])
+    result = cli("results", "import", day, "--source", "generic", "--json")
+    assert result.json()["stored"] == {"added": 0, "replaced": 0, "unchanged": 0}
+    assert any("the stored 2026-11-01 to 2026-11-30 row of this ad covers it" in s for s in result.json()["skipped"])
+    assert result.json()["stored_totals"]["impressions"] == 0
+    assert _stored(workdir) == [
+        (a, "generic", "2026-11-01", "2026-11-30", 10000, 100.0, "USD"),
+        (a, "tiktok", "2026-11-05", "2026-11-05", 5000, 20.0, "USD"),
+    ]
+    report = cli("results", "report", "test-campaign", "--format", "json").json()
+    assert report["totals"]["impressions"] == 15000  # both platforms, each counted once
+
+
+def test_days_with_more_clicks_than_views_never_break_the_report_or_the_agent(cli, workdir: Path) -> None:
+    a, b = _made(cli, workdir)
+    lines = [f"{a},2026-11-0{d},2026-11-0{d},5000,50,1,5.00,EUR" for d in range(1, 8)]
+    lines += [f"{b},2026-11-0{d},2026-11-0{d},3000,30,0,3.00,EUR" for d in range(1, 7)]
+    lines.append(f"{b},2026-11-07,2026-11-07,0,1,0,0.00,EUR")  # a click counted the day after its view
+    assert cli("results", "import", _file(workdir, "r.csv", lines)).code == 0
+    report = cli("results", "report", "test-campaign", "--format", "json")
+    assert report.code == 0, report.stderr
+    assert {c["ad_name"]: c["days"] for c in report.json()["creatives"]} == {a: 7, b: 6}
+    assert cli("results", "report", "test-campaign").code == 0
+    assert cli("agent", "--once").code == 0
+
+
+def test_amounts_in_several_currencies_are_never_added(cli, workdir: Path) -> None:
+    a, b = _made(cli, workdir)
+    lines = [f"{a},2026-11-01,2026-11-01,1000,10,0,100.00,USD", f"{a},2026-11-01,2026-11-01,1000,10,0,100,JPY"]
+    result = cli("results", "import", _file(workdir, "mixed.csv", lines), "--json")
+    assert result.json()["stored"]["added"] == 0
+    assert any("several currencies (JPY, USD)" in s for s in result.json()["skipped"])
+    assert "spend in several currencies" in cli("results", "import", _file(workdir, "m2.csv", lines)).stdout
+    known = _file(workdir, "eur.csv", [f"{a},2026-11-02,2026-11-02,1000,10,0,50.00,EUR"])
+    none = _file(
+        workdir, "none.csv", [f"{b},2026-11-02,2026-11-02,1000,10,0,7000"], header=GENERIC.replace(",currency", "")
+    )
+    assert cli("results", "import", known).code == 0 and cli("results", "import", none).code == 0
+    report = cli("results", "report", "test-campaign", "--format", "json").json()
+    assert report["currency"] == "mixed" and report["totals"]["spend"] is None and report["totals"]["cpc"] is None
+
+
+def test_versions_follow_the_database_when_a_creative_changes_back_or_loses_its_sidecar(cli, workdir: Path) -> None:
+    sidecar = workdir / "out/test-campaign/prod_a/1x1/prod_a_1x1_en.json"
+
+    def run(message: str) -> dict:  # type: ignore[type-arg]
+        assert cli("run", str(write_brief(workdir, base_brief(campaign_message=message))), "--output", "out").code == 0
+        return json.loads(sidecar.read_text())  # type: ignore[no-any-return]
+
+    one, two = run("Hello one"), run("Hello two")
+    back = run("Hello one")
+    assert (back["ad_name"], back["version"], back["previous_ad_name"]) == (one["ad_name"], 1, None)
+    sidecar.unlink()
+    three = run("Hello three")
+    assert (three["version"], three["previous_ad_name"]) == (3, one["ad_name"])
+    with sqlite3.connect(workdir / "creative_ai.db") as db:
+        rows = db.execute(
+            "SELECT version, ad_name, previous_ad_name FROM creative_versions WHERE aspect_ratio = '1x1' "
+            "ORDER BY version"
+        ).fetchall()
+    assert rows == [
+        (1, one["ad_name"], None),
+        (2, two["ad_name"], one["ad_name"]),
+        (3, three["ad_name"], one["ad_name"]),
+    ]
+
+
+def test_copy_a_spreadsheet_would_run_is_noted_and_bad_output_paths_are_clear_errors(cli, workdir: Path) -> None:
+    _made(cli, workdir, campaign_message="@home all summer long", landing_url="https://shop.example.com/x")
+    result = cli("export", "test-campaign", "--for", "meta", "--output", str(workdir / "pkg"))
+    assert result.code == 0, result.stderr
+    assert "may read it as a formula" in result.stderr
+    readme = (workdir / "pkg" / "README.txt").read_text()
+    assert "may read it as a formula" in readme and "Import ads in bulk" in readme
+    with (workdir / "pkg" / "meta_bulk_import.csv").open(encoding="utf-8") as handle:
+        assert {r["Title"] for r in csv.DictReader(handle)} == {"@home all summer long"}  # uploaded as written
+
+    (workdir / "a-file").write_text("x")
+    under_file = cli("export", "test-campaign", "--for", "meta", "--output", str(workdir / "a-file" / "sub"))
+    assert under_file.code == 3 and "cannot write the package" in under_file.stderr
+    assert "Traceback" not in under_file.stderr
+    nowhere = cli("results", "report", "test-campaign", "--output", str(workdir / "no-such-dir" / "r.txt"))
+    assert nowhere.code == 3 and "cannot write" in nowhere.stderr and "Traceback" not in nowhere.stderr
+    assert sorted(p.name for p in workdir.iterdir() if p.name.startswith(".")) == []  # no staging folder left
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    from creative_ai.errors import InputError
+    from creative_ai.results import sources_files
+    from creative_ai.results.sources import read_report
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["ad_name", "date", "impressions", "clicks", "conversions", "spend"])
+    for i in range(2000):
+        sheet.append([f"ad{i}", "2026-11-01", 1000, 10, 0, 1.0])
+    book.save(tmp_path / "big.xlsx")
+    monkeypatch.setattr(sources_files, "MAX_UNPACKED", 50_000)
+    with pytest.raises(InputError, match="unpacks to"):
+        read_report(tmp_path / "big.xlsx")
