@@ -150,3 +150,53 @@ def test_a_workbook_that_unpacks_too_large_is_refused(tmp_path: Path, monkeypatc
     monkeypatch.setattr(sources_files, "MAX_UNPACKED", 50_000)
     with pytest.raises(InputError, match="unpacks to"):
         read_report(tmp_path / "big.xlsx")
+
+
+def test_parallel_imports_on_postgresql_never_count_twice(postgres_url: str) -> None:
+    import threading
+    from datetime import date
+
+    from creative_ai.db.repository import Repository
+    from creative_ai.errors import StorageError
+    from creative_ai.results.ingest import import_results
+    from creative_ai.results.models import MetricRow, ParsedReport
+
+    setup = Repository.open(postgres_url)
+    setup.save_campaign(
+        campaign_id="pg", name=None, status="succeeded", brief={}, brief_sha256="0" * 64, target_market="EU",
+        output_dir="out", products=[],
+    )  # fmt: skip
+    names = [f"pg_p_en_1x1_{i:08x}" for i in range(5)]
+    for name in names:
+        setup.record_version(
+            ad_name=name, campaign_id="pg", product_id="p", locale="en", aspect_ratio="1x1", version=1,
+            sha256="0" * 64, previous_ad_name=None, message="m", cta=None, hero="packshot",
+        )  # fmt: skip
+    rows = [
+        MetricRow(name, date(2026, 11, d), date(2026, 11, d), 1000, 10, 1, 2.0, "USD", line=i * 10 + d)
+        for i, name in enumerate(names)
+        for d in range(1, 6)
+    ]
+    barrier = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def one() -> None:
+        repo = Repository.from_url(postgres_url)
+        barrier.wait()
+        try:
+            import_results(ParsedReport("meta", rows), repo=repo, origin="same.csv")
+            outcomes.append("ok")
+        except StorageError as exc:
+            outcomes.append(str(exc))
+        finally:
+            repo.engine.dispose()
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = setup.metrics("pg")
+    setup.engine.dispose()
+    assert len(outcomes) == 4 and all(o == "ok" or "ran at the same time" in o for o in outcomes)
+    assert len(stored) == 25 and sum(m.impressions for m in stored) == 25_000

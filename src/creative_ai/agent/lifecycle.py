@@ -17,7 +17,6 @@ from creative_ai.errors import InputError
 from creative_ai.logs import log
 
 Action = Literal["ack", "snooze", "mute", "unmute"]
-ACTIONS: tuple[Action, ...] = ("ack", "snooze", "mute", "unmute")
 MAX_QUIET = timedelta(days=90)
 _DURATION = re.compile(r"^\s*(\d{1,6})\s*([mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}

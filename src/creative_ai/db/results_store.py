@@ -8,10 +8,12 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creative_ai.db import tables as t
 from creative_ai.db.job_store import utcnow
+from creative_ai.errors import StorageError
 from creative_ai.results.identity import History
 
 
@@ -133,6 +135,33 @@ class ResultsStore:
         replaced by it (never counted twice); a new row that lies inside (or across the edge of) a stored longer
         period is not stored, and said so in ``kept_out``: its numbers are part of that period's. Other platforms'
         rows of the same ad are never touched (the same creative may run on several)."""
+
+        def store() -> StoredResults:
+            return self._store(
+                rows, source=source, origin=origin, sha256=sha256, rows_total=rows_total, unmatched=unmatched
+            )
+
+        try:
+            return store()
+        except IntegrityError:  # another import stored the same ad and period meanwhile: look again
+            pass
+        try:
+            return store()
+        except IntegrityError:
+            raise StorageError(
+                "another import of the same ads and days ran at the same time; import the file again"
+            ) from None
+
+    def _store(
+        self,
+        rows: Sequence[ResultRow],
+        *,
+        source: str,
+        origin: str,
+        sha256: str | None,
+        rows_total: int,
+        unmatched: Sequence[str],
+    ) -> StoredResults:
         now = utcnow()
         added = replaced = same = 0
         kept_out: list[str] = []

@@ -31,6 +31,11 @@ ATTRIBUTES: dict[str, Callable[[t.CreativeVersion], str]] = {
     "copy": lambda v: v.message,
     "hero": lambda v: v.hero,
 }
+CAVEAT = (
+    "The tests take every impression as independent. Impressions come in days and audiences, so at high volume "
+    "they call a difference a little more readily than they should; and each ratio runs on its own placements "
+    "(9:16 on Stories and Reels, 1:1 in Feed), so a ratio's verdict compares placements as much as pictures."
+)
 BADGES = {"leader": "winner", "laggard": "underperformer"}
 VERDICTS = {"leader": "better", "laggard": "worse"}
 
@@ -81,6 +86,7 @@ def performance(
             "creatives": describe(rule, metric="ctr", lead="all", better="a winner", worse="an underperformer"),
             "ctr": describe(rule, metric="ctr", lead="majority"),
             "cvr": describe(rule, metric="cvr", lead="majority"),
+            "caveat": CAVEAT,
             "min_impressions": rule.min_impressions,
             "min_clicks": rule.min_clicks,
             "alpha": rule.alpha,

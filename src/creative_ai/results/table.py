@@ -169,9 +169,9 @@ def _attributes(report: Mapping[str, Any]) -> list[str]:
 def _rule(report: Mapping[str, Any]) -> list[str]:
     rule = report.get("rule") or {}
     lines = ["", "The rule:"]
-    for metric in ("ctr", "cvr"):
-        if rule.get(metric):
-            lines += _wrap(f"{metric.upper()}: {rule[metric]}", indent="  ")
+    for key, label in (("creatives", "Creatives"), ("ctr", "CTR"), ("cvr", "CVR"), ("caveat", "Caveat")):
+        if rule.get(key):
+            lines += _wrap(f"{label}: {rule[key]}", indent="  ")
     for badge, meaning in badge_meanings(rule):
         lines += _wrap(f'"{badge}" means {meaning}.', indent="  ")
     return lines
