@@ -64,7 +64,7 @@ def test_intervals_are_wilson_as_statsmodels_computes_them() -> None:
         low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
         assert r.interval is not None
         assert r.interval.low == pytest.approx(low, abs=1e-9) and r.interval.high == pytest.approx(high, abs=1e-9)
-        assert r.standing == "not enough data yet" and "no other" in r.reason
+        assert r.standing == "not enough data yet" and "nothing to compare it with" in r.reason
 
 
 def test_cvr_needs_clicks_and_compares_conversions_per_click() -> None:

@@ -115,7 +115,11 @@ def rank(
             reason = f"{shown} on {n:,} {unit}; a comparison needs at least {need:,} {unit}"
         elif compared == 0:
             standing = "not enough data yet"
-            reason = f"{shown} on {n:,} {unit}, but no other has enough {unit} to compare with"
+            reason = (
+                f"{shown} on {n:,} {unit}, but it is the only one: there is nothing to compare it with"
+                if len(fractions) == 1
+                else f"{shown} on {n:,} {unit}, but no other has enough {unit} to compare with"
+            )
         else:
             if not downs and ups and (len(ups) == compared if lead == "all" else 2 * len(ups) > compared):
                 standing, decided = "leader", ups

@@ -43,9 +43,11 @@ def money(value: float | None) -> str:
     return DASH if value is None else f"{value:,.2f}"
 
 
-def count(value: int | None) -> str:
-    """A count with thousands separators."""
-    return DASH if value is None else f"{value:,}"
+def count(value: float | None) -> str:
+    """A count with thousands separators; a fractional one (Google's conversions) to two places."""
+    if value is None:
+        return DASH
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def rate_with_interval(value: float | None, bounds: Sequence[float] | None) -> str:
