@@ -50,7 +50,7 @@ def test_other_platforms_add_up_and_a_day_inside_a_stored_month_is_kept_out(cli,
     day = _file(workdir, "day.csv", [f"{a},2026-11-05,2026-11-05,400,4,0,4.00,USD"])
     result = cli("results", "import", day, "--source", "generic", "--json")
     assert result.json()["stored"] == {"added": 0, "replaced": 0, "unchanged": 0}
-    assert any("the stored 2026-11-01 to 2026-11-30 row of this ad covers it" in s for s in result.json()["skipped"])
+    assert any("its days are in the stored 2026-11-01 to 2026-11-30 row" in s for s in result.json()["skipped"])
     assert result.json()["stored_totals"]["impressions"] == 0
     assert _stored(workdir) == [
         (a, "generic", "2026-11-01", "2026-11-30", 10000, 100.0, "USD"),
@@ -200,3 +200,67 @@ def test_parallel_imports_on_postgresql_never_count_twice(postgres_url: str) -> 
     setup.engine.dispose()
     assert len(outcomes) == 4 and all(o == "ok" or "ran at the same time" in o for o in outcomes)
     assert len(stored) == 25 and sum(m.impressions for m in stored) == 25_000
+
+
+def test_daily_rows_replace_a_stored_week_they_cover_and_never_cut_one_they_straddle(cli, workdir: Path) -> None:
+    a, b = _made(cli, workdir)
+    weeks = [f"{a},2026-11-01,2026-11-07,7000,70,7,70.00,USD", f"{b},2026-11-01,2026-11-07,7000,70,7,70.00,USD"]
+    assert cli("results", "import", _file(workdir, "weeks.csv", weeks)).code == 0
+    days = [f"{a},2026-11-0{d},2026-11-0{d},1100,11,1,11.00,USD" for d in range(1, 8)]  # all of a's week
+    days += [f"{b},2026-11-{d:02d},2026-11-{d:02d},1100,11,1,11.00,USD" for d in range(5, 11)]  # b's straddles
+    result = cli("results", "import", _file(workdir, "days.csv", days), "--json").json()
+    assert result["stored"] == {"added": 7 + 3, "replaced": 1, "unchanged": 0}
+    assert sum("its days are in the stored 2026-11-01 to 2026-11-07 row" in s for s in result["skipped"]) == 3
+    assert result["stored_totals"]["impressions"] == 10 * 1100
+    stored = _stored(workdir)
+    assert [r[2] for r in stored if r[0] == a] == [f"2026-11-0{d}" for d in range(1, 8)]
+    assert [(r[2], r[3]) for r in stored if r[0] == b] == [
+        ("2026-11-01", "2026-11-07"),
+        ("2026-11-08", "2026-11-08"),
+        ("2026-11-09", "2026-11-09"),
+        ("2026-11-10", "2026-11-10"),
+    ]
+    # Nothing counted twice, nothing lost: a's days replace its week; b keeps its week and gains three days.
+    assert sum(r[4] for r in stored) == 7 * 1100 + 7000 + 3 * 1100  # type: ignore[misc]
+
+
+def test_two_platforms_daily_give_one_day_each_for_fatigue_and_the_report(cli, workdir: Path) -> None:
+    a, _ = _made(cli, workdir)
+    meta = [f"{a},2026-11-0{d},2026-11-0{d},5000,50,1,5.00,USD" for d in range(1, 8)]
+    assert cli("results", "import", _file(workdir, "meta.csv", meta), "--source", "generic").code == 0
+    tiktok = [f"{a},2026-11-0{d},3000,30,0,3.00,USD" for d in range(1, 8)]
+    header = "Ad name,Date,Impressions,Clicks,Conversions,Cost,Currency\n"
+    assert cli("results", "import", _file(workdir, "tiktok.csv", tiktok, header=header)).code == 0
+    report = cli("results", "report", "test-campaign", "--format", "json")
+    assert report.code == 0, report.stderr
+    (creative,) = [c for c in report.json()["creatives"] if c["ad_name"] == a]
+    assert creative["days"] == 7 and creative["impressions"] == 7 * 8000
+    assert [d["impressions"] for d in creative["daily"]] == [8000] * 7
+
+
+def test_a_daily_export_with_per_ad_summary_rows_totals_as_the_file_does(cli, workdir: Path) -> None:
+    a, b = _made(cli, workdir)
+    header = "Ad name,Day,Reporting starts,Reporting ends,Impressions,Link clicks,Results,Amount spent (USD)\n"
+    lines = []
+    for name in (a, b):
+        lines.append(f"{name},,2026-11-01,2026-11-02,2000,20,2,20.00")  # the ad's summary over its days
+        lines += [f"{name},2026-11-0{d},2026-11-0{d},2026-11-0{d},1000,10,1,10.00" for d in (1, 2)]
+    result = cli("results", "import", _file(workdir, "meta.csv", lines, header=header), "--json").json()
+    assert result["file_totals"]["impressions"] == result["stored_totals"]["impressions"] == 4000
+    assert any("conversions are read from 'Results'" in n for n in result["notes"])
+
+
+def test_fractional_conversions_are_kept_and_the_verdict_quotes_the_table(cli, workdir: Path) -> None:
+    a, b = _made(cli, workdir)
+    header = "Ad name,Day,Impr.,Clicks,Conversions,Cost,Currency code\n"
+    lines = [f"{a},2026-11-0{d},1000,14,0.5,5.00,USD" for d in range(1, 8)]
+    lines += [f"{b},2026-11-0{d},1000,14,0.25,5.00,USD" for d in range(1, 8)]
+    assert cli("results", "import", _file(workdir, "google.csv", lines, header=header)).code == 0
+    report = cli("results", "report", "test-campaign", "--format", "json").json()
+    convs = {c["ad_name"]: (c["conversions"], c["cvr_pct"]) for c in report["creatives"]}
+    assert convs == {a: (3.5, 3.57), b: (1.75, 1.79)}
+    assert report["totals"]["conversions"] == 5.25
+    (ratio,) = [g for g in report["attributes"]["ratio"] if g["value"] == "1x1"]
+    assert "CVR 3.57%" in ratio["cvr_verdict"]["reason"]
+    table = cli("results", "report", "test-campaign").stdout
+    assert " 3.50 " in table and " 1.75 " in table

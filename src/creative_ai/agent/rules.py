@@ -13,6 +13,7 @@ from creative_ai.db import tables as t
 from creative_ai.errors import InputError
 from creative_ai.facts import DuplicatePair, Facts, ProductVariants, classify
 from creative_ai.facts.causes import final_failures
+from creative_ai.logs import log
 
 RULES = (
     "few_variants",
@@ -121,7 +122,8 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
         conditions += _near_duplicates(cid, lines)
         try:
             conditions += results_conditions(facts, cid)
-        except InputError:
+        except InputError as exc:
+            log.warning("results_rules_skipped", campaign_id=cid, error=str(exc))
             checked -= {(cid, rule) for rule in RESULTS_RULES}  # not judged: its alerts stay as they are
         conditions += _missing_inputs(facts, cid)
         report = facts.compliance_report(cid)

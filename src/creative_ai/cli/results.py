@@ -42,11 +42,13 @@ def _print_summary(summary: ImportSummary, *, as_json: bool) -> None:
             f"{summary.origin} ({summary.source}): {summary.rows} rows, {summary.matched} matched to creatives; "
             f"stored {summary.added} new, {summary.replaced} replaced, {summary.unchanged} unchanged"
         )
-        money = summary.currencies[0] if len(summary.currencies) == 1 else None
+        from creative_ai.results.models import shown
+
+        money = summary.currencies[0] if len(summary.currencies) == 1 else "" if not summary.currencies else None
         for label, t in (("file totals", summary.file_totals), ("stored from it", summary.stored_totals)):
             spend = f"spend {t.spend:,.2f} {money}".rstrip() if money is not None else "spend in several currencies"
             typer.echo(
-                f"{label}: {t.impressions:,} impressions, {t.clicks:,} clicks, {t.conversions:,.6g} conversions, "
+                f"{label}: {t.impressions:,} impressions, {t.clicks:,} clicks, {shown(t.conversions)} conversions, "
                 f"{spend}"
             )
         for missing in summary.unmatched:
@@ -54,6 +56,8 @@ def _print_summary(summary: ImportSummary, *, as_json: bool) -> None:
             typer.echo(f"unmatched: {missing.ad_name!r} (line {lines}): no creative has this ad name", err=True)
         for line in summary.skipped:
             typer.echo(f"skipped: {line}", err=True)
+        for note in summary.notes:
+            typer.echo(f"note: {note}", err=True)
     if summary.rows and not summary.matched:
         raise typer.Exit(EXIT_FAILED)
 

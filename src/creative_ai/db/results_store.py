@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, select
+from sqlalchemy import and_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from creative_ai.db import tables as t
 from creative_ai.db.job_store import utcnow
-from creative_ai.errors import StorageError
 from creative_ai.results.identity import History
 
 
@@ -42,7 +41,7 @@ class ResultRow:
         return same and abs(row.spend - self.spend) < 1e-9 and abs(row.conversions - self.conversions) < 1e-9
 
 
-@dataclass(frozen=True)
+@dataclass
 class StoredResults:
     """What an import changed: rows new, rows it replaced (an overlapping period's), rows already stored as is."""
 
@@ -103,7 +102,8 @@ class ResultsStore:
         for v in self.versions(campaign_id):
             key = (v.product_id, v.locale, v.aspect_ratio)
             history.known[v.ad_name] = (v.version, v.previous_ad_name)
-            history.newest[key] = max(history.newest.get(key, 0), v.version)
+            if v.version >= history.newest.get(key, 0):
+                history.newest[key], history.newest_name[key] = v.version, v.ad_name
         with self._session() as s:
             for row in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id)):
                 if row.ad_name:
@@ -130,43 +130,18 @@ class ResultsStore:
         rows_total: int,
         unmatched: Sequence[str],
     ) -> StoredResults:
-        """Store matched rows of one platform (``source``) in one transaction. A row already stored with the same
-        numbers stays as it is; stored rows of the same ad and platform that lie inside a new row's period are
-        replaced by it (never counted twice); a new row that lies inside (or across the edge of) a stored longer
-        period is not stored, and said so in ``kept_out``: its numbers are part of that period's. Other platforms'
-        rows of the same ad are never touched (the same creative may run on several)."""
+        """Store one platform's (``source``) matched rows in one transaction, imports one at a time.
 
-        def store() -> StoredResults:
-            return self._store(
-                rows, source=source, origin=origin, sha256=sha256, rows_total=rows_total, unmatched=unmatched
-            )
-
-        try:
-            return store()
-        except IntegrityError:  # another import stored the same ad and period meanwhile: look again
-            pass
-        try:
-            return store()
-        except IntegrityError:
-            raise StorageError(
-                "another import of the same ads and days ran at the same time; import the file again"
-            ) from None
-
-    def _store(
-        self,
-        rows: Sequence[ResultRow],
-        *,
-        source: str,
-        origin: str,
-        sha256: str | None,
-        rows_total: int,
-        unmatched: Sequence[str],
-    ) -> StoredResults:
+        Per ad, over everything this import gives for it: a stored row with the same period and numbers as a new
+        one stays as it is; stored rows whose every day the import covers are replaced (never counted twice); a
+        stored row that reaches past what the import covers stays, and the new rows that overlap it are kept out
+        (``kept_out`` says why: its days are in that row). Other platforms' rows of the ad are never touched (one
+        creative may run on several). ``rows`` must not overlap each other per ad (``ingest`` sees to that)."""
         now = utcnow()
-        added = replaced = same = 0
-        kept_out: list[str] = []
-        counted: list[ResultRow] = []
+        outcome = StoredResults(import_id=0, added=0, replaced=0, unchanged=0)
         with self._session.begin() as s:
+            if s.get_bind().dialect.name == "postgresql":  # SQLite serialises writers: the log row below is one
+                s.execute(text("SELECT pg_advisory_xact_lock(7202605)"))
             log = t.ResultsImport(
                 source=source,
                 origin=origin,
@@ -179,59 +154,99 @@ class ResultsStore:
             )
             s.add(log)
             s.flush()
+            outcome.import_id = log.id
+            by_ad: dict[str, list[ResultRow]] = defaultdict(list)
             for row in rows:
-                overlapping = list(
+                by_ad[row.ad_name].append(row)
+            for name, new in by_ad.items():
+                first, last = min(r.start for r in new), max(r.end for r in new)
+                stored = list(
                     s.scalars(
                         select(t.AdMetric).where(
                             and_(
-                                t.AdMetric.ad_name == row.ad_name,
+                                t.AdMetric.ad_name == name,
                                 t.AdMetric.source == source,
-                                t.AdMetric.period_start <= row.end,
-                                t.AdMetric.period_end >= row.start,
+                                t.AdMetric.period_start <= last,
+                                t.AdMetric.period_end >= first,
                             )
                         )
                     )
                 )
-                exact = [m for m in overlapping if (m.period_start, m.period_end) == (row.start, row.end)]
-                if len(overlapping) == 1 and exact and row.same_numbers(exact[0]):
-                    same += 1
-                    counted.append(row)
-                    continue
-                wider = [m for m in overlapping if m.period_start < row.start or m.period_end > row.end]
-                if wider:
-                    m = wider[0]
-                    kept_out.append(
-                        f"{row.ad_name} {row.start} to {row.end}: the stored {m.period_start} to {m.period_end} "
-                        "row of this ad covers it; import that whole period again, or daily rows for all of it"
-                    )
-                    continue
-                if overlapping:
-                    s.execute(delete(t.AdMetric).where(t.AdMetric.id.in_([m.id for m in overlapping])))
-                    replaced += len(overlapping)
-                s.add(
-                    t.AdMetric(
-                        ad_name=row.ad_name,
-                        campaign_id=row.campaign_id,
-                        period_start=row.start,
-                        period_end=row.end,
-                        impressions=row.impressions,
-                        clicks=row.clicks,
-                        conversions=row.conversions,
-                        spend=row.spend,
-                        currency=row.currency,
-                        reach=row.reach,
-                        source=source,
-                        import_id=log.id,
-                        imported_at=now,
-                    )
+                self._store_ad(s, new, stored, outcome=outcome, source=source, import_id=log.id, now=now)
+            log.rows_replaced = outcome.replaced
+        return outcome
+
+    @staticmethod
+    def _store_ad(
+        s: Session,
+        new: list[ResultRow],
+        stored: list[t.AdMetric],
+        *,
+        outcome: StoredResults,
+        source: str,
+        import_id: int,
+        now: datetime,
+    ) -> None:
+        """One ad's rows of an import against its stored rows of the same platform (see ``store_results``)."""
+
+        def overlaps(r: ResultRow, m: t.AdMetric) -> bool:
+            return r.start <= m.period_end and r.end >= m.period_start
+
+        active = list(new)
+        while True:  # a stored row reaching past what the import covers keeps out the new rows over it
+            covered = {r.start + timedelta(days=d) for r in active for d in range((r.end - r.start).days + 1)}
+            blockers = [
+                m
+                for m in stored
+                if any(overlaps(r, m) for r in active)
+                and not all(m.period_start + timedelta(days=d) in covered for d in range(_days(m)))
+            ]
+            out = [r for r in active if any(overlaps(r, m) for m in blockers)]
+            if not out:
+                break
+            for r in out:
+                m = next(m for m in blockers if overlaps(r, m))
+                outcome.kept_out.append(
+                    f"{r.ad_name} {r.start} to {r.end}: its days are in the stored {m.period_start} to "
+                    f"{m.period_end} row of this ad, which this import does not cover whole; import rows for "
+                    "all of that period to replace it"
                 )
-                s.flush()
-                added += 1
-                counted.append(row)
-            log.rows_replaced = replaced
-            return StoredResults(
-                import_id=log.id, added=added, replaced=replaced, unchanged=same, kept_out=kept_out, counted=counted
+            active = [r for r in active if r not in out]
+        for m in stored:
+            if not any(overlaps(r, m) for r in active):
+                continue
+            same = next(
+                (r for r in active if (r.start, r.end) == (m.period_start, m.period_end) and r.same_numbers(m)), None
             )
+            if same is not None:
+                outcome.unchanged += 1
+                outcome.counted.append(same)
+                active.remove(same)
+                continue
+            s.delete(m)
+            outcome.replaced += 1
+        s.flush()
+        for r in active:
+            s.add(
+                t.AdMetric(
+                    ad_name=r.ad_name,
+                    campaign_id=r.campaign_id,
+                    period_start=r.start,
+                    period_end=r.end,
+                    impressions=r.impressions,
+                    clicks=r.clicks,
+                    conversions=r.conversions,
+                    spend=r.spend,
+                    currency=r.currency,
+                    reach=r.reach,
+                    source=source,
+                    import_id=import_id,
+                    imported_at=now,
+                )
+            )
+            outcome.added += 1
+            outcome.counted.append(r)
+        s.flush()
 
     def metrics(self, campaign_id: str) -> list[t.AdMetric]:
         """The campaign's stored results, by ad and period."""
@@ -248,3 +263,7 @@ class ResultsStore:
     def results_imports(self, *, limit: int = 50) -> list[t.ResultsImport]:
         with self._session() as s:
             return list(s.scalars(select(t.ResultsImport).order_by(t.ResultsImport.id.desc()).limit(limit)))
+
+
+def _days(m: t.AdMetric) -> int:
+    return (m.period_end - m.period_start).days + 1

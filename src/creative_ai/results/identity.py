@@ -37,6 +37,7 @@ class History:
 
     known: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # ad name → (version, replaced ad name)
     newest: dict[VariantKey, int] = field(default_factory=dict)  # the highest version of each variant
+    newest_name: dict[VariantKey, str] = field(default_factory=dict)  # the ad name of that version
     current: dict[VariantKey, str] = field(default_factory=dict)  # the ad name each variant has now
 
     def version_of(self, key: VariantKey, *, ad_name: str, before: Versioned | None) -> tuple[int, str | None]:
@@ -49,5 +50,8 @@ class History:
         if before is not None and before.ad_name == ad_name:  # the same bytes made again
             return before.version, before.previous_ad_name
         top = max(self.newest.get(key, 0), before.version if before is not None else 0)
-        replaced = self.current.get(key) or (before.ad_name if before is not None else None)
+        # The creative it replaces: the variant's current one; after a failed run (no current one) its newest.
+        replaced = (
+            self.current.get(key) or self.newest_name.get(key) or (before.ad_name if before is not None else None)
+        )
         return top + 1, None if replaced == ad_name else replaced

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from creative_ai.db.results_store import ResultRow
-from creative_ai.results.models import Counts, MetricRow, ParsedReport
+from creative_ai.results.models import Counts, MetricRow, ParsedReport, amount
 
 if TYPE_CHECKING:
     from creative_ai.db.repository import Repository
@@ -38,11 +38,13 @@ class ImportSummary:
     matched: int
     unmatched: list[Unmatched]
     skipped: list[str]
+    notes: list[str] = field(default_factory=list)  # how the report's columns were read
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
     campaigns: list[str] = field(default_factory=list)
-    file_totals: Counts = field(default_factory=Counts)  # every data row read (a totals row is not one)
+    # every data row read (a totals row is not one, nor a per-ad summary row that repeats the ad's daily rows)
+    file_totals: Counts = field(default_factory=Counts)
     matched_totals: Counts = field(default_factory=Counts)  # the rows that matched a creative
     stored_totals: Counts = field(default_factory=Counts)  # what the database holds of this report now
     currencies: list[str] = field(default_factory=list)  # of the rows read ("" for rows that name none)
@@ -53,7 +55,7 @@ class ImportSummary:
             return {
                 "impressions": c.impressions,
                 "clicks": c.clicks,
-                "conversions": c.conversions,
+                "conversions": amount(c.conversions),
                 "spend": round(c.spend, 2),
             }
 
@@ -65,6 +67,7 @@ class ImportSummary:
             "matched": self.matched,
             "unmatched": [{"ad_name": u.ad_name, "lines": u.lines} for u in self.unmatched],
             "skipped": self.skipped,
+            "notes": self.notes,
             "stored": {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged},
             "campaigns": self.campaigns,
             "file_totals": counts(self.file_totals),
@@ -102,7 +105,8 @@ def import_results(
             missing[row.ad_name or row.utm_content or "(no ad name)"].append(row.line)
         else:
             matched.append((row, name))
-    stored, skipped = _per_period(matched, known_campaign={n: v.campaign_id for n, v in known.items()})
+    stored, skipped, repeats = _per_period(matched, known_campaign={n: v.campaign_id for n, v in known.items()})
+    repeated = sum((_counts(r) for r in repeats), Counts())
     summary = ImportSummary(
         source=report.source,
         origin=origin,
@@ -110,8 +114,9 @@ def import_results(
         matched=len(matched),
         unmatched=[Unmatched(name, lines) for name, lines in sorted(missing.items())],
         skipped=[*report.skipped, *skipped],
-        file_totals=file_totals,
-        matched_totals=sum((_counts(r) for r, _ in matched), Counts()),
+        notes=list(report.notes),
+        file_totals=file_totals - repeated,
+        matched_totals=sum((_counts(r) for r, _ in matched), Counts()) - repeated,
         campaigns=sorted({r.campaign_id for r in stored}),
         currencies=sorted({r.currency or "" for r in report.rows}),
     )
@@ -134,9 +139,10 @@ def import_results(
 
 def _per_period(
     matched: list[tuple[MetricRow, str]], *, known_campaign: dict[str, str]
-) -> tuple[list[ResultRow], list[str]]:
+) -> tuple[list[ResultRow], list[str], list[MetricRow]]:
     """One row per ad and period (rows of the same period added together); of periods of one ad that overlap in
-    the same file, the shorter ones are kept and a longer one is skipped (saying so), never counted twice."""
+    the same file, the shorter ones are kept and a longer one is skipped (saying so), never counted twice: it is
+    returned last (a per-ad summary row of a daily export repeats its days)."""
     sums: dict[tuple[str, date, date], list[MetricRow]] = defaultdict(list)
     for row, name in matched:
         sums[(name, row.start, row.end)].append(row)
@@ -145,6 +151,7 @@ def _per_period(
         by_ad[name].append((start, end))
     out: list[ResultRow] = []
     skipped: list[str] = []
+    repeats: list[MetricRow] = []
     for name, periods in by_ad.items():
         kept: list[tuple[date, date]] = []
         for start, end in sorted(periods, key=lambda p: (p[1] - p[0], p[0])):
@@ -154,6 +161,7 @@ def _per_period(
                     f"line {lines}: {name} {start} to {end} overlaps a shorter period of the same ad in this file; "
                     "the shorter periods are kept"
                 )
+                repeats += sums[(name, start, end)]
                 continue
             kept.append((start, end))
             rows = sums[(name, start, end)]
@@ -179,4 +187,4 @@ def _per_period(
                     reach=reaches[0] if len(rows) == 1 else None,
                 )
             )
-    return out, skipped
+    return out, skipped, repeats

@@ -34,6 +34,7 @@ class ParsedReport:
     source: Source
     rows: list[MetricRow]
     skipped: list[str] = field(default_factory=list)  # e.g. "line 7: Impressions 'n/a' is not a number"
+    notes: list[str] = field(default_factory=list)  # how a column was read, where a reader should know
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,22 @@ class Counts:
             self.conversions + other.conversions,
             self.spend + other.spend,
         )
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(
+            self.impressions - other.impressions,
+            self.clicks - other.clicks,
+            self.conversions - other.conversions,
+            self.spend - other.spend,
+        )
+
+
+def amount(value: float) -> float:
+    """A count that may be fractional (Google's conversions), as reports show it: whole when it is, else to two
+    places."""
+    return int(value) if float(value).is_integer() else round(value, 2)
+
+
+def shown(value: float) -> str:
+    """``amount`` as text with thousands separators: ``1,234`` or ``3.50``."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from creative_ai.errors import InputError
-from creative_ai.results.models import Counts
+from creative_ai.results.models import Counts, amount
 from creative_ai.results.ranking import Ranked, describe, rank
 from creative_ai.results.stats import Day, Rule, fatigue, per, rate, wilson
 
@@ -33,7 +34,7 @@ ATTRIBUTES: dict[str, Callable[[t.CreativeVersion], str]] = {
 }
 CAVEAT = (
     "The tests take every impression as independent. Impressions come in days and audiences, so at high volume "
-    "they call a difference a little more readily than they should; and each ratio runs on its own placements "
+    "they can call a difference more readily than they should; and each ratio runs on its own placements "
     "(9:16 on Stories and Reels, 1:1 in Feed), so a ratio's verdict compares placements as much as pictures."
 )
 BADGES = {"leader": "winner", "laggard": "underperformer"}
@@ -65,11 +66,9 @@ def performance(
     currencies = sorted(c for c in named if c)
     money = len(named) <= 1  # spend added across currencies (or to amounts in none named) would mean nothing
     per_ad: dict[str, Counts] = defaultdict(Counts)
-    days: dict[str, list[Day]] = defaultdict(list)
     for r in rows:
         per_ad[r.ad_name] += Counts(r.impressions, r.clicks, r.conversions, r.spend)
-        if r.period_start == r.period_end and r.clicks <= r.impressions:  # a click counted the day after its view
-            days[r.ad_name].append(Day(day=r.period_start, impressions=r.impressions, clicks=r.clicks, reach=r.reach))
+    days = _days(rows)
     badges = rank(per_ad, metric="ctr", rule=rule, lead="all")
     current = {v.ad_name for v in repo.variants(campaign_id) if v.ad_name and v.status == "ok"}
     creatives = [
@@ -109,16 +108,38 @@ def performance(
     }
 
 
+def _days(rows: Sequence[t.AdMetric]) -> dict[str, list[Day]]:
+    """Each ad's daily rows, one per day: the platforms it ran on added together (reach then unknown: one person
+    may be reached on both); a day with more clicks than views (a click counted the day after) left out."""
+    found: dict[str, dict[date, list[t.AdMetric]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        if r.period_start == r.period_end:
+            found[r.ad_name][r.period_start].append(r)
+    out: dict[str, list[Day]] = {}
+    for name, by_day in found.items():
+        out[name] = [
+            Day(
+                day=day,
+                impressions=sum(r.impressions for r in same),
+                clicks=sum(r.clicks for r in same),
+                reach=same[0].reach if len(same) == 1 else None,
+            )
+            for day, same in sorted(by_day.items())
+            if sum(r.clicks for r in same) <= sum(r.impressions for r in same)
+        ]
+    return out
+
+
 def _numbers(c: Counts, *, rule: Rule, money: bool) -> dict[str, Any]:
     # More clicks than impressions (a click counted on a later day than its view, on tiny numbers): no interval.
     ctr = wilson(c.clicks, c.impressions, confidence=rule.confidence) if c.clicks <= c.impressions else None
     cvr = None
     if c.clicks and c.conversions <= c.clicks:  # more: conversions not from a click, no proportion of clicks
-        cvr = wilson(min(round(c.conversions), c.clicks), c.clicks, confidence=rule.confidence)
+        cvr = wilson(c.conversions, c.clicks, confidence=rule.confidence)
     return {
         "impressions": c.impressions,
         "clicks": c.clicks,
-        "conversions": round(c.conversions, 2),
+        "conversions": amount(c.conversions),
         "spend": round(c.spend, 2) if money else None,
         "ctr": rate(c.clicks, c.impressions),
         "ctr_interval": [ctr.low, ctr.high] if ctr else None,

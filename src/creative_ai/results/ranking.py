@@ -19,6 +19,7 @@ from itertools import combinations
 from typing import Literal
 
 from creative_ai.results.models import Counts
+from creative_ai.results.models import shown as shown_count
 from creative_ai.results.stats import Interval, Metric, Rule, holm, rate, two_proportion_p, wilson
 
 Standing = Literal["leader", "laggard", "no clear difference", "not enough data yet"]
@@ -28,7 +29,7 @@ Standing = Literal["leader", "laggard", "no clear difference", "not enough data 
 class Ranked:
     group: str
     metric: Metric
-    successes: int
+    successes: float  # clicks for CTR; conversions (maybe fractional) for CVR
     trials: int
     rate: float | None
     interval: Interval | None
@@ -41,9 +42,9 @@ class Ranked:
     reason: str
 
 
-def _fraction(c: Counts, metric: Metric) -> tuple[int, int]:
-    # Fractional conversions (Google's attribution) are rounded once, on the group's total, for the test.
-    return (c.clicks, c.impressions) if metric == "ctr" else (round(c.conversions), c.clicks)
+def _fraction(c: Counts, metric: Metric) -> tuple[float, int]:
+    # Fractional conversions (Google's attribution) are taken as they are: the formulas need only the rate.
+    return (c.clicks, c.impressions) if metric == "ctr" else (c.conversions, c.clicks)
 
 
 def describe(
@@ -105,10 +106,10 @@ def rank(
         if g in odd:
             standing = "not enough data yet"
             reason = (
-                f"{shown} on {n:,} {unit}: more conversions ({k:,}) than clicks, so the report's conversions include "
-                "ones not from a click and conversions per click is not compared"
+                f"{shown} on {n:,} {unit}: more conversions ({shown_count(k)}) than clicks, so the report's "
+                "conversions include ones not from a click and conversions per click is not compared"
                 if metric == "cvr"
-                else f"{shown}: more clicks ({k:,}) than impressions ({n:,}), so it is not compared"
+                else f"{shown}: more clicks ({shown_count(k)}) than impressions ({n:,}), so it is not compared"
             )
         elif g not in able:
             standing = "not enough data yet"

@@ -175,7 +175,24 @@ def _read_rows(rows: Rows, *, header: _Header) -> ParsedReport:
             kept.append(result)
         elif result is not None:
             skipped.append(result)
-    return ParsedReport(source=header.match.source, rows=kept, skipped=skipped)
+    return ParsedReport(source=header.match.source, rows=kept, skipped=skipped, notes=_notes(header.match))
+
+
+def _notes(match: HeaderMatch) -> list[str]:
+    """What a reader should know of the columns this file's numbers come from."""
+    names = {key: name.strip().lower() for key, name in match.names.items()}
+    notes = []
+    if match.source == "meta" and names.get("conversions") == "results":
+        notes.append(
+            "conversions are read from 'Results', which counts whatever the campaign optimises for (link clicks for "
+            "a traffic campaign); export 'Purchases' or 'Leads' to compare conversions"
+        )
+    if names.get("clicks") == "clicks (all)":
+        notes.append(
+            "clicks are read from 'Clicks (all)', which counts every click (likes, profile visits), not only those "
+            "on the link; export 'Link clicks' for a click-through rate to the destination"
+        )
+    return notes
 
 
 def _read_row(cells: list[Cell], *, line: int, header: _Header) -> MetricRow | str | None:

@@ -90,15 +90,16 @@ def _z(confidence: float) -> float:
     return -_normal_ppf((1.0 - confidence) / 2.0)
 
 
-def _check_counts(successes: int, trials: int, *, what: str = "successes") -> None:
+def _check_counts(successes: float, trials: int, *, what: str = "successes") -> None:
     if trials < 0 or successes < 0:
         raise InputError(f"counts cannot be negative (got {successes} {what} of {trials}); check the report file")
     if successes > trials:
         raise InputError(f"{successes} {what} is more than the {trials} they come from; check the report file")
 
 
-def wilson(successes: int, trials: int, *, confidence: float = 0.95) -> Interval | None:
-    """The Wilson score interval of ``successes / trials`` at ``confidence``; ``None`` when there are no trials."""
+def wilson(successes: float, trials: int, *, confidence: float = 0.95) -> Interval | None:
+    """The Wilson score interval of ``successes / trials`` at ``confidence``; ``None`` when there are no trials.
+    ``successes`` may be fractional (Google's attributed conversions): the formula takes the rate as it is."""
     _check_counts(successes, trials)
     z = _z(confidence)
     if trials == 0:
@@ -113,7 +114,7 @@ def wilson(successes: int, trials: int, *, confidence: float = 0.95) -> Interval
     return Interval(low, high)
 
 
-def two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:
+def two_proportion_p(k1: float, n1: int, k2: float, n2: int) -> float:
     """Two-sided p-value of the pooled z-test that ``k1/n1`` and ``k2/n2`` share one rate.
 
     When the pooled rate is 0 or 1 (no successes at all, or nothing but) the two rates are equal and the p-value

@@ -12,6 +12,8 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from creative_ai.results.models import shown
+
 WIDTH = 120
 DASH = "—"  # a number that is not known (no clicks for a CPC) or means nothing (spend across currencies)
 BADGE_ORDER = ("winner", "no clear difference", "underperformer", "not enough data yet")
@@ -45,9 +47,7 @@ def money(value: float | None) -> str:
 
 def count(value: float | None) -> str:
     """A count with thousands separators; a fractional one (Google's conversions) to two places."""
-    if value is None:
-        return DASH
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.2f}"
+    return DASH if value is None else shown(value)
 
 
 def rate_with_interval(value: float | None, bounds: Sequence[float] | None) -> str:

@@ -46,6 +46,7 @@ class ImportAnswer(_Answer):
     matched: int
     unmatched: list[UnmatchedAd] = Field(description="Ad names no creative of this campaign has, with their lines.")
     skipped: list[str] = Field(description="Rows not used (a totals row, a value that is not a number), with why.")
+    notes: list[str] = Field(description="How the report's columns were read, where a reader should know.")
     stored: StoredCounts
     campaigns: list[str]
     file_totals: Totals = Field(description="Every data row of the report (its totals row is not one).")
