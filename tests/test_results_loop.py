@@ -184,6 +184,9 @@ def test_export_leaves_out_failed_and_unapproved_creatives(cli, workdir: Path) -
     with (out / "tiktok_bulk_import.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and all("_prod_a_" in r["Ad Name"] for r in rows)
+    # A failed creative is not a current one: it is never listed as waiting for results.
+    waiting = cli("results", "report", "test-campaign", "--format", "json").json()["without_results"]
+    assert len(waiting) == 2 and all("_prod_a_" in name for name in waiting)
     assert "not approved" in (
         cli("export", "test-campaign", "--for", "meta", "--approved-only", "--output", str(workdir / "p2")).stderr
     )
