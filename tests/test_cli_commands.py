@@ -35,7 +35,7 @@ def test_providers_lists_local_as_selected(cli) -> None:  # type: ignore[no-unty
 
 def test_db_upgrade_creates_schema(cli, workdir: Path) -> None:
     result = cli("db", "upgrade")
-    assert result.code == 0 and "0015" in result.stdout
+    assert result.code == 0 and "0016" in result.stdout
     assert (workdir / "creative_ai.db").is_file()
 
 

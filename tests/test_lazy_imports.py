@@ -29,7 +29,7 @@ HEAVY = (
 )
 COMMANDS = {
     *("run", "validate", "report", "mcp", "serve", "worker", "db", "providers", "agent", "alerts"),
-    *("export", "results"),
+    *("export", "results", "users"),
 }
 
 PROBE = f"""

@@ -88,7 +88,7 @@ def _exercise(repo: Repository) -> None:
     assert len(repo.variants("c1")) == 1
     campaign = repo.campaign("c1")
     assert campaign is not None and campaign.status == "succeeded" and campaign.refusal is None
-    assert repo.current_revision() == "0015"
+    assert repo.current_revision() == "0016"
     _refusals(repo)
 
 
@@ -163,7 +163,7 @@ def _translations_move(repo: Repository) -> None:
     repo.set_setting(KEPT_KEY, KEPT)
     repo.set_setting("provider", {"provider": "local", "model": None})
     repo.migrate()
-    assert repo.current_revision() == "0015"
+    assert repo.current_revision() == "0016"
     assert repo.translation(key=KEPT_KEY) == "¡Hola Mundo 30%!"
     assert repo.get_setting(KEPT_KEY) is None
     assert repo.get_setting("provider") == {"provider": "local", "model": None}

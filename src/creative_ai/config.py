@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     gemini_models: tuple[str, ...] = ("gemini-3.1-flash-image", "gemini-3-pro-image", "gemini-2.5-flash-image")
     gemini_model: str = "gemini-3.1-flash-image"
 
+    # People: how long a token made by `creative-ai users token` lasts.
+    user_token_days: int = Field(default=90, ge=1, le=730, description="Days a person's API token lasts.")
+
     # Results from the ad platforms (Meta Marketing API Insights, through the facebook-business SDK).
     meta_access_token: SecretStr | None = Field(
         default=None, description="Meta Marketing API token for `results pull --from meta` (ads_read)."

@@ -5,13 +5,11 @@ worker thread), and a plain ``def`` dependency costs a hop to the thread pool on
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated
 
-from anyio import to_thread
-from fastapi import Cookie, Depends, Header, HTTPException, Request
+from fastapi import Depends, Request
 
-from creative_ai.api.session import COOKIE, token_ok
+from creative_ai.api.auth import authenticate, get_runtime
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.errors import ConfigurationError
@@ -23,13 +21,6 @@ from creative_ai.storage import Store
 async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-async def get_runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    if not runtime.repo.migrated:  # once per process, off the event loop
-        await to_thread.run_sync(runtime.repo.migrate)
-    return runtime
 
 
 async def get_repo(runtime: Annotated[Runtime, Depends(get_runtime)]) -> Repository:
@@ -68,34 +59,10 @@ def check_api_key(settings: Settings) -> None:
         )
 
 
-def key_configured(settings: Settings, given: str | None) -> bool:
-    """Whether a key is configured and ``given`` is it (constant-time); an empty value never is."""
-    if settings.api_key is None or not given:
-        return False
-    return hmac.compare_digest(given.encode(), settings.api_key.get_secret_value().encode())
-
-
-def key_ok(settings: Settings, given: str | None) -> bool:
-    """Whether ``given`` is the configured key (constant-time); always true when no key is configured."""
-    return settings.api_key is None or key_configured(settings, given)
-
-
-async def require_key(
-    settings: Annotated[Settings, Depends(get_app_settings)],
-    x_api_key: Annotated[str | None, Header(description="Required when the server has a key.")] = None,
-    session: Annotated[str | None, Cookie(alias=COOKIE, include_in_schema=False)] = None,
-) -> None:
-    """401 unless the key came in X-API-Key (or a valid gallery session cookie); open when no key is configured."""
-    if not (key_ok(settings, x_api_key) or token_ok(settings, session)):
-        raise HTTPException(
-            status_code=401, detail="missing or wrong X-API-Key", headers={"WWW-Authenticate": "ApiKey"}
-        )
-
-
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 RepoDep = Annotated[Repository, Depends(get_repo)]
 StoreDep = Annotated[Store, Depends(get_store)]
 DisplayRootDep = Annotated[str, Depends(get_display_root)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
-Protected = [Depends(require_key)]
+Protected = [Depends(authenticate)]

@@ -283,6 +283,7 @@ class JobStatus(_Answer):
 
 UNAUTHORIZED: Responses = {401: {"model": ErrorMessage, "description": "Missing or wrong X-API-Key."}}
 NOT_FOUND: Responses = {404: {"model": ErrorMessage, "description": "Not found."}}
+FORBIDDEN: Responses = {403: {"model": ErrorMessage, "description": "Signed in, but without a role this needs."}}
 TOO_LARGE: Responses = {413: {"model": ErrorMessage, "description": "Request body over the size limit."}}
 BAD_BRIEF: Responses = {
     **TOO_LARGE,

@@ -27,6 +27,7 @@ from creative_ai.db.dispatch_store import DispatchStore
 from creative_ai.db.job_store import JobStore, utcnow
 from creative_ai.db.results_store import ResultsStore
 from creative_ai.db.upsert import upsert
+from creative_ai.db.user_store import UserStore
 from creative_ai.errors import ConfigurationError
 
 
@@ -77,7 +78,9 @@ def _alembic_config(connection: Any) -> Config:
     return cfg
 
 
-class Repository(CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore, DeliveryStore, ResultsStore):
+class Repository(
+    CreativeStore, JobStore, AlertStore, ClaimStore, DispatchStore, DeliveryStore, ResultsStore, UserStore
+):
     """Campaign data access. Create with an engine; :meth:`migrate` brings the schema to head."""
 
     def __init__(self, engine: Engine) -> None:

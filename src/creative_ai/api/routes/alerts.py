@@ -9,11 +9,13 @@ from pydantic import BaseModel, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
 from creative_ai.agent.lifecycle import Action, apply, parse_until
+from creative_ai.api.auth import requires
 from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep
-from creative_ai.api.schemas import NOT_FOUND, UNAUTHORIZED, ErrorMessage
+from creative_ai.api.schemas import FORBIDDEN, NOT_FOUND, UNAUTHORIZED, ErrorMessage
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.facts import AlertLine, AlertList, Facts
+from creative_ai.people import OPERATE
 from creative_ai.storage import Store
 
 router = APIRouter(tags=["alerts"], dependencies=Protected, responses=UNAUTHORIZED)
@@ -66,7 +68,12 @@ def _change(
     )
 
 
-@router.post("/alerts/{alert_id}/{action}", response_model=AlertLine, responses=REFUSED)
+@router.post(
+    "/alerts/{alert_id}/{action}",
+    response_model=AlertLine,
+    dependencies=[requires(OPERATE)],
+    responses={**REFUSED, **FORBIDDEN},
+)
 async def change_alert(
     alert_id: int,
     action: Action,

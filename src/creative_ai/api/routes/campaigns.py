@@ -9,12 +9,14 @@ from anyio import CapacityLimiter, to_thread
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 
+from creative_ai.api.auth import requires
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, RepoDep, RuntimeDep, SettingsDep, StoreDep
 from creative_ai.api.errors import public_data, server_roots
 from creative_ai.api.schemas import (
     BAD_BRIEF,
     BYTES,
+    FORBIDDEN,
     NOT_FOUND,
     UNAUTHORIZED,
     BriefCheck,
@@ -30,6 +32,7 @@ from creative_ai.config import Settings
 from creative_ai.errors import StorageError
 from creative_ai.jobs.intake import preflight
 from creative_ai.jobs.outcome import confined_brief
+from creative_ai.people import SUBMIT
 from creative_ai.records import RunSummary
 from creative_ai.runtime import Runtime
 from creative_ai.storage import layout, safe_key
@@ -51,8 +54,10 @@ FILE_MEDIA_TYPES = (
 @router.post(
     "/campaigns/process",
     response_model=RunReport,
+    dependencies=[requires(SUBMIT)],
     responses={
         **BAD_BRIEF,
+        **FORBIDDEN,
         207: {"model": RunReport, "description": "Some creatives failed (each with its reason)."},
         422: {
             "model": RunReport | FieldErrors | ErrorMessage,

@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
-from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep, key_ok
-from creative_ai.api.schemas import BYTES, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
+from creative_ai.api.auth import key_ok, requires, secret_for
+from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep
+from creative_ai.api.schemas import BYTES, FORBIDDEN, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
 from creative_ai.api.session import COOKIE, issue_token
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
+from creative_ai.people import REVIEW
 from creative_ai.report.review import refresh_gallery
 from creative_ai.results.performance import performance, rule_from
 from creative_ai.storage import Store
@@ -62,21 +64,35 @@ def login_page() -> HTMLResponse:
         422: {"model": ErrorMessage, "description": "A form field holds a NUL character."},
     },
 )
-async def login(request: Request, settings: SettingsDep) -> Response:
-    key = (await _form(request)).get("key", "")
-    if not key_ok(settings, key):
-        return _page("login.html", status_code=401, error="That key is not the server's key.")
+async def login(request: Request, settings: SettingsDep, repo: RepoDep) -> Response:
+    key = (await _form(request)).get("key", "").strip()
+    session = await run_in_threadpool(_session_for, settings, repo, key)
+    if session is None:
+        return _page("login.html", status_code=401, error="That is neither the server's key nor a valid token.")
     response = RedirectResponse("/gallery", status_code=303)
-    if settings.api_key is not None:  # the cookie holds a signed expiry, never the key
+    if session:  # the cookie holds a signed expiry and the token's id, never the key or the token
         response.set_cookie(
             COOKIE,
-            issue_token(settings),
+            session,
             max_age=settings.gallery_session_seconds,
             httponly=True,
             samesite="strict",
             secure=request.url.scheme == "https",
         )
     return response
+
+
+def _session_for(settings: Settings, repo: Repository, given: str) -> str | None:
+    """The session cookie for the server's key or a person's live token ("" on an open server); None for
+    anything else."""
+    if settings.api_key is None and not repo.has_users():
+        return ""
+    if given and key_ok(settings, given) and settings.api_key is not None:
+        return issue_token(settings)
+    holder = repo.holder_of(given) if given else None
+    if holder is None:
+        return None
+    return issue_token(settings, token_id=holder.token_id, secret=secret_for(settings, repo))
 
 
 @router.post(
@@ -123,12 +139,13 @@ def campaign_page(campaign_id: str, repo: RepoDep, settings: SettingsDep) -> HTM
 
 @router.post(
     "/gallery/{campaign_id}/decisions",
-    dependencies=Protected,
+    dependencies=[*Protected, requires(REVIEW)],
     response_class=RedirectResponse,
     status_code=303,
     responses={
         **_redirect("the creative on its campaign page"),
         **PROTECTED_PAGE,
+        **FORBIDDEN,
         422: {
             "model": ErrorMessage,
             "description": "The decision is neither approved nor rejected, or a form field holds a NUL character.",

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from creative_ai.api.auth import requires
 from creative_ai.api.body import read_json
 from creative_ai.api.deps import Protected, QueueDep, RepoDep, RuntimeDep, SettingsDep
 from creative_ai.api.errors import public_data, server_roots
-from creative_ai.api.schemas import BAD_BRIEF, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
+from creative_ai.api.schemas import BAD_BRIEF, FORBIDDEN, NOT_FOUND, UNAUTHORIZED, JobAccepted, JobStatus, brief_body
 from creative_ai.api.seed import no_seed_keys, seed_keys
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
@@ -19,6 +20,7 @@ from creative_ai.jobs.dispatch import dispatch
 from creative_ai.jobs.outcome import confined_brief
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.jobs.submit import submit_job
+from creative_ai.people import SUBMIT
 from creative_ai.pipeline.budget import brief_within_budget
 from creative_ai.runtime import Runtime
 
@@ -29,7 +31,8 @@ router = APIRouter(tags=["jobs"], dependencies=Protected, responses=UNAUTHORIZED
     "/campaigns/jobs",
     status_code=202,
     response_model=JobAccepted,
-    responses=BAD_BRIEF,
+    dependencies=[requires(SUBMIT)],
+    responses={**BAD_BRIEF, **FORBIDDEN},
     openapi_extra=brief_body(example=True),
 )
 async def submit(

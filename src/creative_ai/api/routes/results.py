@@ -8,10 +8,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
+from creative_ai.api.auth import requires
 from creative_ai.api.deps import Protected, RepoDep, SettingsDep
-from creative_ai.api.schemas import NOT_FOUND, TOO_LARGE, UNAUTHORIZED, ErrorMessage, _Answer
+from creative_ai.api.schemas import FORBIDDEN, NOT_FOUND, TOO_LARGE, UNAUTHORIZED, ErrorMessage, _Answer
 from creative_ai.db.repository import Repository
 from creative_ai.facts.models import Grouping, Performance
+from creative_ai.people import OPERATE
 
 router = APIRouter(tags=["results"], dependencies=Protected, responses=UNAUTHORIZED)
 MAX_REPORT_BYTES = 50_000_000
@@ -63,8 +65,10 @@ def _known(repo: Repository, campaign_id: str) -> None:
 @router.post(
     "/campaigns/{campaign_id}/results",
     response_model=ImportAnswer,
+    dependencies=[requires(OPERATE)],
     responses={
         **NOT_FOUND,
+        **FORBIDDEN,
         **TOO_LARGE,
         422: {"model": ErrorMessage, "description": "Not a report this tool reads (the reason says why)."},
     },

@@ -12,8 +12,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep, key_configured
+from creative_ai.api.auth import key_configured, requires
+from creative_ai.api.deps import Protected, QueueDep, RepoDep, SettingsDep
 from creative_ai.api.schemas import (
+    FORBIDDEN,
     UNAUTHORIZED,
     AgentStatus,
     ErrorMessage,
@@ -26,6 +28,7 @@ from creative_ai.db.repository import Repository, utcnow
 from creative_ai.errors import ProviderUnavailable
 from creative_ai.jobs.queue import JobQueue
 from creative_ai.logs import log
+from creative_ai.people import ADMINISTER
 from creative_ai.providers import load_provider_class
 from creative_ai.providers.selection import current_selection, parse_chain, select
 
@@ -94,10 +97,11 @@ def current_model(settings: SettingsDep, repo: RepoDep) -> dict[str, Any]:
 
 @router.post(
     "/select-model",
-    dependencies=Protected,
+    dependencies=[*Protected, requires(ADMINISTER)],
     response_model=ModelSelection,
     responses={
         **UNAUTHORIZED,
+        **FORBIDDEN,
         422: {
             "model": ErrorMessage | FieldErrors,
             "description": "Unknown provider or model, the provider not usable, or a malformed choice.",
