@@ -34,6 +34,7 @@ NOT_JSON = {
     ("get", "/gallery/login"): {"text/html"},
     ("get", "/gallery"): {"text/html"},
     ("get", "/gallery/{campaign_id}"): {"text/html"},
+    ("get", "/gallery/queue"): {"text/html"},
     ("get", "/gallery/{campaign_id}/approved.zip"): {"application/zip"},
     ("get", "/campaigns/{campaign_id}/files/{path}"): {
         "image/png",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -149,6 +149,14 @@ class Brand(_Model):
     logo_dark: str | None = None
 
 
+class SignOff(_Model):
+    """Whose sign-off a creative needs (see ``creative_ai.signoff``)."""
+
+    creative_lead: bool = True
+    market: bool = True
+    legal: Literal["flagged", "always", "never"] = "flagged"
+
+
 class Product(_Model):
     id: str
     name: str = Field(min_length=1)
@@ -197,6 +205,11 @@ class CampaignBrief(_Model):
     landing_url: str | None = Field(default=None, description="Where the ads lead (exports add the UTM parameters).")
     utm: dict[str, str] = Field(
         default_factory=dict, description="UTM parameters the export adds to landing_url; utm_content is the ad_name."
+    )
+
+    sign_off: SignOff | None = Field(
+        default=None,
+        description="Whose sign-off each creative needs (default: creative lead, market, legal if flagged).",
     )
 
     _landing = field_validator("landing_url")(classmethod(lambda cls, v: _landing_url(v)))

@@ -21,7 +21,8 @@
     │   └── GlyphCoverageError         no available font covers the copy
     ├── StorageError                   a file could not be written or read where it must be
     ├── QueueUnavailable               the broker cannot take work now (the job waits in the database for it)
-    └── DeliveryError                  an alert channel (SMTP, webhook) could not deliver a message
+    ├── DeliveryError                  an alert channel (SMTP, webhook) could not deliver a message
+    └── NotAllowed                     the person signed in lacks the role this needs (HTTP 403)
 
 Front doors map these in one place each: the CLI's exit codes (``cli/app.py``), the API's exception handlers
 (``api/errors.py``), the MCP tool wrapper (``mcp_server/server.py``) and the job runner (``jobs/``).
@@ -162,3 +163,7 @@ class QueueUnavailable(CreativeAIError):
 
 class DeliveryError(CreativeAIError):
     """A channel could not deliver a message."""
+
+
+class NotAllowed(CreativeAIError):
+    """The person signed in holds none of the roles this needs (e.g. a market reviewer of another market)."""

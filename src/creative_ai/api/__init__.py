@@ -14,7 +14,7 @@ from creative_ai.api.deps import check_api_key
 from creative_ai.api.docs import install_docs_policy
 from creative_ai.api.errors import install_error_handlers
 from creative_ai.api.metrics import install_metrics
-from creative_ai.api.routes import alerts, campaigns, gallery, jobs, results, system
+from creative_ai.api.routes import alerts, approvals, campaigns, gallery, jobs, results, review_queue, system
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.jobs import make_queue
@@ -66,9 +66,11 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     app.include_router(system.router)
     app.include_router(campaigns.router)
     app.include_router(jobs.router)
+    app.include_router(review_queue.router)  # before the gallery's /gallery/{campaign_id}
     app.include_router(gallery.router)
     app.include_router(alerts.router)
     app.include_router(results.router)
+    app.include_router(approvals.router)
     return app
 
 

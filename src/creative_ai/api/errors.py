@@ -19,6 +19,7 @@ from creative_ai.errors import (
     ConfigurationError,
     CreativeAIError,
     InputError,
+    NotAllowed,
     ProviderUnavailable,
     StorageError,
 )
@@ -26,6 +27,8 @@ from creative_ai.logs import log
 
 
 def status_for(exc: CreativeAIError) -> int:
+    if isinstance(exc, NotAllowed):
+        return 403
     if isinstance(exc, InputError | ProviderUnavailable):
         return 422
     if isinstance(exc, ConfigurationError | StorageError):

@@ -223,6 +223,10 @@ class CreativeStore:
         sha256: str,
         decision: str,
         comment: str,
+        role: str | None = None,
+        by_name: str | None = None,
+        hero_sha256: str | None = None,
+        copy_sha256: str | None = None,
     ) -> None:
         row = t.Approval(
             campaign_id=campaign_id,
@@ -232,22 +236,17 @@ class CreativeStore:
             sha256=sha256,
             decision=decision,
             comment=comment,
+            role=role,
+            by_name=by_name,
+            hero_sha256=hero_sha256,
+            copy_sha256=copy_sha256,
             created_at=utcnow(),
         )
         with self._session.begin() as s:
             s.add(row)
 
-    def current_approvals(self, campaign_id: str) -> dict[tuple[str, str, str], t.Approval]:
-        """The latest decision per variant that still matches the variant's current bytes."""
+    def approvals(self, campaign_id: str) -> list[t.Approval]:
+        """Every decision on the campaign's creatives, oldest first (the audit trail: rows are never changed)."""
         with self._session() as s:
-            current = {
-                (v.product_id, v.locale, v.aspect_ratio): v.sha256
-                for v in s.scalars(select(t.Variant).where(t.Variant.campaign_id == campaign_id))
-            }
-            rows = s.scalars(select(t.Approval).where(t.Approval.campaign_id == campaign_id).order_by(t.Approval.id))
-            latest: dict[tuple[str, str, str], t.Approval] = {}
-            for row in rows:
-                key = (row.product_id, row.locale, row.aspect_ratio)
-                if current.get(key) == row.sha256:
-                    latest[key] = row
-            return latest
+            query = select(t.Approval).where(t.Approval.campaign_id == campaign_id)
+            return list(s.scalars(query.order_by(t.Approval.id)))

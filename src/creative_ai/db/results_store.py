@@ -70,6 +70,7 @@ class ResultsStore:
         message: str,
         cta: str | None,
         hero: str,
+        terms: str | None = None,
     ) -> None:
         """Keep a creative version (once per ad name: a rerun that made the same bytes adds nothing)."""
         values = dict(
@@ -84,6 +85,7 @@ class ResultsStore:
             message=message,
             cta=cta,
             hero=hero,
+            terms=terms,
             created_at=utcnow(),
         )
         with self._session.begin() as s:

@@ -103,6 +103,7 @@ class CreativeVersion(Base):
     message: Mapped[str] = mapped_column(Text)
     cta: Mapped[str | None] = mapped_column(Text)
     hero: Mapped[str] = mapped_column(String(200))  # "packshot", or "provider/model" of a generated hero
+    terms: Mapped[str | None] = mapped_column(Text)  # the terms line set under the copy
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -297,7 +298,9 @@ class AlertMute(Base):
 
 
 class Approval(Base):
-    """A reviewer's decision on a creative; it counts only while the creative's sha256 is unchanged."""
+    """A reviewer's decision on a creative, append-only (the audit trail): who (``by_name``), signing for which
+    role (``role``: creative_lead, market, legal; admin for the API key or an admin; None before people existed),
+    on which bytes (``sha256``), hero and copy (see ``creative_ai.signoff`` for when it still counts)."""
 
     __tablename__ = "approvals"
 
@@ -310,6 +313,10 @@ class Approval(Base):
     decision: Mapped[str] = mapped_column(String(16))
     comment: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    role: Mapped[str | None] = mapped_column(String(64))
+    by_name: Mapped[str | None] = mapped_column(String(64))
+    hero_sha256: Mapped[str | None] = mapped_column(String(64))
+    copy_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
 class GenerationClaim(Base):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from creative_ai.approvals import signoff_states
 from creative_ai.errors import InputError, StorageError
 from creative_ai.facts.select import variant_store_key
 from creative_ai.records import CreativeRecord
@@ -39,7 +40,7 @@ def select_for_export(
     landing = {p["id"]: p.get("landing_url") or brief.get("landing_url") for p in brief.get("products", [])}
     names = {p["id"]: p.get("name", p["id"]) for p in brief.get("products", [])}
     versions = {v.ad_name: v for v in repo.versions(campaign_id)}
-    approvals = repo.current_approvals(campaign_id) if approved_only else {}
+    approvals = signoff_states(repo, campaign_id) if approved_only else {}
     stores: dict[str, Store] = {}
     chosen = Selection()
     for v in sorted(repo.variants(campaign_id), key=lambda v: (v.product_id, v.locale, v.aspect_ratio)):
@@ -49,8 +50,12 @@ def select_for_export(
             continue
         decision = approvals.get((v.product_id, v.locale, v.aspect_ratio))
         if approved_only and (decision is None or decision.decision != "approved"):
-            state = "rejected" if decision is not None else "not approved"
-            chosen.left_out.append((label, f"{state} for its current bytes (--approved-only)"))
+            if decision is not None and decision.decision == "rejected":
+                why = f"rejected: {decision.comment}" if decision.comment else "rejected"
+            else:
+                waiting = ", ".join(decision.pending) if decision is not None else "review"
+                why = f"not approved yet (waiting for {waiting})"
+            chosen.left_out.append((label, f"{why} (--approved-only)"))
             continue
         key = variant_store_key(v)
         version = versions.get(v.ad_name or "")

@@ -121,4 +121,5 @@ def record_variants(
                 message=sidecar.message,
                 cta=sidecar.cta,
                 hero="packshot" if sidecar.hero_source == "input" else f"{sidecar.provider}/{sidecar.model}",
+                terms=sidecar.terms,
             )

@@ -1,7 +1,8 @@
 """Reviewers' decisions in the static gallery: each creative approved, rejected or not reviewed yet.
 
-A decision counts only while the creative keeps the bytes it was made on (``Repository.current_approvals``, and
-here the manifest entry's sha256 too). The API's review gallery rewrites ``index.html`` after every decision.
+A creative shows approved once every sign-off it needs is in, rejected once a required role rejected it
+(``approvals.signoff_states``; here the manifest entry's sha256 must match too); while sign-offs are pending it is
+not reviewed yet. The API's review gallery rewrites ``index.html`` after every decision.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from creative_ai.storage import Store, layout
 
 def review_states(repo: Repository, campaign_id: str) -> dict[str, Review]:
     """``product/locale/ratio`` → the current decision on that creative (creatives not reviewed are absent)."""
+    from creative_ai.approvals import signoff_states
+
     return {
-        "/".join(key): Review(decision=a.decision, comment=a.comment or "", sha256=a.sha256)
-        for key, a in repo.current_approvals(campaign_id).items()
+        "/".join(key): Review(decision=s.decision, comment=s.comment, sha256=s.sha256)
+        for key, s in signoff_states(repo, campaign_id).items()
+        if s.decision != "pending"
     }
 
 

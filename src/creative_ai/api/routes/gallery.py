@@ -12,21 +12,21 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
-from creative_ai.api.auth import key_ok, requires, secret_for
+from creative_ai.api.auth import PrincipalDep, key_ok, requires, secret_for
 from creative_ai.api.deps import Protected, RepoDep, SettingsDep, StoreDep
 from creative_ai.api.schemas import BYTES, FORBIDDEN, NOT_FOUND, UNAUTHORIZED, ErrorMessage, Responses, as_json
 from creative_ai.api.session import COOKIE, issue_token
+from creative_ai.approvals import signoff_states
 from creative_ai.config import Settings
 from creative_ai.db.repository import Repository
 from creative_ai.facts import variant_store_key
-from creative_ai.people import REVIEW
+from creative_ai.people import REVIEW, Principal
 from creative_ai.report.review import refresh_gallery
 from creative_ai.results.performance import performance, rule_from
 from creative_ai.storage import Store
 
 router = APIRouter(tags=["gallery"], include_in_schema=True)
 _env = Environment(loader=PackageLoader("creative_ai.api", "templates"), autoescape=select_autoescape(["html"]))
-DECISIONS = ("approved", "rejected")
 PROTECTED_PAGE: Responses = {**UNAUTHORIZED, **NOT_FOUND}
 
 
@@ -117,7 +117,7 @@ def _grid(repo: Repository, campaign_id: str, *, settings: Settings | None = Non
     campaign = repo.campaign(campaign_id)
     if campaign is None:
         raise HTTPException(status_code=404, detail=f"no campaign {campaign_id!r}")
-    approvals = repo.current_approvals(campaign_id)
+    approvals = signoff_states(repo, campaign_id)
     results: dict[str, dict[str, Any]] = {}
     if settings is not None:
         found = performance(repo, campaign_id, rule=rule_from(settings))
@@ -152,41 +152,44 @@ def campaign_page(campaign_id: str, repo: RepoDep, settings: SettingsDep) -> HTM
         },
     },
 )
-async def decide(campaign_id: str, request: Request, repo: RepoDep, store: StoreDep) -> Response:
-    """Record approve / reject (with a comment) for one creative, tied to its current bytes; the campaign's static
-    gallery is rewritten with the decision."""
+async def decide(
+    campaign_id: str, request: Request, repo: RepoDep, store: StoreDep, principal: PrincipalDep
+) -> Response:
+    """Record the signed-in person's approve / reject (with a comment) on one creative, or on every creative of a
+    product × locale group (no ``aspect_ratio``: bulk), for each required role they hold on it, tied to its current
+    bytes; the campaign's static gallery is rewritten with the decision. 403 when they hold no role the creative
+    needs (a market reviewer of another market)."""
     form = await _form(request)
-    return await run_in_threadpool(_decide, campaign_id, form, repo, store)  # the database and the store block
+    return await run_in_threadpool(_decide, campaign_id, form, repo, store, principal)
 
 
-def _decide(campaign_id: str, form: dict[str, str], repo: Repository, store: Store) -> Response:
-    decision = form.get("decision", "")
-    if decision not in DECISIONS:
+def _decide(campaign_id: str, form: dict[str, str], repo: Repository, store: Store, principal: Principal) -> Response:
+    from creative_ai.approvals import DECISIONS, decide
+
+    if form.get("decision", "") not in DECISIONS:
         raise HTTPException(status_code=422, detail="decision must be approved or rejected")
-    target = next(
-        (
-            v
-            for v in repo.variants(campaign_id)
-            if (v.product_id, v.locale, v.aspect_ratio)
-            == (form.get("product_id"), form.get("locale"), form.get("aspect_ratio"))
-        ),
-        None,
-    )
-    if target is None or not target.sha256:
+    product, locale, ratio = form.get("product_id", ""), form.get("locale", ""), form.get("aspect_ratio", "")
+    made = [
+        (v.product_id, v.locale, v.aspect_ratio)
+        for v in repo.variants(campaign_id)
+        if v.status == "ok" and (v.product_id, v.locale) == (product, locale) and ratio in ("", v.aspect_ratio)
+    ]
+    if not made:
         raise HTTPException(status_code=404, detail="no such creative in this campaign")
-    repo.record_approval(
-        campaign_id=campaign_id,
-        product_id=target.product_id,
-        locale=target.locale,
-        aspect_ratio=target.aspect_ratio,
-        sha256=target.sha256,
-        decision=decision,
-        comment=form.get("comment", "")[:2000],
+    done = decide(
+        repo,
+        campaign_id,
+        sorted(made),
+        principal=principal,
+        decision=form.get("decision", ""),
+        comment=form.get("comment", ""),
     )
     refresh_gallery(campaign_id, store=store, repo=repo)
-    return RedirectResponse(
-        f"/gallery/{campaign_id}#{target.product_id}-{target.locale}-{target.aspect_ratio}", status_code=303
-    )
+    back = form.get("back", "")
+    if back == "queue":
+        return RedirectResponse("/gallery/queue", status_code=303)
+    first = done[0]
+    return RedirectResponse(f"/gallery/{campaign_id}#{first[0]}-{first[1]}-{first[2]}", status_code=303)
 
 
 @router.get(

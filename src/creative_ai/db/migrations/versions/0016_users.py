@@ -1,4 +1,5 @@
-"""People and their API tokens (only a token's sha256 is kept).
+"""People and their API tokens (only a token's sha256 is kept); who signed each decision for which role, on which
+hero and copy; the terms line of each creative version.
 
 Revision ID: 0016
 Revises: 0015
@@ -38,8 +39,20 @@ def upgrade() -> None:
         sa.Column("last_used_at", TS),
     )
     op.create_index("ix_user_tokens_user_id", "user_tokens", ["user_id"])
+    with op.batch_alter_table("approvals") as batch:
+        batch.add_column(sa.Column("role", sa.String(64)))
+        batch.add_column(sa.Column("by_name", sa.String(64)))
+        batch.add_column(sa.Column("hero_sha256", sa.String(64)))
+        batch.add_column(sa.Column("copy_sha256", sa.String(64)))
+    with op.batch_alter_table("creative_versions") as batch:
+        batch.add_column(sa.Column("terms", sa.Text))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("creative_versions") as batch:
+        batch.drop_column("terms")
+    with op.batch_alter_table("approvals") as batch:
+        for column in ("copy_sha256", "hero_sha256", "by_name", "role"):
+            batch.drop_column(column)
     op.drop_table("user_tokens")
     op.drop_table("users")
