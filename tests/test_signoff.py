@@ -122,6 +122,10 @@ def test_market_reviewers_legal_and_the_lead_sign_off_as_the_policy_says(cli, ma
     ]
     with sqlite3.connect(workdir / "creative_ai.db") as db:
         assert db.execute("SELECT count(*) FROM approvals").fetchone() == (8,)
+    # The compliance report carries the same trail.
+    reported = cli("report", "test-campaign", "--format", "json").json()["approvals"]
+    assert [(a["by"], a["role"], a["sha256"]) for a in reported] == [(r["by"], r["role"], r["sha256"]) for r in rows]
+    assert "Sign-off audit trail" in cli("report", "test-campaign", "--format", "html").stdout
 
 
 def test_sign_offs_reset_when_the_copy_changes_and_survive_an_identical_rerun(
@@ -157,3 +161,36 @@ def test_the_queue_shows_what_waits_for_my_roles_and_approves_a_group(cli, make_
         assert 'data-group="test-campaign/towel/fr"' in page and 'data-group="test-campaign/towel/de"' not in page
         assert _decide(server, fr, None, "fr", "approved") == 303
         assert 'id="empty"' in api.get("/gallery/queue").text
+
+
+def test_mcp_reads_the_sign_off_and_offers_no_approval_tool(cli, make_campaign, workdir, server) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from mcp import Client
+
+    from creative_ai.config import get_settings
+    from creative_ai.db.repository import Repository
+    from creative_ai.jobs.inprocess import InProcessJobs
+    from creative_ai.mcp_server.server import build_server
+    from creative_ai.storage.local import LocalStore
+
+    assert make_campaign(write_brief(workdir, _brief()), output=workdir / "out").status == "succeeded"
+    de = _person(cli, "dirk", "market:de")
+    assert _decide(server, de, "1x1", "de", "rejected", "umlaut missing") == 303
+    settings = get_settings(output_dir=workdir / "out", mcp_actions=True)
+    repo = Repository.open(settings.database_url)
+    queue = InProcessJobs(settings=settings, repo=repo)
+    mcp = build_server(settings=settings, repo=repo, store=LocalStore(settings.output_dir), queue=lambda: queue)
+
+    async def scenario() -> tuple[set[str], dict]:  # type: ignore[type-arg]
+        async with Client(mcp) as client:
+            names = {t.name for t in (await client.list_tools()).tools}
+            found = await client.call_tool("get_approvals", {"campaign_id": "test-campaign"})
+            return names, dict(found.structured_content or {})
+
+    names, state = asyncio.run(scenario())
+    assert "get_approvals" in names and not any("approve" in n or "decide" in n for n in names - {"get_approvals"})
+    assert state["counts"] == {"approved": 0, "rejected": 1, "pending": 5}
+    (line,) = [c for c in state["creatives"] if (c["locale"], c["aspect_ratio"]) == ("de", "1x1")]
+    assert (line["status"], line["comment"]) == ("rejected", "umlaut missing")
+    assert [(d["by"], d["role"], d["decision"]) for d in state["decisions"]] == [("dirk", "market", "rejected")]

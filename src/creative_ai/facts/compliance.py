@@ -23,6 +23,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from creative_ai.approvals import audit_trail
 from creative_ai.db import tables as t
 from creative_ai.db.repository import Repository
 from creative_ai.facts import models as m
@@ -134,7 +135,7 @@ def refusal(campaign: t.Campaign) -> dict[str, Any] | None:
 
 def report(repo: Repository, campaign_id: str) -> dict[str, Any]:
     """The full report: every variant on record (sorted by product, locale, ratio) with all its checks, the
-    defects, and (for a refused campaign) what refused it."""
+    defects, (for a refused campaign) what refused it, and the sign-off audit trail (every decision, in order)."""
     found = checked(repo, campaign_id)
     rows = sorted(found.variants, key=lambda v: (v.product_id, v.locale, v.aspect_ratio))
     every = [c for v in rows for c in v.checks]
@@ -162,6 +163,7 @@ def report(repo: Repository, campaign_id: str) -> dict[str, Any]:
             }
             for v in rows
         ],
+        "approvals": audit_trail(repo, campaign_id),
     }
 
 

@@ -219,3 +219,23 @@ class Performance(BaseModel):
     badges: dict[str, int] = Field(description="How many current creatives carry each badge.")
     attributes: dict[str, list[dict[str, Any]]]
     without_results: list[str] = Field(description="Ad names of current creatives no imported report mentions.")
+
+
+class SignOffLine(BaseModel):
+    product_id: str
+    locale: str
+    aspect_ratio: str
+    status: Literal["approved", "rejected", "pending"]
+    required: list[str] = Field(description="The roles that must sign it off (market:<locale> for its market).")
+    pending: list[str] = Field(description="Those still to sign, for its current bytes.")
+    comment: str = Field(description="A rejection's comment (or the latest approval's).")
+
+
+class ApprovalState(BaseModel):
+    """Where each creative's sign-off stands, counts by status, and every decision in order. People sign off;
+    no tool approves."""
+
+    campaign_id: str
+    counts: dict[str, int]
+    creatives: list[SignOffLine]
+    decisions: list[dict[str, str]] = Field(description="The audit trail: at, creative, by, role, decision, sha256.")

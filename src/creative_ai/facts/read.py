@@ -254,6 +254,33 @@ class Facts:
         found = performance(self.repo, campaign_id, rule=rule_from(self.settings), group_by=group_by)
         return m.Performance.model_validate(found)
 
+    def approvals(self, campaign_id: str) -> m.ApprovalState:
+        """Each creative's sign-off and the audit trail (comments scrubbed of secrets)."""
+        from creative_ai.approvals import audit_trail, signoff_states
+
+        self._campaign(campaign_id)
+        states = signoff_states(self.repo, campaign_id)
+        lines = [
+            m.SignOffLine(
+                product_id=p,
+                locale=loc,
+                aspect_ratio=r,
+                status=s.decision,
+                required=s.required,
+                pending=s.pending,
+                comment=scrub(s.comment, self.settings),
+            )
+            for (p, loc, r), s in sorted(states.items())
+        ]
+        counts = Counter(line.status for line in lines)
+        trail = [row | {"comment": scrub(row["comment"], self.settings)} for row in audit_trail(self.repo, campaign_id)]
+        return m.ApprovalState(
+            campaign_id=campaign_id,
+            counts={k: counts.get(k, 0) for k in ("approved", "rejected", "pending")},
+            creatives=lines,
+            decisions=trail,
+        )
+
     def manifest(self, campaign_id: str) -> str:
         self._campaign(campaign_id)
         try:

@@ -33,6 +33,7 @@ READ_TOOLS = (
     "analyze_root_cause",
     "get_compliance_report",
     "get_performance",
+    "get_approvals",
 )
 ACTION_TOOLS = ("submit_brief", "rerun_campaign")
 INSTRUCTIONS = (
@@ -165,6 +166,13 @@ def _read_tools(server: MCPServer, facts: Facts) -> None:
         enough data yet" or "no clear difference" is statistically significant under the rule it carries; say
         "not enough data yet" rather than naming a winner the rule did not."""
         return _answer(lambda: facts.performance(campaign_id, group_by))
+
+    @server.tool(annotations=READ)
+    def get_approvals(campaign_id: CampaignId) -> m.ApprovalState:
+        """Where each creative's sign-off stands (approved, rejected, or pending with the roles still to sign) and
+        every decision in order (who, role, decision, the bytes' sha256). Read only: people sign off in the
+        gallery; no tool approves."""
+        return _answer(lambda: facts.approvals(campaign_id))
 
 
 def _action_tools(server: MCPServer, settings: Settings, repo: Repository, jobs: Callable[[], JobQueue]) -> None:
