@@ -50,7 +50,7 @@ class Campaign:
     creatives: dict[Key, Creative]
 
 
-def _campaign(repo: Repository, campaign_id: str) -> Campaign:
+def review_campaign(repo: Repository, campaign_id: str) -> Campaign:
     campaign = repo.campaign(campaign_id)
     if campaign is None:
         raise InputError(f"no campaign {campaign_id!r}")
@@ -88,7 +88,7 @@ def _decision(row: t.Approval) -> Decision:
 
 def signoff_states(repo: Repository, campaign_id: str) -> dict[Key, SignOff]:
     """Each made creative's sign-off (failed ones have none: they are never approved)."""
-    found = _campaign(repo, campaign_id)
+    found = review_campaign(repo, campaign_id)
     history: dict[Key, list[Decision]] = defaultdict(list)
     for row in repo.approvals(campaign_id):
         history[(row.product_id, row.locale, row.aspect_ratio)].append(_decision(row))
@@ -108,7 +108,7 @@ def decide(
     admin's for all); NotAllowed when they hold none on one of them (nothing is recorded then)."""
     if decision not in DECISIONS:
         raise InputError("decision must be approved or rejected")
-    found = _campaign(repo, campaign_id)
+    found = review_campaign(repo, campaign_id)
     plans: list[tuple[Creative, list[str]]] = []
     for key in keys:
         creative = found.creatives.get(key)
@@ -195,7 +195,7 @@ def queue_for(repo: Repository, principal: Principal) -> list[Waiting]:
     pending sign-off is one they can give."""
     groups: list[Waiting] = []
     for campaign in repo.campaigns():
-        found = _campaign(repo, campaign.id)
+        found = review_campaign(repo, campaign.id)
         states = signoff_states(repo, campaign.id)
         by_group: dict[tuple[str, str], list[tuple[Key, SignOff]]] = defaultdict(list)
         for key, so in sorted(states.items()):

@@ -161,6 +161,11 @@ class Settings(BaseSettings):
     agent_burst_errors: int = Field(default=5, ge=1, description="More errors than this within the window alert.")
     agent_burst_window: float = Field(default=900.0, gt=0, description="Seconds of the failure-burst window.")
     agent_job_sla: float = Field(default=1800.0, gt=0, description="A job running longer than this is stalled.")
+    agent_signoff_sla: float = Field(
+        default=86400.0,
+        gt=0,
+        description="Seconds a creative may wait for a sign-off before its reviewers are reminded.",
+    )
     agent_duplicate_distance: int = Field(
         default=12, ge=0, le=256, description="Perceptual-hash distance (of 256 bits) at which creatives look alike."
     )

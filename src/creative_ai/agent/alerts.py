@@ -3,6 +3,7 @@ lifecycle (acknowledged, snoozed, muted) and resolution when the condition re-ev
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -31,6 +32,7 @@ def reconcile(
     repo: Repository,
     now: datetime,
     cooldown: float,
+    cooldowns: Mapping[str, float] | None = None,
 ) -> list[Notice]:
     """Record the current conditions as alerts; resolve the active alerts whose condition re-evaluated clear.
 
@@ -40,7 +42,8 @@ def reconcile(
 
     Returns the messages to draft and send: new alerts (not of a muted rule), reminders of open ones whose message
     reached someone longer than the cooldown ago (never of info alerts, which go out once, in a digest; never of
-    acknowledged or snoozed ones), and resolutions of alerts whose message reached someone.
+    acknowledged or snoozed ones), and resolutions of alerts whose message reached someone. ``cooldowns`` gives a
+    rule its own (a sign-off reminder's is the sign-off SLA).
     """
     notices: list[Notice] = []
     current = {(c.campaign_id, c.rule) for c in conditions}
@@ -54,7 +57,8 @@ def reconcile(
         latest = repo.latest_alert(c.campaign_id, c.rule)
         if latest is not None and latest.status in ACTIVE:
             repo.update_alert(latest.id, summary=c.summary, facts=c.facts, severity=c.severity, last_seen=now)
-            kind = _still_active(latest, c, quiet=quiet, repo=repo, now=now, cooldown=cooldown)
+            wait = (cooldowns or {}).get(c.rule, cooldown)
+            kind = _still_active(latest, c, quiet=quiet, repo=repo, now=now, cooldown=wait)
             if kind is not None:
                 notices.append(Notice(latest.id, kind, c))
             continue

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Protocol
+from typing import Any, Protocol
 
 import aiosmtplib
 import httpx
@@ -34,6 +34,7 @@ class Message:
     severity: str
     thread: str | None = None  # one alert's messages share a thread: its first, the reminders, its resolution
     reply: bool = False  # a reminder or a resolution: it answers the thread's first message
+    recipients: tuple[str, ...] = ()  # the people it is for, where its rule names them (a sign-off's reviewers)
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,11 @@ class SmtpChannel:
         names its thread's first message in In-Reply-To and References."""
         email = EmailMessage()
         email["From"] = self.sender
-        email["To"] = ", ".join(self.recipients)
+        email["To"] = ", ".join(self.to(message))
         email["Subject"] = message.subject
         email["Date"] = formatdate(usegmt=True)
         domain = self.sender.rpartition("@")[2] or "localhost"
-        readers = hashlib.sha256(",".join(sorted(self.recipients)).encode()).hexdigest()[:8]  # a thread per list
+        readers = hashlib.sha256(",".join(sorted(self.to(message))).encode()).hexdigest()[:8]  # a thread per list
         first = f"<{message.thread}.{readers}@{domain}>" if message.thread else None
         if first is not None and not message.reply:
             email["Message-ID"] = first
@@ -114,6 +115,10 @@ class SmtpChannel:
         email.set_content(message.body, charset="utf-8")
         return email
 
+    def to(self, message: Message) -> list[str]:
+        """Whom this message goes to on this channel."""
+        return self.recipients
+
     def send(self, message: Message) -> None:
         email = self.build(message)
         password = self.password.get_secret_value() if self.password is not None else None
@@ -122,7 +127,7 @@ class SmtpChannel:
                 aiosmtplib.send(
                     email,
                     sender=self.sender,
-                    recipients=self.recipients,
+                    recipients=self.to(message),
                     hostname=self.host,
                     port=self.port,
                     username=self.username,
@@ -133,6 +138,25 @@ class SmtpChannel:
             )
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise DeliveryError(f"smtp {self.host}:{self.port} failed ({type(exc).__name__}: {exc})") from exc
+
+
+class PeopleChannel(SmtpChannel):
+    """E-mail to the people a message names (``Message.recipients``: e.g. the holders of a pending sign-off's
+    role); to ``recipients`` (the alert list) when it names none, so that no one holding the role is noticed."""
+
+    name = "people"
+
+    def __init__(self, host: str, port: int, sender: str, recipients: list[str], **options: Any) -> None:
+        super().__init__(host, port, sender, recipients or ["-"], **options)
+        self.recipients = list(recipients)
+
+    def to(self, message: Message) -> list[str]:
+        found = list(message.recipients) or self.recipients
+        if not found:
+            raise DeliveryError(
+                "no one holds the roles it is for (add them: creative-ai users add) and no alert recipients are set"
+            )
+        return found
 
 
 class WebhookChannel:

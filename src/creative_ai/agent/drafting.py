@@ -42,6 +42,7 @@ LABELS = {
     "quality_checks": "creative checks warned",
     "underperformer": "creatives underperforming",
     "clear_winner": "clear winner among the creatives",
+    "signoff_pending": "creatives waiting for your sign-off",
 }
 
 

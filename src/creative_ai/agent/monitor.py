@@ -16,7 +16,7 @@ from mcp.server.mcpserver import MCPServer
 
 from creative_ai.agent.alerts import Notice, reconcile
 from creative_ai.agent.announce import DIGEST_RULE, make_digest, resolution_draft
-from creative_ai.agent.delivery import Channel, DeliveryResult, Router, SmtpChannel, WebhookChannel
+from creative_ai.agent.delivery import Channel, DeliveryResult, PeopleChannel, Router, SmtpChannel, WebhookChannel
 from creative_ai.agent.drafting import AlertDrafter, Composed, Task, compose, make_drafter
 from creative_ai.agent.inbox import InboxResult, scan_inbox
 from creative_ai.agent.leader import Leadership, lease_seconds
@@ -35,6 +35,7 @@ from creative_ai.storage import Store
 HEARTBEAT_KEY = AGENT_HEARTBEAT
 LEGAL_RULES = ("compliance",)
 IT_RULES = ("provider_access", "failure_burst", "stalled_job")
+PEOPLE_RULES = ("signoff_pending",)  # to the people who hold the roles it waits for
 
 
 def build_router(settings: Settings) -> Router:
@@ -54,12 +55,14 @@ def build_router(settings: Settings) -> Router:
         channels["legal"] = SmtpChannel(recipients=settings.legal_email_to, **smtp)  # type: ignore[arg-type]
     if settings.smtp_host and settings.it_email_to:
         channels["it"] = SmtpChannel(recipients=settings.it_email_to, **smtp)  # type: ignore[arg-type]
+    if settings.smtp_host:
+        channels["people"] = PeopleChannel(recipients=settings.alert_email_to, **smtp)  # type: ignore[arg-type]
     if settings.slack_webhook_url is not None:
         channels["webhook"] = WebhookChannel(settings.slack_webhook_url)
     common = [name for name in ("webhook",) if name in channels]
     default = [name for name in ("email",) if name in channels] + common
     routes: dict[str, list[str]] = {}
-    for rules, desk in ((LEGAL_RULES, "legal"), (IT_RULES, "it")):
+    for rules, desk in ((LEGAL_RULES, "legal"), (IT_RULES, "it"), (PEOPLE_RULES, "people")):
         if desk in channels:
             for rule in rules:
                 routes[rule] = [desk, *common]
@@ -159,6 +162,7 @@ class Agent:
             repo=self.repo,
             now=moment,
             cooldown=self.settings.agent_cooldown,
+            cooldowns={"signoff_pending": self.settings.agent_signoff_sla},  # reminded once per SLA period
         )
         for notice in notices:
             try:

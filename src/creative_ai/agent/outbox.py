@@ -79,7 +79,9 @@ class Outbox:
         subject, _, body = alert.draft.partition("\n\n")
         thread = None if alert.status == "digest" else thread_of(alert)
         reply = alert.status == "resolved" or alert.notify_count > 0
-        message = Message(subject, body, alert.rule, alert.campaign_id or None, alert.severity, thread, reply)
+        named = (alert.facts or {}).get("recipients")
+        people = tuple(str(r) for r in named) if isinstance(named, list) else ()
+        message = Message(subject, body, alert.rule, alert.campaign_id or None, alert.severity, thread, reply, people)
         results = self.router.deliver(message, channels=list(claimed))
         for result in results:
             tries = claimed[result.channel].attempts + 1

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from creative_ai.agent.condition import Condition
 from creative_ai.agent.intake_rules import failed_run, inbox_rejections
 from creative_ai.agent.results_rules import RESULTS_RULES, results_conditions
+from creative_ai.agent.signoff_rules import RULE as SIGNOFF_RULE
+from creative_ai.agent.signoff_rules import pending_signoffs
 from creative_ai.db import tables as t
 from creative_ai.errors import InputError
 from creative_ai.facts import DuplicatePair, Facts, ProductVariants, classify
@@ -27,6 +29,7 @@ RULES = (
     "inbox_rejected",
     "quality_checks",
     *RESULTS_RULES,
+    SIGNOFF_RULE,
 )
 ACCESS_CAUSES = ("auth_or_licence", "quota")
 PROVIDER_RULES = ("failure_burst", "provider_access")
@@ -87,6 +90,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
                 "run_failed",
                 "quality_checks",
                 *RESULTS_RULES,
+                SIGNOFF_RULE,
             )
             if rule not in folded
         }
@@ -125,6 +129,7 @@ def evaluate(facts: Facts, now: datetime) -> Evaluation:
         except InputError as exc:
             log.warning("results_rules_skipped", campaign_id=cid, error=str(exc))
             checked -= {(cid, rule) for rule in RESULTS_RULES}  # not judged: its alerts stay as they are
+        conditions += pending_signoffs(facts, cid, now)
         conditions += _missing_inputs(facts, cid)
         report = facts.compliance_report(cid)
         # A failed check that blocks the creative (legal wording, legibility, logo, framing) is the legal desk's
