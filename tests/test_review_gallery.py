@@ -66,7 +66,8 @@ def test_approve_reload_reset_and_zip(make_campaign, workdir: Path, server: str)
     write_brief(workdir, base_brief(aspect_ratios=["1x1", "9x16"], campaign_message="New words"))
     assert make_campaign(brief, output=workdir / "out").status == "succeeded"
     html = httpx.get(f"{server}/gallery/test-campaign", headers={"X-API-Key": KEY}).text
-    assert "Looks great" not in html
+    cards, _, trail = html.partition("<h2>Sign-off audit trail</h2>")
+    assert "Looks great" not in cards and "Looks great" in trail  # the trail keeps every decision, on its old bytes
     empty = zipfile.ZipFile(
         io.BytesIO(httpx.get(f"{server}/gallery/test-campaign/approved.zip", headers={"X-API-Key": KEY}).content)
     )

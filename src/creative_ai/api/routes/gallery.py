@@ -134,7 +134,10 @@ def _grid(repo: Repository, campaign_id: str, *, settings: Settings | None = Non
     "/gallery/{campaign_id}", response_class=HTMLResponse, dependencies=Protected, responses=as_json(PROTECTED_PAGE)
 )
 def campaign_page(campaign_id: str, repo: RepoDep, settings: SettingsDep) -> HTMLResponse:
-    return _page("gallery_campaign.html", **_grid(repo, campaign_id, settings=settings))
+    from creative_ai.approvals import audit_trail
+
+    grid = _grid(repo, campaign_id, settings=settings)
+    return _page("gallery_campaign.html", **grid, trail=audit_trail(repo, campaign_id))
 
 
 @router.post(
