@@ -29,7 +29,11 @@ def create_app(settings: Settings, *, queue: JobQueue | None = None) -> FastAPI:
     """The API app; ConfigurationError for an empty or short CREATIVE_AI_API_KEY (an unset one serves openly)."""
     check_api_key(settings)
     if settings.api_key is None:
-        log.warning("api_without_key", detail="CREATIVE_AI_API_KEY is not set: every route is open to anyone")
+        log.warning(
+            "api_without_key",
+            detail="CREATIVE_AI_API_KEY is not set: routes are open to anyone unless people are added "
+            "(creative-ai users add), whose tokens then protect them",
+        )
     # The schema is migrated by the first request that needs the database (or at start with in-process jobs),
     # so the app starts, and /health reports, while the database is still unreachable.
     runtime = Runtime.open(settings, migrate=False)

@@ -35,9 +35,10 @@ def serve(
 
     settings = get_settings()
     configure_logging()
-    if not is_loopback(host) and settings.api_key is None:
+    if not is_loopback(host) and settings.api_key is None and not _people(settings.database_url):
         raise ConfigurationError(
-            f"refusing to listen on {host} without an API key: set CREATIVE_AI_API_KEY, or serve on 127.0.0.1"
+            f"refusing to listen on {host} open to anyone: set CREATIVE_AI_API_KEY or add people "
+            "(creative-ai users add), or serve on 127.0.0.1"
         )
     if workers > 1 and not settings.broker_url:
         raise ConfigurationError(
@@ -55,3 +56,10 @@ def serve(
     from creative_ai.api import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, **server_options())  # type: ignore[arg-type]
+
+
+def _people(database_url: str) -> bool:
+    """Whether people sign in to this server (then their tokens protect it, key or not)."""
+    from creative_ai.db.repository import Repository
+
+    return Repository.open(database_url).has_users()
