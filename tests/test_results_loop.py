@@ -223,6 +223,7 @@ def test_approved_only_exports_exactly_the_creatives_approved_for_their_bytes(cl
             sha256=sha or "",
             decision=decision,
             comment="",
+            role="admin",  # the API key's decision signs every role
         )
     repo.engine.dispose()
     out = workdir / "approved-pkg"

@@ -152,6 +152,7 @@ def test_a_new_run_keeps_the_decisions_already_made_on_its_gallery(make_campaign
             sha256=square["sha256"],
             decision="approved",
             comment="",
+            role="admin",  # the API key's decision signs every role
         )
     finally:
         repo.engine.dispose()

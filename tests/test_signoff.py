@@ -96,12 +96,12 @@ def test_market_reviewers_legal_and_the_lead_sign_off_as_the_policy_says(cli, ma
     )
     rows = list(csv.DictReader(io.StringIO(trail.text)))
     assert [(r["by"], r["role"], r["locale"], r["aspect_ratio"], r["decision"]) for r in rows] == [
-        ("dirk", "market", "de", "1x1", "approved"),
-        ("dirk", "market", "de", "9x16", "approved"),
+        ("dirk", "market:de", "de", "1x1", "approved"),
+        ("dirk", "market:de", "de", "9x16", "approved"),
         ("lea", "creative_lead", "de", "1x1", "approved"),
         ("lea", "creative_lead", "de", "9x16", "approved"),
         ("lea", "creative_lead", "en", "1x1", "approved"),
-        ("emma", "market", "en", "1x1", "approved"),
+        ("emma", "market:en", "en", "1x1", "approved"),
         ("lou", "legal", "en", "1x1", "approved"),
         ("lea", "creative_lead", "en", "9x16", "rejected"),
     ]
@@ -193,4 +193,4 @@ def test_mcp_reads_the_sign_off_and_offers_no_approval_tool(cli, make_campaign, 
     assert state["counts"] == {"approved": 0, "rejected": 1, "pending": 5}
     (line,) = [c for c in state["creatives"] if (c["locale"], c["aspect_ratio"]) == ("de", "1x1")]
     assert (line["status"], line["comment"]) == ("rejected", "umlaut missing")
-    assert [(d["by"], d["role"], d["decision"]) for d in state["decisions"]] == [("dirk", "market", "rejected")]
+    assert [(d["by"], d["role"], d["decision"]) for d in state["decisions"]] == [("dirk", "market:de", "rejected")]

@@ -11,15 +11,18 @@ from typing import TYPE_CHECKING, Any
 from creative_ai.errors import InputError, NotAllowed
 from creative_ai.people import Principal
 from creative_ai.signoff import (
+    POLICY_SETTING,
     Creative,
     Decision,
     Policy,
     SignOff,
     copy_sha256,
+    market_names,
     policy_of,
     required,
     slots_for,
     state,
+    stored_policy,
 )
 
 if TYPE_CHECKING:
@@ -70,7 +73,8 @@ def review_campaign(repo: Repository, campaign_id: str) -> Campaign:
             market=campaign.target_market,
             legal_flagged=_legal_flagged(v.checks or []),
         )
-    return Campaign(policy_of(dict(campaign.brief)), creatives)
+    floor = stored_policy(repo.get_setting(POLICY_SETTING))
+    return Campaign(policy_of(dict(campaign.brief), floor), creatives)
 
 
 def _decision(row: t.Approval) -> Decision:
@@ -128,6 +132,10 @@ def decide(
         plans.append((creative, slots))
     for creative, slots in plans:
         for slot in slots:
+            role = slot
+            if slot == "market":  # recorded as the role the person holds: market:de-AT, market:EU
+                names = market_names(creative)
+                role = next(r for r in sorted(principal.roles) if r.startswith("market:") and r[7:].lower() in names)
             repo.record_approval(
                 campaign_id=campaign_id,
                 product_id=creative.product_id,
@@ -136,7 +144,7 @@ def decide(
                 sha256=creative.sha256,
                 decision=decision,
                 comment=comment[:2000],
-                role=slot,
+                role=role,
                 by_name=principal.name,
                 hero_sha256=creative.hero_sha256,
                 copy_sha256=creative.copy_sha256,
@@ -187,7 +195,8 @@ class Waiting:
     campaign_id: str
     product_id: str
     locale: str
-    creatives: list[tuple[Key, SignOff]]
+    creatives: list[tuple[Key, SignOff]]  # those waiting for the person
+    all: list[tuple[Key, SignOff]]  # every creative of the group (a bulk decision covers them all)
 
 
 def queue_for(repo: Repository, principal: Principal) -> list[Waiting]:
@@ -207,5 +216,8 @@ def queue_for(repo: Repository, principal: Principal) -> list[Waiting]:
                 ("market:" + creative.locale if s == "market" else s) in so.pending for s in mine
             ):
                 by_group[(key[0], key[1])].append((key, so))
-        groups += [Waiting(campaign.id, p, loc, items) for (p, loc), items in sorted(by_group.items())]
+        groups += [
+            Waiting(campaign.id, p, loc, items, [(k, s) for k, s in sorted(states.items()) if k[:2] == (p, loc)])
+            for (p, loc), items in sorted(by_group.items())
+        ]
     return groups

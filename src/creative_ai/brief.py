@@ -150,11 +150,11 @@ class Brand(_Model):
 
 
 class SignOff(_Model):
-    """Whose sign-off a creative needs (see ``creative_ai.signoff``)."""
+    """Sign-offs a brief adds to the server's (see ``creative_ai.signoff``): a brief never removes one."""
 
-    creative_lead: bool = True
-    market: bool = True
-    legal: Literal["flagged", "always", "never"] = "flagged"
+    legal: Literal["flagged", "always"] = Field(
+        default="flagged", description="always: legal signs every creative, not only those a legal rule flagged."
+    )
 
 
 class Product(_Model):
@@ -209,7 +209,7 @@ class CampaignBrief(_Model):
 
     sign_off: SignOff | None = Field(
         default=None,
-        description="Whose sign-off each creative needs (default: creative lead, market, legal if flagged).",
+        description="Sign-offs to add to the server's (creative lead, market, legal when flagged).",
     )
 
     _landing = field_validator("landing_url")(classmethod(lambda cls, v: _landing_url(v)))

@@ -10,6 +10,7 @@ PATTERNS = [
     re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
     re.compile(r"AIza[0-9A-Za-z_\-]{20,}"),
     re.compile(r"EAA[A-Za-z0-9]{20,}"),  # a Meta access token
+    re.compile(r"cai_[A-Za-z0-9_\-]{20,}"),  # a person's token
     re.compile(r"(?i)bearer\s+[A-Za-z0-9._\-]{8,}"),
     re.compile(r"(?i)(api[_-]?key|token|password|secret|access_token)=([^&\s]+)"),
 ]

@@ -2,14 +2,15 @@
 
 By default a creative needs its **creative lead**, the **market** reviewer of its locale or market (a person
 holding ``market:<x>`` where x is the creative's locale, its language or the campaign's target market), and
-**legal** when a legal rule flagged its copy (a restricted term, or a terms line it carries). A brief may say
-otherwise with ``sign_off: {creative_lead: bool, market: bool, legal: flagged|always|never}``.
+**legal** when a legal rule flagged its copy (a restricted term, or a terms line it carries). The server's policy
+(``creative-ai users policy``, kept in the database) may drop the lead's or the market's sign-off (not both) or ask
+legal always; a brief may only add (``sign_off: {legal: always}``): whoever submits a brief never removes one.
 
 A creative is ``approved`` only when every required sign-off is in for what it is now; one rejection by a required
-role rejects it (with that comment). A decision counts for the creative's current bytes, and survives new bytes
-only where what its role judged is unchanged: the creative lead's while the hero is the same (new copy keeps it),
-the market's and legal's while both the hero and the copy are (new copy resets them). An admin's decision (or the
-API key's) signs every role, on exactly those bytes.
+role rejects it (with that comment). A decision counts for the creative's current bytes; only the creative lead's
+survives new bytes, when the hero is the same and only the copy changed,
+the market's and legal's on those bytes only (new copy, a new logo or layout resets them). An admin's decision (or
+the API key's) signs every role, on exactly those bytes; one made before people existed counts as the lead's.
 """
 
 from __future__ import annotations
@@ -33,13 +34,28 @@ class Policy:
     legal: Literal["flagged", "always", "never"] = "flagged"
 
 
-def policy_of(brief: Mapping[str, Any]) -> Policy:
-    """The brief's ``sign_off`` policy (the default when it gives none)."""
-    given = brief.get("sign_off") or {}
+POLICY_SETTING = "signoff_policy"  # the server's policy, in the settings table (``creative-ai users policy``)
+
+
+def stored_policy(value: Mapping[str, Any] | None) -> Policy:
+    """The server's policy as stored (the default when none is)."""
+    given = value or {}
     return Policy(
         creative_lead=bool(given.get("creative_lead", True)),
         market=bool(given.get("market", True)),
-        legal=given.get("legal", "flagged"),
+        legal="always" if given.get("legal") == "always" else "flagged",
+    )
+
+
+def policy_of(brief: Mapping[str, Any], floor: Policy | None = None) -> Policy:
+    """The policy for a brief: the server's (``floor``), which the brief's ``sign_off`` may only add to (``legal:
+    always``); whoever submits a brief can never remove a sign-off it needs."""
+    base = floor or Policy()
+    given = brief.get("sign_off") or {}
+    return Policy(
+        creative_lead=base.creative_lead,
+        market=base.market,
+        legal="always" if "always" in (base.legal, given.get("legal")) else "flagged",
     )
 
 
@@ -114,16 +130,23 @@ class Decision:
 
 def counts(d: Decision, slot: str, creative: Creative) -> bool:
     """Whether decision ``d`` signs ``slot`` of the creative as it is now (see the module docstring)."""
-    if d.role in (None, ADMIN):
+    if d.role == ADMIN:
         return d.sha256 == creative.sha256
-    if d.role != slot:
+    if d.role is None:  # made with the shared key before people existed: the creative lead's, on those bytes
+        return slot == "creative_lead" and d.sha256 == creative.sha256
+    if d.role != slot and not (slot == "market" and d.role.startswith(MARKET)):
         return False
     if d.sha256 == creative.sha256:
         return True
-    same_hero = d.hero_sha256 is not None and d.hero_sha256 == creative.hero_sha256
-    if slot == "creative_lead":
-        return same_hero
-    return same_hero and d.copy_sha256 is not None and d.copy_sha256 == creative.copy_sha256
+    # The lead's survives new copy on the same hero (what they judged, the picture, is unchanged); any other change
+    # of bytes (a new hero, a new logo, a new layout) needs every sign-off again.
+    return (
+        slot == "creative_lead"
+        and d.hero_sha256 is not None
+        and d.hero_sha256 == creative.hero_sha256
+        and d.copy_sha256 is not None
+        and d.copy_sha256 != creative.copy_sha256
+    )
 
 
 @dataclass

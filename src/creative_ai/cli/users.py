@@ -105,3 +105,45 @@ def revoke(name: Name) -> None:
     """Revoke every token of a person (and the gallery sessions opened with them)."""
     count = _repo().revoke_tokens(name)
     typer.echo(f"revoked {count} token(s) of {name}")
+
+
+@users_app.command("policy")
+@handles_errors
+def policy(
+    creative_lead: Annotated[
+        bool | None, typer.Option("--creative-lead/--no-creative-lead", help="Every creative needs its lead.")
+    ] = None,
+    market: Annotated[
+        bool | None, typer.Option("--market/--no-market", help="Every creative needs its market's reviewer.")
+    ] = None,
+    legal: Annotated[
+        str | None, typer.Option("--legal", help="flagged (creatives a legal rule flagged) or always.")
+    ] = None,
+) -> None:
+    """Show or set the server's sign-off policy (briefs may add to it, never remove from it)."""
+    from creative_ai.errors import InputError
+    from creative_ai.signoff import POLICY_SETTING, stored_policy
+
+    repo = _repo()
+    now = stored_policy(repo.get_setting(POLICY_SETTING))
+    if legal is not None and legal not in ("flagged", "always"):
+        raise InputError(f"--legal {legal!r}: use flagged or always (a legal rule's flag always needs legal)")
+    wanted = {
+        "creative_lead": now.creative_lead if creative_lead is None else creative_lead,
+        "market": now.market if market is None else market,
+        "legal": legal or now.legal,
+    }
+    if not (wanted["creative_lead"] or wanted["market"]):
+        raise InputError("a creative must need its creative lead or its market's reviewer (or both)")
+    if (creative_lead, market, legal) != (None, None, None):
+        repo.set_setting(POLICY_SETTING, wanted)
+    typer.echo(
+        "every creative needs: "
+        + ", ".join(
+            [
+                *(["creative_lead"] if wanted["creative_lead"] else []),
+                *(["market:<its locale>"] if wanted["market"] else []),
+            ]
+        )
+        + ("; legal: always" if wanted["legal"] == "always" else "; legal: when a legal rule flagged its copy")
+    )

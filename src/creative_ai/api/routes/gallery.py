@@ -149,6 +149,7 @@ def campaign_page(campaign_id: str, repo: RepoDep, settings: SettingsDep) -> HTM
         **_redirect("the creative on its campaign page"),
         **PROTECTED_PAGE,
         **FORBIDDEN,
+        409: {"model": ErrorMessage, "description": "The creative changed since the page showed it: reload."},
         422: {
             "model": ErrorMessage,
             "description": "The decision is neither approved nor rejected, or a form field holds a NUL character.",
@@ -179,6 +180,7 @@ def _decide(campaign_id: str, form: dict[str, str], repo: Repository, store: Sto
     ]
     if not made:
         raise HTTPException(status_code=404, detail="no such creative in this campaign")
+    _check_shown(form, {(v.product_id, v.locale, v.aspect_ratio): v.sha256 for v in repo.variants(campaign_id)}, made)
     done = decide(
         repo,
         campaign_id,
@@ -193,6 +195,24 @@ def _decide(campaign_id: str, form: dict[str, str], repo: Repository, store: Sto
         return RedirectResponse("/gallery/queue", status_code=303)
     first = done[0]
     return RedirectResponse(f"/gallery/{campaign_id}#{first[0]}-{first[1]}-{first[2]}", status_code=303)
+
+
+def _check_shown(form: dict[str, str], current: dict[tuple[str, str, str], str | None], made: list[Any]) -> None:
+    """409 when the bytes the reviewer was shown (``sha256``, or ``sha256s``: ``ratio=sha,…`` for a group) are not
+    the creatives' bytes now, or a group gained a creative since: a decision is on what was seen."""
+    shown: dict[str, str] = {}
+    if form.get("sha256"):
+        shown = {form.get("aspect_ratio", ""): form["sha256"]}
+    elif form.get("sha256s"):
+        shown = dict(part.partition("=")[::2] for part in form["sha256s"].split(",") if "=" in part)
+    else:
+        return
+    now = {key[2]: current.get(key) for key in made}
+    if now != shown:
+        raise HTTPException(
+            status_code=409,
+            detail="the creatives changed since the page was loaded (a rerun made new bytes): reload and look again",
+        )
 
 
 @router.get(
