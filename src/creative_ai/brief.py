@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from creative_ai.brief_issues import issues_from
+from creative_ai.brief_links import landing_url, utm_parameters
 from creative_ai.errors import BriefError, FieldIssue, InputError
 from creative_ai.placements import DEFAULT_RATIOS, normalize_ratio
 
@@ -94,37 +96,6 @@ def _terms_line(value: str) -> str:
     return text
 
 
-UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_id")
-
-
-def _landing_url(value: str | None) -> str | None:
-    """An ad's destination: an absolute http(s) URL, at most 2,000 characters."""
-    if value is None:
-        return None
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or len(value) > 2000
-        or any(c.isspace() for c in value)
-    ):
-        raise ValueError(f"{value[:80]!r} is not an absolute http(s) URL (e.g. https://example.com/summer)")
-    return value
-
-
-def _utm(value: dict[str, str]) -> dict[str, str]:
-    for key, text in value.items():
-        if key == "utm_content":
-            raise ValueError("utm_content is set by the export to each creative's ad_name; leave it out")
-        if key not in UTM_KEYS:
-            raise ValueError(f"{key!r} is not a UTM parameter; use {', '.join(UTM_KEYS)}")
-        if not text.strip() or len(text) > 200:
-            raise ValueError(f"{key} must be 1 to 200 characters")
-    return {k: v.strip() for k, v in value.items()}
-
-
 def _hex_color(color: str) -> str:
     if not HEX_RE.match(color):
         raise ValueError(f"{color!r} is not a hex colour; write it as #RRGGBB (e.g. #FF6B35)")
@@ -179,7 +150,7 @@ class Product(_Model):
     def _msg(cls, value: str | None) -> str | None:
         return None if value is None else _message(value)
 
-    _landing = field_validator("landing_url")(classmethod(lambda cls, v: _landing_url(v)))
+    _landing = field_validator("landing_url")(classmethod(lambda cls, v: landing_url(v)))
 
 
 class CampaignBrief(_Model):
@@ -212,8 +183,8 @@ class CampaignBrief(_Model):
         description="Sign-offs to add to the server's (creative lead, market, legal when flagged).",
     )
 
-    _landing = field_validator("landing_url")(classmethod(lambda cls, v: _landing_url(v)))
-    _utm = field_validator("utm")(classmethod(lambda cls, v: _utm(v)))
+    _landing = field_validator("landing_url")(classmethod(lambda cls, v: landing_url(v)))
+    _utm = field_validator("utm")(classmethod(lambda cls, v: utm_parameters(v)))
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
 
@@ -326,42 +297,6 @@ class CampaignBrief(_Model):
         return self
 
 
-def _loc_to_path(loc: tuple[int | str, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += ("." if path else "") + str(part)
-    return path
-
-
-def _issues_from(exc: ValidationError) -> list[FieldIssue]:
-    issues = []
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if p not in ("function-after",))
-        path = _loc_to_path(loc)
-        kind = err["type"]
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if kind == "extra_forbidden":
-            msg = "unknown field; check its spelling (see the brief format in the README)"
-        elif kind == "missing":
-            msg = "is required"
-        elif kind == "too_short" and path == "products":
-            msg = "is empty; list at least one product"
-        elif kind in ("string_too_short",):
-            msg = "is empty"
-        elif kind.endswith("_type") or kind == "model_type":
-            msg = f"{msg} (got {type(err.get('input')).__name__})"
-        # model-level errors carry their own path in the message
-        head, sep, tail = msg.partition(": ")
-        if not path and sep and re.fullmatch(r"[A-Za-z_][\w.\[\]-]*", head):
-            issues.append(FieldIssue(head, tail))
-            continue
-        issues.append(FieldIssue(path, msg))
-    return issues
-
-
 def parse_brief(data: Any, *, base_dir: Path | None = None, source: str = "") -> CampaignBrief:
     """Validate a parsed brief (a mapping) into a CampaignBrief; BriefError lists every issue."""
     if not isinstance(data, dict):
@@ -376,7 +311,7 @@ def parse_brief(data: Any, *, base_dir: Path | None = None, source: str = "") ->
     try:
         brief = CampaignBrief.model_validate(data)
     except ValidationError as exc:
-        raise BriefError(_issues_from(exc), source=source) from exc
+        raise BriefError(issues_from(exc), source=source) from exc
     return brief.with_base_dir(base_dir or Path.cwd())
 
 
